@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds pkg/, the one npm package for every JS runtime:
+#   account_journey.js + account_journey_bg.wasm   wasm-bindgen --target web (ES module)
+#   cjs/account_journey.js + its .wasm              wasm-bindgen --target nodejs (for require)
+#   node.mjs, browser.mjs, workerd.mjs              entries that instantiate the wasm per runtime
+#   index.d.ts                                      the public types (the web glue's, minus init)
+#   package.json                                    the exports map choosing an entry per runtime
+# Assumes the tools are installed (scripts/setup.sh does it). See
+# docs/decisions/001-build-and-package.md for why it is built this way.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --quiet --lib --target wasm32-unknown-unknown --profile wasm-release
+wasm=target/wasm32-unknown-unknown/wasm-release/account_journey.wasm
+
+rm -rf pkg
+mkdir -p pkg/cjs
+wasm-bindgen --target web --out-dir pkg --out-name account_journey "$wasm"
+wasm-bindgen --target nodejs --out-dir pkg/cjs --out-name account_journey "$wasm"
+
+# The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept them
+# and must not introduce others.
+features=(--enable-bulk-memory --enable-mutable-globals --enable-sign-ext
+  --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types)
+for f in pkg/account_journey_bg.wasm pkg/cjs/account_journey_bg.wasm; do
+  node_modules/.bin/wasm-opt -Oz "${features[@]}" "$f" -o "$f"
+done
+
+cp js/node.mjs js/browser.mjs js/workerd.mjs pkg/
+cp README.md pkg/
+for f in LICENSE-MIT LICENSE-APACHE; do [ -f "$f" ] && cp "$f" pkg/; done
+node scripts/pkg-manifest.mjs

@@ -1,0 +1,52 @@
+// Writes pkg/package.json (the exports map), pkg/cjs/package.json and pkg/index.d.ts.
+// Called by scripts/build-pkg.sh after wasm-bindgen has written the glue.
+import { readFileSync, writeFileSync } from "node:fs";
+
+const cargo = readFileSync(new URL("../Cargo.toml", import.meta.url), "utf8");
+const field = (name) => cargo.match(new RegExp(`^${name} = "([^"]*)"`, "m"))?.[1];
+const pkg = new URL("../pkg/", import.meta.url);
+
+// The public types: the web glue's declarations without the init functions, which every entry
+// but ./web calls itself.
+const glue = readFileSync(new URL("account_journey.d.ts", pkg), "utf8");
+const cut = glue.indexOf("\nexport type InitInput");
+if (cut < 0) throw new Error("pkg-manifest: wasm-bindgen's d.ts no longer has InitInput; update the cut");
+writeFileSync(new URL("index.d.ts", pkg), glue.slice(0, cut).trimEnd() + "\n");
+
+const manifest = {
+  name: "account-journey",
+  version: field("version"),
+  description: field("description"),
+  license: field("license"),
+  type: "module",
+  exports: {
+    ".": {
+      types: "./index.d.ts",
+      workerd: "./workerd.mjs",
+      deno: "./node.mjs",
+      bun: "./node.mjs",
+      node: {
+        import: { types: "./index.d.ts", default: "./node.mjs" },
+        require: { types: "./cjs/account_journey.d.ts", default: "./cjs/account_journey.js" },
+      },
+      browser: "./browser.mjs",
+      default: "./browser.mjs",
+    },
+    "./web": { types: "./account_journey.d.ts", default: "./account_journey.js" },
+    "./account_journey_bg.wasm": "./account_journey_bg.wasm",
+    "./package.json": "./package.json",
+  },
+  main: "./cjs/account_journey.js",
+  module: "./browser.mjs",
+  types: "./index.d.ts",
+  files: [
+    "account_journey.js", "account_journey.d.ts", "account_journey_bg.wasm",
+    "account_journey_bg.wasm.d.ts", "index.d.ts", "node.mjs", "browser.mjs", "workerd.mjs",
+    "cjs/", "README.md",
+  ],
+  sideEffects: ["./node.mjs", "./browser.mjs", "./workerd.mjs", "./cjs/account_journey.js"],
+  engines: { node: ">=20" },
+  keywords: ["abm", "account-based-marketing", "revops", "journey", "funnel", "wasm"],
+};
+writeFileSync(new URL("package.json", pkg), JSON.stringify(manifest, null, 2) + "\n");
+writeFileSync(new URL("cjs/package.json", pkg), JSON.stringify({ type: "commonjs" }) + "\n");

@@ -1,0 +1,258 @@
+//! Journey definitions: the plain model, reading it from JSON, and validating it.
+//!
+//! A definition is the versioned file that says what the stages of a journey are. This module
+//! turns JSON text into a [`Definition`] while collecting every problem as a [`Diagnostic`]
+//! (`read`), then checks the rules that span fields (`validate`). It does not evaluate anything;
+//! [`crate::Journey`] compiles a valid definition into its evaluable form.
+//!
+//! The format is documented in `docs/definition-format.md`.
+
+mod read;
+mod validate;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::error::{Diagnostic, Severity, SourceMap};
+use crate::json::{self, Node};
+use read::{Object, Reader};
+
+pub use validate::{MAX_ID_LEN, MAX_STAGES};
+
+/// A journey definition: metadata and the ordered stages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Definition {
+    /// Stable identifier of the journey, e.g. `"default"`.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// Version of this definition, as its authors number it (e.g. `"1.0.0"`).
+    pub version: String,
+    /// Who owns the definition (a team or a person).
+    pub owner: Option<String>,
+    /// Who signed it off.
+    pub approvers: Vec<String>,
+    /// The date from which the definition applies.
+    pub effective_date: Option<NaiveDate>,
+    /// What the journey is for.
+    pub description: Option<String>,
+    /// The stages, in journey order: earlier stages first.
+    pub stages: Vec<Stage>,
+}
+
+/// One stage of a journey.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stage {
+    /// Stable identifier, unique within the journey, e.g. `"mqa"`.
+    pub id: String,
+    /// Human name, e.g. `"MQA"`.
+    pub name: String,
+    /// Where the stage sits in the lifecycle.
+    pub kind: StageKind,
+    /// The team or role accountable for accounts in this stage.
+    pub owner: Option<String>,
+    /// What the stage means.
+    pub description: Option<String>,
+}
+
+/// Where a stage sits in the account lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum StageKind {
+    /// Before the deal is won: the journey's funnel.
+    #[serde(rename = "pre-sale")]
+    PreSale,
+    /// An end state with no way forward (e.g. Closed-Lost).
+    #[serde(rename = "terminal")]
+    Terminal,
+    /// After the deal is won: onboarding, adoption, renewal, churn.
+    #[serde(rename = "post-sale")]
+    PostSale,
+}
+
+impl StageKind {
+    /// The names as written in definitions.
+    pub const NAMES: [&'static str; 3] = ["pre-sale", "terminal", "post-sale"];
+
+    /// Reads a kind from its name in a definition.
+    pub fn from_name(name: &str) -> Option<StageKind> {
+        match name {
+            "pre-sale" => Some(StageKind::PreSale),
+            "terminal" => Some(StageKind::Terminal),
+            "post-sale" => Some(StageKind::PostSale),
+            _ => None,
+        }
+    }
+
+    /// The name as written in definitions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageKind::PreSale => "pre-sale",
+            StageKind::Terminal => "terminal",
+            StageKind::PostSale => "post-sale",
+        }
+    }
+}
+
+/// The outcome of validating a definition: every diagnostic, and `ok` when none is an error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Validation {
+    /// True when no diagnostic has error severity (warnings allowed).
+    pub ok: bool,
+    /// All problems found, in source order of discovery.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+const ROOT_FIELDS: [&str; 9] = [
+    "$schema",
+    "id",
+    "name",
+    "version",
+    "owner",
+    "approvers",
+    "effectiveDate",
+    "description",
+    "stages",
+];
+const STAGE_FIELDS: [&str; 5] = ["id", "name", "kind", "owner", "description"];
+
+impl Definition {
+    /// Reads and validates a definition from JSON text.
+    ///
+    /// Returns the definition when it has no errors, and every diagnostic found (warnings may
+    /// accompany a definition).
+    ///
+    /// ```
+    /// use account_journey::Definition;
+    /// let (def, diagnostics) = Definition::from_json(r#"{"id": "j", "name": "J",
+    ///   "version": "1", "stages": [{"id": "a", "name": "A", "kind": "pre-sale"}]}"#);
+    /// assert_eq!(def.map(|d| d.stages.len()), Some(1));
+    /// assert!(diagnostics.is_empty());
+    /// ```
+    pub fn from_json(text: &str) -> (Option<Definition>, Vec<Diagnostic>) {
+        let node = match json::parse(text) {
+            Ok(node) => node,
+            Err(diagnostic) => return (None, vec![diagnostic]),
+        };
+        let mut reader = Reader::default();
+        let definition = read_definition(&mut reader, &node);
+        let mut diagnostics = reader.diagnostics;
+        if let Some(def) = &definition {
+            diagnostics.extend(def.check());
+        }
+        let map = SourceMap::new(text);
+        for d in &mut diagnostics {
+            if d.span.is_none() {
+                d.span = reader
+                    .spans
+                    .get(&d.path)
+                    .map(|&(start, end)| map.span(start, end));
+            }
+        }
+        let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+        (definition.filter(|_| !has_errors), diagnostics)
+    }
+
+    /// Checks the rules that span fields (unique ids, id syntax, limits). Diagnostics carry
+    /// paths but no spans; [`Definition::from_json`] adds spans when there is source text.
+    pub fn check(&self) -> Vec<Diagnostic> {
+        validate::check(self)
+    }
+}
+
+/// Validates a definition given as JSON text, collecting every problem.
+///
+/// Never fails: malformed JSON, limits and semantic problems all come back as diagnostics.
+///
+/// ```
+/// let v = account_journey::validate_definition(r#"{"id": "j"}"#);
+/// assert!(!v.ok);
+/// assert!(v.diagnostics.iter().any(|d| d.code.as_str() == "missing-field"));
+/// ```
+pub fn validate_definition(text: &str) -> Validation {
+    let (_, diagnostics) = Definition::from_json(text);
+    Validation {
+        ok: !diagnostics.iter().any(|d| d.severity == Severity::Error),
+        diagnostics,
+    }
+}
+
+fn read_definition(r: &mut Reader, node: &Node) -> Option<Definition> {
+    let root = r.object(node, "", "a journey definition", &ROOT_FIELDS)?;
+    let id = r.string(&root, "id", true);
+    let name = r.string(&root, "name", true);
+    let version = r.string(&root, "version", true);
+    let owner = r.string(&root, "owner", false);
+    let description = r.string(&root, "description", false);
+    let effective_date = read_date(r, &root, "effectiveDate");
+    let approvers = r
+        .array(&root, "approvers", false)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(path, item)| r.string_item(&path, item))
+        .collect();
+    let stages = r.array(&root, "stages", true).map(|items| {
+        items
+            .into_iter()
+            .filter_map(|(path, item)| read_stage(r, item, &path))
+            .collect::<Vec<_>>()
+    });
+    Some(Definition {
+        id: id?,
+        name: name?,
+        version: version?,
+        owner,
+        approvers,
+        effective_date,
+        description,
+        stages: stages?,
+    })
+}
+
+fn read_stage(r: &mut Reader, node: &Node, path: &str) -> Option<Stage> {
+    let obj = r.object(node, path, "a stage", &STAGE_FIELDS)?;
+    let id = r.string(&obj, "id", true);
+    let name = r.string(&obj, "name", true);
+    let kind = r.string(&obj, "kind", true).and_then(|kind| {
+        let parsed = StageKind::from_name(&kind);
+        if parsed.is_none() {
+            let hint = read::closest(&kind, &StageKind::NAMES)
+                .map(|near| format!("; did you mean \"{near}\"?"))
+                .unwrap_or_default();
+            r.error(
+                crate::Code::InvalidValue,
+                &crate::error::pointer_push(path, "kind"),
+                format!(
+                    "unknown stage kind \"{kind}\"; expected one of {}{hint}",
+                    StageKind::NAMES.join(", ")
+                ),
+            );
+        }
+        parsed
+    });
+    let owner = r.string(&obj, "owner", false);
+    let description = r.string(&obj, "description", false);
+    Some(Stage {
+        id: id?,
+        name: name?,
+        kind: kind?,
+        owner,
+        description,
+    })
+}
+
+fn read_date(r: &mut Reader, obj: &Object<'_>, key: &str) -> Option<NaiveDate> {
+    let text = r.string(obj, key, false)?;
+    let parsed = NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .ok()
+        .filter(|_| text.len() == 10);
+    if parsed.is_none() {
+        r.error(
+            crate::Code::InvalidValue,
+            &crate::error::pointer_push(&obj.path, key),
+            format!("\"{text}\" is not a calendar date in the form YYYY-MM-DD"),
+        );
+    }
+    parsed
+}

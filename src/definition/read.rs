@@ -1,0 +1,224 @@
+//! Reading a parsed JSON tree into the definition model, collecting every structural problem.
+//!
+//! Each field read checks its JSON type, reports unknown and duplicate keys (with a "did you
+//! mean" hint for near-misses) and remembers the span of every path it visits, so diagnostics
+//! found later, on the model, can still point into the source text. Semantic rules (duplicate
+//! stage ids and the like) live in `validate`, not here.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Code, Diagnostic, pointer_push};
+use crate::json::{Member, Node, Value};
+
+/// Byte spans of the values visited, by JSON pointer.
+pub(crate) type PathSpans = BTreeMap<String, (usize, usize)>;
+
+/// The state of one read: diagnostics so far and the spans of visited paths.
+#[derive(Default)]
+pub(crate) struct Reader {
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) spans: PathSpans,
+}
+
+/// An object whose keys have been checked against the format.
+pub(crate) struct Object<'n> {
+    members: &'n [Member],
+    pub(crate) path: String,
+}
+
+impl Reader {
+    pub(crate) fn error(&mut self, code: Code, path: &str, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::error(code, path, message));
+    }
+
+    fn visit(&mut self, path: &str, node: &Node) {
+        self.spans.insert(path.to_string(), (node.start, node.end));
+    }
+
+    fn wrong_type(&mut self, path: &str, expected: &str, node: &Node) {
+        let found = node.value.type_name();
+        self.error(
+            Code::InvalidType,
+            path,
+            format!("expected {expected}, found {found}"),
+        );
+    }
+
+    /// Checks that `node` is an object whose keys are all in `known`, reporting duplicate and
+    /// unknown keys. `what` names the object in messages ("a stage").
+    pub(crate) fn object<'n>(
+        &mut self,
+        node: &'n Node,
+        path: &str,
+        what: &str,
+        known: &[&str],
+    ) -> Option<Object<'n>> {
+        self.visit(path, node);
+        let Value::Object(members) = &node.value else {
+            self.wrong_type(path, &format!("{what} (an object)"), node);
+            return None;
+        };
+        for (i, member) in members.iter().enumerate() {
+            let member_path = pointer_push(path, &member.key);
+            if members.iter().take(i).any(|m| m.key == member.key) {
+                self.spans
+                    .insert(member_path.clone(), (member.key_start, member.key_end));
+                self.error(
+                    Code::DuplicateKey,
+                    &member_path,
+                    format!("key \"{}\" appears more than once", member.key),
+                );
+            } else if !known.contains(&member.key.as_str()) {
+                self.spans
+                    .insert(member_path.clone(), (member.key_start, member.key_end));
+                let hint = match closest(&member.key, known) {
+                    Some(near) => format!("; did you mean \"{near}\"?"),
+                    None => format!("; {what} has: {}", known.join(", ")),
+                };
+                self.error(
+                    Code::UnknownField,
+                    &member_path,
+                    format!("unknown field \"{}\" in {what}{hint}", member.key),
+                );
+            }
+        }
+        Some(Object {
+            members,
+            path: path.to_string(),
+        })
+    }
+
+    fn field<'n>(&mut self, obj: &Object<'n>, key: &str, required: bool) -> Option<&'n Node> {
+        let found = obj.members.iter().find(|m| m.key == key).map(|m| &m.value);
+        match found {
+            Some(node) => {
+                self.visit(&pointer_push(&obj.path, key), node);
+                Some(node)
+            }
+            None => {
+                if required {
+                    self.error(
+                        Code::MissingField,
+                        &obj.path,
+                        format!("missing required field \"{key}\""),
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    /// A string field; `required` reports its absence. Empty strings are reported as invalid.
+    pub(crate) fn string(&mut self, obj: &Object<'_>, key: &str, required: bool) -> Option<String> {
+        let node = self.field(obj, key, required)?;
+        let path = pointer_push(&obj.path, key);
+        match &node.value {
+            Value::String(s) if s.trim().is_empty() => {
+                self.error(
+                    Code::InvalidValue,
+                    &path,
+                    format!("\"{key}\" must not be empty"),
+                );
+                None
+            }
+            Value::String(s) => Some(s.clone()),
+            _ => {
+                self.wrong_type(&path, "a string", node);
+                None
+            }
+        }
+    }
+
+    /// An array field: the items with their paths, or `None` (reported) if it is not an array.
+    pub(crate) fn array<'n>(
+        &mut self,
+        obj: &Object<'n>,
+        key: &str,
+        required: bool,
+    ) -> Option<Vec<(String, &'n Node)>> {
+        let node = self.field(obj, key, required)?;
+        let path = pointer_push(&obj.path, key);
+        let Value::Array(items) = &node.value else {
+            self.wrong_type(&path, "an array", node);
+            return None;
+        };
+        let items = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let item_path = pointer_push(&path, &i.to_string());
+                self.visit(&item_path, item);
+                (item_path, item)
+            })
+            .collect();
+        Some(items)
+    }
+
+    /// A string item of an array (already visited).
+    pub(crate) fn string_item(&mut self, path: &str, node: &Node) -> Option<String> {
+        match &node.value {
+            Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+            Value::String(_) => {
+                self.error(Code::InvalidValue, path, "must not be empty");
+                None
+            }
+            _ => {
+                self.wrong_type(path, "a string", node);
+                None
+            }
+        }
+    }
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
+pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), *c))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(1))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over chars; inputs are short keys and enum names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = i;
+        let mut left = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let up = row.get(j + 1).copied().unwrap_or(usize::MAX);
+            let cost = if ca == *cb { diagonal } else { diagonal + 1 };
+            let value = cost.min(up + 1).min(left + 1);
+            diagonal = up;
+            left = value;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = value;
+            }
+        }
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_and_suggestions() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(
+            closest("presale", &["pre-sale", "terminal"]),
+            Some("pre-sale")
+        );
+        assert_eq!(closest("Stages", &["id", "stages"]), Some("stages"));
+        assert_eq!(closest("zzzzzz", &["id", "stages"]), None);
+    }
+}

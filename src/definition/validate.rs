@@ -1,0 +1,68 @@
+//! Rules over a whole definition model: unique stage ids, id syntax, size limits.
+//!
+//! Works on the plain model, so a definition built in Rust is checked by the same rules as one
+//! read from JSON. Diagnostics carry JSON-pointer paths; spans are added by the caller when
+//! there is source text.
+
+use super::Definition;
+use crate::error::{Code, Diagnostic};
+
+/// Most stages one journey may have.
+pub const MAX_STAGES: usize = 256;
+/// Longest id accepted, in bytes.
+pub const MAX_ID_LEN: usize = 64;
+
+pub(super) fn check(def: &Definition) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    check_id(&mut out, &def.id, "/id");
+    if def.stages.is_empty() {
+        out.push(Diagnostic::error(
+            Code::NoStages,
+            "/stages",
+            "a journey needs at least one stage",
+        ));
+    }
+    if def.stages.len() > MAX_STAGES {
+        out.push(Diagnostic::error(
+            Code::LimitExceeded,
+            "/stages",
+            format!(
+                "{} stages; a journey may have at most {MAX_STAGES}",
+                def.stages.len()
+            ),
+        ));
+    }
+    for (i, stage) in def.stages.iter().enumerate() {
+        let path = format!("/stages/{i}/id");
+        check_id(&mut out, &stage.id, &path);
+        if let Some(first) = def.stages.iter().take(i).position(|s| s.id == stage.id) {
+            out.push(Diagnostic::error(
+                Code::DuplicateStageId,
+                path,
+                format!(
+                    "stage id \"{}\" is already used by /stages/{first}",
+                    stage.id
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Ids start with an ASCII letter and continue with letters, digits, `_`, `-` or `.`, so they
+/// read the same in criteria, URLs, CSV headers and spreadsheet cells.
+fn check_id(out: &mut Vec<Diagnostic>, id: &str, path: &str) {
+    let mut chars = id.chars();
+    let starts_with_letter = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+    let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if !starts_with_letter || !rest_ok || id.len() > MAX_ID_LEN {
+        out.push(Diagnostic::error(
+            Code::InvalidId,
+            path,
+            format!(
+                "\"{id}\" is not a valid id: use up to {MAX_ID_LEN} ASCII letters, digits, '_', '-' \
+                 or '.', starting with a letter"
+            ),
+        ));
+    }
+}

@@ -1,0 +1,265 @@
+//! The JavaScript binding: the only module that names wasm-bindgen, js-sys or
+//! serde-wasm-bindgen, compiled only for `wasm32`.
+//!
+//! Every export takes `JsValue` and converts inside, so a wrong argument (`undefined`, a number
+//! for a definition, a cyclic object, a huge or ill-formed string) becomes a `JourneyError`
+//! instead of a trap, and the instance stays usable. Errors thrown are real JS `Error` objects
+//! with `name = "JourneyError"` and `code`, `path`, `span`, `diagnostics` properties.
+//! Results are plain JS objects (camelCase, `null` for absent values) built from the same serde
+//! types the native API serialises, so every runtime prints the same JSON.
+
+use js_sys::{JsString, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Code, Diagnostic, Error};
+use crate::json::MAX_INPUT_BYTES;
+use crate::{Journey as CoreJourney, Validation};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** Where a diagnostic points in the definition text (UTF-16 offsets; 1-based line and column). */
+export interface Span { start: number; end: number; line: number; column: number; }
+
+/** One problem found in a definition. */
+export interface Diagnostic {
+  severity: "error" | "warning";
+  /** Stable machine code, documented in docs/errors.md. */
+  code: string;
+  /** JSON pointer to the offending value ("" is the whole definition). */
+  path: string;
+  /** Present when the definition was given as JSON text. */
+  span: Span | null;
+  message: string;
+}
+
+/** The result of validateDefinition: never thrown, always returned. */
+export interface ValidationResult { ok: boolean; diagnostics: Diagnostic[]; }
+
+export type StageKind = "pre-sale" | "terminal" | "post-sale";
+
+export interface StageSummary {
+  index: number; id: string; name: string; kind: StageKind; owner: string | null;
+}
+
+export interface JourneySummary {
+  id: string; name: string; version: string; stages: StageSummary[];
+}
+
+/** A journey definition: an object, or its JSON text (then diagnostics carry spans). */
+export type DefinitionInput = string | Record<string, unknown>;
+
+/** What every function of this package throws: a real Error with a stable code. */
+export interface JourneyError extends Error {
+  name: "JourneyError";
+  code: string;
+  path: string;
+  span: Span | null;
+  diagnostics: Diagnostic[];
+}
+"#;
+
+/// The engine version (the npm package and crate version).
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::version().to_string()
+}
+
+/// Validates a journey definition, collecting every problem. Never throws.
+#[wasm_bindgen(js_name = validateDefinition, unchecked_return_type = "ValidationResult")]
+pub fn validate_definition(
+    #[wasm_bindgen(unchecked_param_type = "DefinitionInput")] definition: JsValue,
+) -> JsValue {
+    let validation = match definition_text(&definition) {
+        Ok((text, keep_spans)) => {
+            let mut validation = crate::validate_definition(&text);
+            if !keep_spans {
+                strip_spans(&mut validation.diagnostics);
+            }
+            validation
+        }
+        Err(diagnostic) => Validation {
+            ok: false,
+            diagnostics: vec![diagnostic],
+        },
+    };
+    to_js(&validation).unwrap_or_else(|err| err)
+}
+
+/// A compiled journey definition.
+#[wasm_bindgen]
+pub struct Journey {
+    inner: CoreJourney,
+}
+
+#[wasm_bindgen]
+impl Journey {
+    /// Compiles a definition (an object or JSON text).
+    ///
+    /// # Errors
+    /// Throws a `JourneyError` whose `diagnostics` list every problem.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "DefinitionInput")] definition: JsValue,
+    ) -> Result<Journey, JsValue> {
+        let (text, keep_spans) =
+            definition_text(&definition).map_err(|d| js_error(&Error::from(d)))?;
+        CoreJourney::from_json(&text)
+            .map(|inner| Journey { inner })
+            .map_err(|err| js_error(&if keep_spans { err } else { err.without_spans() }))
+    }
+
+    /// The embedded default journey (eight stages plus Closed-Lost and Churned).
+    ///
+    /// # Errors
+    /// None in practice (the embedded definition is tested); a `JourneyError` otherwise.
+    #[wasm_bindgen(js_name = "default")]
+    pub fn default_journey() -> Result<Journey, JsValue> {
+        CoreJourney::embedded_default()
+            .map(|inner| Journey { inner })
+            .map_err(|err| js_error(&err))
+    }
+
+    /// The definition's id.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.inner.definition().id.clone()
+    }
+
+    /// The definition's name.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.inner.definition().name.clone()
+    }
+
+    /// The definition's version.
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> String {
+        self.inner.definition().version.clone()
+    }
+
+    /// The stages in journey order.
+    ///
+    /// # Errors
+    /// Only an internal fault converting the result.
+    #[wasm_bindgen(unchecked_return_type = "StageSummary[]")]
+    pub fn stages(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.summary().stages)
+    }
+
+    /// Warnings found while compiling.
+    ///
+    /// # Errors
+    /// Only an internal fault converting the result.
+    #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+    pub fn warnings(&self) -> Result<JsValue, JsValue> {
+        to_js(self.inner.warnings())
+    }
+
+    /// Identity and stages, so `JSON.stringify(journey)` shows what the journey is.
+    ///
+    /// # Errors
+    /// Only an internal fault converting the result.
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "JourneySummary")]
+    pub fn to_json(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.summary())
+    }
+}
+
+/// The definition as JSON text, and whether spans mean anything to the caller (only when they
+/// gave text: for an object we serialise it ourselves, so offsets would point into a text the
+/// caller never saw).
+fn definition_text(value: &JsValue) -> Result<(String, bool), Diagnostic> {
+    if let Some(s) = value.dyn_ref::<JsString>() {
+        return checked_string(s).map(|text| (text, true));
+    }
+    if !value.is_object() || value.is_function() {
+        let kind = if value.is_null() {
+            "null".to_string()
+        } else {
+            value.js_typeof().as_string().unwrap_or_default()
+        };
+        return Err(Diagnostic::error(
+            Code::InvalidArgument,
+            "",
+            format!("expected a journey definition (an object or JSON text), got {kind}"),
+        ));
+    }
+    let text = js_sys::JSON::stringify(value).map_err(|err| {
+        let reason = err
+            .dyn_ref::<js_sys::Error>()
+            .and_then(|e| e.message().as_string())
+            .unwrap_or_default();
+        Diagnostic::error(
+            Code::InvalidArgument,
+            "",
+            format!(
+                "the definition cannot be read as JSON (a cycle, a BigInt or a throwing getter?): \
+                 {reason}"
+            ),
+        )
+    })?;
+    checked_string(&text).map(|text| (text, false))
+}
+
+fn checked_string(s: &JsString) -> Result<String, Diagnostic> {
+    // Check the length before copying: a huge string is refused without allocating for it.
+    let units = s.length() as usize;
+    if units > MAX_INPUT_BYTES {
+        return Err(Diagnostic::error(
+            Code::LimitExceeded,
+            "",
+            format!("definition is {units} characters long; the limit is {MAX_INPUT_BYTES} bytes"),
+        ));
+    }
+    if !s.is_valid_utf16() {
+        return Err(Diagnostic::error(
+            Code::InvalidUtf16,
+            "",
+            "the definition text holds lone surrogates (invalid UTF-16)",
+        ));
+    }
+    Ok(String::from(s))
+}
+
+fn strip_spans(diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics {
+        d.span = None;
+    }
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|err| {
+            js_error(&Error::new(
+                Code::Internal,
+                "",
+                format!("could not convert the result to JS: {err}"),
+            ))
+        })
+}
+
+/// A real JS `Error` named `JourneyError`, with `code`, `path`, `span` and `diagnostics`.
+fn js_error(err: &Error) -> JsValue {
+    let error = js_sys::Error::new(err.message());
+    error.set_name("JourneyError");
+    let span = err.span().map_or(Ok(JsValue::NULL), to_js);
+    let diagnostics = to_js(err.diagnostics());
+    let props: [(&str, Result<JsValue, JsValue>); 4] = [
+        ("code", Ok(JsValue::from_str(err.code().as_str()))),
+        ("path", Ok(JsValue::from_str(err.path()))),
+        ("span", span),
+        ("diagnostics", diagnostics),
+    ];
+    for (key, value) in props {
+        // Setting a property on a fresh Error cannot fail; if it somehow did, the error still
+        // carries its message.
+        let _ = Reflect::set(
+            &error,
+            &JsValue::from_str(key),
+            &value.unwrap_or(JsValue::NULL),
+        );
+    }
+    error.into()
+}
