@@ -179,11 +179,7 @@ fn definition_text(value: &JsValue) -> Result<(String, bool), Diagnostic> {
         } else {
             value.js_typeof().as_string().unwrap_or_default()
         };
-        return Err(Diagnostic::error(
-            Code::InvalidArgument,
-            "",
-            format!("expected a journey definition (an object or JSON text), got {kind}"),
-        ));
+        return Err(crate::definition::not_a_definition(&kind));
     }
     let text = js_sys::JSON::stringify(value).map_err(|err| {
         let reason = err

@@ -137,19 +137,31 @@ impl Definition {
         };
         let mut reader = Reader::default();
         let definition = read_definition(&mut reader, &node);
-        let mut diagnostics = reader.diagnostics;
+        // The model is complete even where fields were missing or wrong (placeholders keep stage
+        // indices stable), so the semantic rules run too. A rule's finding at or under a path
+        // that reading already reported is a consequence of that problem, not a new one.
         if let Some(def) = &definition {
-            diagnostics.extend(def.check());
-        }
-        let map = SourceMap::new(text);
-        for d in &mut diagnostics {
-            if d.span.is_none() {
-                d.span = reader
-                    .spans
-                    .get(&d.path)
-                    .map(|&(start, end)| map.span(start, end));
+            let reported: Vec<String> = reader
+                .diagnostics
+                .iter()
+                .map(|(d, _)| d.path.clone())
+                .collect();
+            for d in def.check() {
+                if !reported.iter().any(|p| is_within(&d.path, p)) {
+                    reader.diagnostics.push((d, None));
+                }
             }
         }
+        let map = SourceMap::new(text);
+        let diagnostics: Vec<Diagnostic> = reader
+            .diagnostics
+            .into_iter()
+            .map(|(d, range)| {
+                let range = range.or_else(|| reader.spans.get(&d.path).copied());
+                let span = range.map(|(start, end)| map.span(start, end));
+                d.with_span(span)
+            })
+            .collect();
         let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
         (definition.filter(|_| !has_errors), diagnostics)
     }
@@ -178,11 +190,29 @@ pub fn validate_definition(text: &str) -> Validation {
     }
 }
 
+/// The diagnostic for a definition argument of the wrong kind (a number, `null`, `undefined`…),
+/// shared by every binding so the message is the same everywhere. `found` names what was given.
+pub fn not_a_definition(found: &str) -> Diagnostic {
+    Diagnostic::error(
+        crate::Code::InvalidArgument,
+        "",
+        format!("expected a journey definition (an object or JSON text), got {found}"),
+    )
+}
+
+/// Whether JSON pointer `path` is `ancestor` or lies under it.
+fn is_within(path: &str, ancestor: &str) -> bool {
+    path.strip_prefix(ancestor)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Reads the definition; fields that are missing or invalid are reported and replaced by
+/// placeholders, so the model is complete. `None` only when the root is not an object.
 fn read_definition(r: &mut Reader, node: &Node) -> Option<Definition> {
     let root = r.object(node, "", "a journey definition", &ROOT_FIELDS)?;
-    let id = r.string(&root, "id", true);
-    let name = r.string(&root, "name", true);
-    let version = r.string(&root, "version", true);
+    let id = r.string(&root, "id", true).unwrap_or_default();
+    let name = r.string(&root, "name", true).unwrap_or_default();
+    let version = r.string(&root, "version", true).unwrap_or_default();
     let owner = r.string(&root, "owner", false);
     let description = r.string(&root, "description", false);
     let effective_date = read_date(r, &root, "effectiveDate");
@@ -192,28 +222,36 @@ fn read_definition(r: &mut Reader, node: &Node) -> Option<Definition> {
         .into_iter()
         .filter_map(|(path, item)| r.string_item(&path, item))
         .collect();
-    let stages = r.array(&root, "stages", true).map(|items| {
-        items
-            .into_iter()
-            .filter_map(|(path, item)| read_stage(r, item, &path))
-            .collect::<Vec<_>>()
-    });
+    let stages = r
+        .array(&root, "stages", true)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(path, item)| read_stage(r, item, &path))
+        .collect();
     Some(Definition {
-        id: id?,
-        name: name?,
-        version: version?,
+        id,
+        name,
+        version,
         owner,
         approvers,
         effective_date,
         description,
-        stages: stages?,
+        stages,
     })
 }
 
-fn read_stage(r: &mut Reader, node: &Node, path: &str) -> Option<Stage> {
-    let obj = r.object(node, path, "a stage", &STAGE_FIELDS)?;
-    let id = r.string(&obj, "id", true);
-    let name = r.string(&obj, "name", true);
+/// Reads one stage; a stage that is not even an object becomes an empty placeholder.
+fn read_stage(r: &mut Reader, node: &Node, path: &str) -> Stage {
+    let placeholder = Stage {
+        id: String::new(),
+        name: String::new(),
+        kind: StageKind::PreSale,
+        owner: None,
+        description: None,
+    };
+    let Some(obj) = r.object(node, path, "a stage", &STAGE_FIELDS) else {
+        return placeholder;
+    };
     let kind = r.string(&obj, "kind", true).and_then(|kind| {
         let parsed = StageKind::from_name(&kind);
         if parsed.is_none() {
@@ -223,6 +261,7 @@ fn read_stage(r: &mut Reader, node: &Node, path: &str) -> Option<Stage> {
             r.error(
                 crate::Code::InvalidValue,
                 &crate::error::pointer_push(path, "kind"),
+                None,
                 format!(
                     "unknown stage kind \"{kind}\"; expected one of {}{hint}",
                     StageKind::NAMES.join(", ")
@@ -231,15 +270,13 @@ fn read_stage(r: &mut Reader, node: &Node, path: &str) -> Option<Stage> {
         }
         parsed
     });
-    let owner = r.string(&obj, "owner", false);
-    let description = r.string(&obj, "description", false);
-    Some(Stage {
-        id: id?,
-        name: name?,
-        kind: kind?,
-        owner,
-        description,
-    })
+    Stage {
+        id: r.string(&obj, "id", true).unwrap_or_default(),
+        name: r.string(&obj, "name", true).unwrap_or_default(),
+        kind: kind.unwrap_or(placeholder.kind),
+        owner: r.string(&obj, "owner", false),
+        description: r.string(&obj, "description", false),
+    }
 }
 
 fn read_date(r: &mut Reader, obj: &Object<'_>, key: &str) -> Option<NaiveDate> {
@@ -251,6 +288,7 @@ fn read_date(r: &mut Reader, obj: &Object<'_>, key: &str) -> Option<NaiveDate> {
         r.error(
             crate::Code::InvalidValue,
             &crate::error::pointer_push(&obj.path, key),
+            None,
             format!("\"{text}\" is not a calendar date in the form YYYY-MM-DD"),
         );
     }

@@ -13,10 +13,11 @@ use crate::json::{Member, Node, Value};
 /// Byte spans of the values visited, by JSON pointer.
 pub(crate) type PathSpans = BTreeMap<String, (usize, usize)>;
 
-/// The state of one read: diagnostics so far and the spans of visited paths.
+/// The state of one read: diagnostics so far (with the byte range they point at, when known)
+/// and the spans of visited paths.
 #[derive(Default)]
 pub(crate) struct Reader {
-    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<(Diagnostic, Option<(usize, usize)>)>,
     pub(crate) spans: PathSpans,
 }
 
@@ -24,12 +25,22 @@ pub(crate) struct Reader {
 pub(crate) struct Object<'n> {
     members: &'n [Member],
     pub(crate) path: String,
+    start: usize,
+    end: usize,
 }
 
 impl Reader {
-    pub(crate) fn error(&mut self, code: Code, path: &str, message: impl Into<String>) {
+    /// Records an error about the value at `path`, spanning the byte `range` when given, else
+    /// the span recorded for `path` (looked up at the end, once every path is visited).
+    pub(crate) fn error(
+        &mut self,
+        code: Code,
+        path: &str,
+        range: Option<(usize, usize)>,
+        message: impl Into<String>,
+    ) {
         self.diagnostics
-            .push(Diagnostic::error(code, path, message));
+            .push((Diagnostic::error(code, path, message), range));
     }
 
     fn visit(&mut self, path: &str, node: &Node) {
@@ -41,6 +52,7 @@ impl Reader {
         self.error(
             Code::InvalidType,
             path,
+            Some((node.start, node.end)),
             format!("expected {expected}, found {found}"),
         );
     }
@@ -61,17 +73,15 @@ impl Reader {
         };
         for (i, member) in members.iter().enumerate() {
             let member_path = pointer_push(path, &member.key);
+            let key_range = Some((member.key_start, member.key_end));
             if members.iter().take(i).any(|m| m.key == member.key) {
-                self.spans
-                    .insert(member_path.clone(), (member.key_start, member.key_end));
                 self.error(
                     Code::DuplicateKey,
                     &member_path,
+                    key_range,
                     format!("key \"{}\" appears more than once", member.key),
                 );
             } else if !known.contains(&member.key.as_str()) {
-                self.spans
-                    .insert(member_path.clone(), (member.key_start, member.key_end));
                 let hint = match closest(&member.key, known) {
                     Some(near) => format!("; did you mean \"{near}\"?"),
                     None => format!("; {what} has: {}", known.join(", ")),
@@ -79,6 +89,7 @@ impl Reader {
                 self.error(
                     Code::UnknownField,
                     &member_path,
+                    key_range,
                     format!("unknown field \"{}\" in {what}{hint}", member.key),
                 );
             }
@@ -86,11 +97,15 @@ impl Reader {
         Some(Object {
             members,
             path: path.to_string(),
+            start: node.start,
+            end: node.end,
         })
     }
 
     fn field<'n>(&mut self, obj: &Object<'n>, key: &str, required: bool) -> Option<&'n Node> {
         let found = obj.members.iter().find(|m| m.key == key).map(|m| &m.value);
+        // An optional field set to null is absent (JS callers write null for "none").
+        let found = found.filter(|node| required || node.value != Value::Null);
         match found {
             Some(node) => {
                 self.visit(&pointer_push(&obj.path, key), node);
@@ -98,9 +113,11 @@ impl Reader {
             }
             None => {
                 if required {
+                    // The path names the missing field; the span is the object it belongs in.
                     self.error(
                         Code::MissingField,
-                        &obj.path,
+                        &pointer_push(&obj.path, key),
+                        Some((obj.start, obj.end)),
                         format!("missing required field \"{key}\""),
                     );
                 }
@@ -118,6 +135,7 @@ impl Reader {
                 self.error(
                     Code::InvalidValue,
                     &path,
+                    None,
                     format!("\"{key}\" must not be empty"),
                 );
                 None
@@ -160,7 +178,7 @@ impl Reader {
         match &node.value {
             Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
             Value::String(_) => {
-                self.error(Code::InvalidValue, path, "must not be empty");
+                self.error(Code::InvalidValue, path, None, "must not be empty");
                 None
             }
             _ => {

@@ -1,0 +1,119 @@
+//! The golden vectors, natively: every `tests/golden/cases/*.input.json` is run through the Rust
+//! API the way the JS binding runs it, and the output must equal `*.expected.json` byte for byte.
+//! The runtime matrix (tests/js/runtimes.test.mjs) checks the same files in every JS runtime.
+//!
+//! `UPDATE_GOLDEN=1 cargo test --test golden` rewrites the expected files from the native output;
+//! review the diff before committing it.
+
+use std::fs;
+use std::path::Path;
+
+use account_journey::{Journey, definition::not_a_definition, validate_definition};
+use serde_json::{Value, json};
+
+/// What the binding does with a definition argument: text is parsed as given (spans kept);
+/// objects are serialised first (spans dropped, as the caller never saw that text).
+fn definition_text(arg: &Value) -> Result<(String, bool), account_journey::Diagnostic> {
+    match arg {
+        Value::String(text) => Ok((text.clone(), true)),
+        Value::Object(_) | Value::Array(_) => Ok((arg.to_string(), false)),
+        Value::Null => Err(not_a_definition("null")),
+        Value::Bool(_) => Err(not_a_definition("boolean")),
+        Value::Number(_) => Err(not_a_definition("number")),
+    }
+}
+
+fn error_json(err: account_journey::Error) -> Value {
+    let mut body = json!({ "name": "JourneyError" });
+    if let (Some(obj), Ok(Value::Object(fields))) =
+        (body.as_object_mut(), serde_json::to_value(&err))
+    {
+        obj.extend(fields);
+    }
+    json!({ "error": body })
+}
+
+fn run(input: &Value) -> Value {
+    let arg = input["args"].get(0).cloned().unwrap_or(Value::Null);
+    let to_json = |v: &dyn erased::Ser| v.to_value();
+    match input["call"].as_str() {
+        Some("version") => json!(account_journey::version()),
+        Some("validateDefinition") => match definition_text(&arg) {
+            Ok((text, keep_spans)) => {
+                let mut v = validate_definition(&text);
+                if !keep_spans {
+                    v.diagnostics.iter_mut().for_each(|d| d.span = None);
+                }
+                to_json(&v)
+            }
+            Err(d) => json!({ "ok": false, "diagnostics": [d] }),
+        },
+        Some("defaultJourney") => match Journey::embedded_default() {
+            Ok(j) => to_json(&j.summary()),
+            Err(e) => error_json(e),
+        },
+        Some("newJourney") => {
+            let compiled = definition_text(&arg)
+                .map_err(account_journey::Error::from)
+                .and_then(|(text, keep_spans)| {
+                    Journey::from_json(&text)
+                        .map_err(|e| if keep_spans { e } else { e.without_spans() })
+                });
+            match compiled {
+                Ok(j) => to_json(&j.summary()),
+                Err(e) => error_json(e),
+            }
+        }
+        other => panic!("unknown vector call {other:?}"),
+    }
+}
+
+mod erased {
+    /// Lets `run` serialise any of the API's result types through one closure.
+    pub trait Ser {
+        fn to_value(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn to_value(&self) -> serde_json::Value {
+            serde_json::to_value(self).expect("API results serialise")
+        }
+    }
+}
+
+#[test]
+fn golden_vectors_match_natively() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/cases");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .expect("tests/golden/cases exists")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".input.json").map(str::to_string))
+        .collect();
+    names.sort();
+    assert!(
+        names.len() >= 10,
+        "expected the golden vectors, found {names:?}"
+    );
+    let mut failures = Vec::new();
+    for name in &names {
+        let input: Value = serde_json::from_str(
+            &fs::read_to_string(dir.join(format!("{name}.input.json"))).unwrap(),
+        )
+        .unwrap_or_else(|e| panic!("{name}.input.json: {e}"));
+        let output = serde_json::to_string(&run(&input)).unwrap() + "\n";
+        let expected_path = dir.join(format!("{name}.expected.json"));
+        if update {
+            fs::write(&expected_path, &output).unwrap();
+        } else {
+            let expected = fs::read_to_string(&expected_path).unwrap_or_default();
+            if expected != output {
+                failures.push(format!("{name}:\n  expected {expected}  actual   {output}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "golden mismatches:\n{}",
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,32 @@
+// The golden-vector runner shared by every runtime of the matrix (Node ESM and CJS, Deno, Bun,
+// workerd, Chromium). It takes the package's API and the vector inputs, and returns each
+// vector's output as a JSON string, so the harness can compare bytes across runtimes and with
+// tests/golden/cases/*.expected.json (which the native runner, tests/golden.rs, also checks).
+//
+// A vector input is { "call": <name>, "args": [...] }; see CALLS for the names.
+
+const CALLS = {
+  version: (api) => api.version(),
+  validateDefinition: (api, [definition]) => api.validateDefinition(definition),
+  defaultJourney: (api) => api.Journey.default().toJSON(),
+  newJourney: (api, [definition]) => new api.Journey(definition).toJSON(),
+};
+
+/** Runs one vector; a thrown error becomes { error: {...} } with its public properties. */
+export function runVector(api, input) {
+  const call = CALLS[input.call];
+  if (!call) throw new Error(`unknown vector call ${JSON.stringify(input.call)}`);
+  try {
+    return JSON.stringify(call(api, input.args ?? []));
+  } catch (e) {
+    const { name, code, path, span, message, diagnostics } = e;
+    return JSON.stringify({ error: { name, code, path, span, message, diagnostics } });
+  }
+}
+
+/** Runs every vector: { name: input } → { name: output JSON string }. */
+export function runVectors(api, inputs) {
+  const out = {};
+  for (const name of Object.keys(inputs).sort()) out[name] = runVector(api, inputs[name]);
+  return out;
+}
