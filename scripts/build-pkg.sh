@@ -30,3 +30,7 @@ cp js/node.mjs js/browser.mjs js/workerd.mjs pkg/
 cp README.md pkg/
 for f in LICENSE-MIT LICENSE-APACHE; do [ -f "$f" ] && cp "$f" pkg/; done
 node scripts/pkg-manifest.mjs
+
+# Let the repository's own examples, README snippets and tests import the package by its name.
+mkdir -p node_modules
+ln -sfn ../pkg node_modules/account-journey

@@ -6,6 +6,15 @@ const cargo = readFileSync(new URL("../Cargo.toml", import.meta.url), "utf8");
 const field = (name) => cargo.match(new RegExp(`^${name} = "([^"]*)"`, "m"))?.[1];
 const pkg = new URL("../pkg/", import.meta.url);
 
+// wasm-bindgen declares `[Symbol.dispose]()` on classes; without this reference a consumer whose
+// `lib` predates esnext.disposable (TS >= 5.2 has it) fails to compile our types.
+const disposable = '/// <reference lib="esnext.disposable" />\n';
+for (const file of ["account_journey.d.ts", "cjs/account_journey.d.ts"]) {
+  const url = new URL(file, pkg);
+  const text = readFileSync(url, "utf8");
+  if (!text.startsWith(disposable)) writeFileSync(url, disposable + text);
+}
+
 // The public types: the web glue's declarations without the init functions, which every entry
 // but ./web calls itself.
 const glue = readFileSync(new URL("account_journey.d.ts", pkg), "utf8");

@@ -37,6 +37,11 @@ pub use definition::{Definition, Stage, StageKind, Validation, validate_definiti
 pub use error::{Code, Diagnostic, Error, Severity, Span};
 pub use journey::{DEFAULT_DEFINITION, Journey, JourneySummary, StageSummary};
 
+// The README's Rust examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// The version of this engine (the crate and npm package version).
 ///
 /// ```

@@ -195,7 +195,7 @@ pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str>
     candidates
         .iter()
         .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), *c))
-        .filter(|(d, c)| *d <= (c.len() / 3).max(1))
+        .filter(|(d, c)| *d <= (c.len() + 2) / 3)
         .min()
         .map(|(_, c)| c)
 }
@@ -238,5 +238,8 @@ mod tests {
         );
         assert_eq!(closest("Stages", &["id", "stages"]), Some("stages"));
         assert_eq!(closest("zzzzzz", &["id", "stages"]), None);
+        assert_eq!(closest("onwer", &["owner", "name"]), Some("owner"));
+        assert_eq!(closest("ix", &["id", "name"]), Some("id"));
+        assert_eq!(closest("xy", &["id", "name"]), None);
     }
 }

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what the project needs and skips what is already there (a second run takes seconds).
+#   scripts/setup.sh build   the wasm target, wasm-bindgen CLI (exact version), npm packages
+#   scripts/setup.sh test    all of the above, plus clippy/rustfmt and Debian's chromium
+# Every install the README's two commands rely on lives here, so a fresh machine and CI need
+# nothing else than rustup, Node 20+ and npm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-build}
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+for tool in cargo rustup node npm; do
+  command -v "$tool" >/dev/null || { echo "setup: $tool is required but not installed" >&2; exit 1; }
+done
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 20 ] || { echo "setup: Node 20 or newer is required (found $(node --version))" >&2; exit 1; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The CLI must match the wasm-bindgen crate exactly (pinned with "=" in Cargo.toml).
+want=$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' Cargo.toml)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  say "installing wasm-bindgen-cli $want (found '${have:-none}'; takes ~4 min)"
+  # --locked first, for the exact dependency set; without it if the registry lacks a locked
+  # version (seen with a mirror missing a yanked webpki-roots).
+  cargo install wasm-bindgen-cli --version "$want" --locked --force \
+    || cargo install wasm-bindgen-cli --version "$want" --force
+fi
+
+# npm packages: wasm-opt (binaryen), deno, bun, workerd, playwright-core, typescript.
+# --ignore-scripts: every one of them ships its binary in a registry package; their install
+# scripts would only try to download what is already there.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages"
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+fi
+
+if [ "$mode" = test ]; then
+  for component in clippy rustfmt; do
+    if ! rustup component list --installed | grep -q "^$component"; then
+      say "adding rustup component $component"
+      rustup component add "$component"
+    fi
+  done
+  if ! command -v chromium >/dev/null; then
+    say "installing Debian's chromium (for the browser tests)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+fi

@@ -1,0 +1,110 @@
+/// <reference lib="esnext.disposable" />
+/* tslint:disable */
+/* eslint-disable */
+
+/** Where a diagnostic points in the definition text (UTF-16 offsets; 1-based line and column). */
+export interface Span { start: number; end: number; line: number; column: number; }
+
+/** One problem found in a definition. */
+export interface Diagnostic {
+    severity: "error" | "warning";
+    /** Stable machine code, documented in docs/errors.md. */
+    code: string;
+    /** JSON pointer to the offending value ("" is the whole definition). */
+    path: string;
+    /** Present when the definition was given as JSON text. */
+    span: Span | null;
+    message: string;
+}
+
+/** The result of validateDefinition: never thrown, always returned. */
+export interface ValidationResult { ok: boolean; diagnostics: Diagnostic[]; }
+
+export type StageKind = "pre-sale" | "terminal" | "post-sale";
+
+export interface StageSummary {
+    index: number; id: string; name: string; kind: StageKind; owner: string | null;
+}
+
+export interface JourneySummary {
+    id: string; name: string; version: string; stages: StageSummary[];
+}
+
+/** A journey definition: an object, or its JSON text (then diagnostics carry spans). */
+export type DefinitionInput = string | Record<string, unknown>;
+
+/** What every function of this package throws: a real Error with a stable code. */
+export interface JourneyError extends Error {
+    name: "JourneyError";
+    code: string;
+    path: string;
+    span: Span | null;
+    diagnostics: Diagnostic[];
+}
+
+
+
+/**
+ * A compiled journey definition.
+ */
+export class Journey {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * The embedded default journey (eight stages plus Closed-Lost and Churned).
+     *
+     * # Errors
+     * None in practice (the embedded definition is tested); a `JourneyError` otherwise.
+     */
+    static default(): Journey;
+    /**
+     * Compiles a definition (an object or JSON text).
+     *
+     * # Errors
+     * Throws a `JourneyError` whose `diagnostics` list every problem.
+     */
+    constructor(definition: DefinitionInput);
+    /**
+     * The stages in journey order.
+     *
+     * # Errors
+     * Only an internal fault converting the result.
+     */
+    stages(): StageSummary[];
+    /**
+     * Identity and stages, so `JSON.stringify(journey)` shows what the journey is.
+     *
+     * # Errors
+     * Only an internal fault converting the result.
+     */
+    toJSON(): JourneySummary;
+    /**
+     * Warnings found while compiling.
+     *
+     * # Errors
+     * Only an internal fault converting the result.
+     */
+    warnings(): Diagnostic[];
+    /**
+     * The definition's id.
+     */
+    readonly id: string;
+    /**
+     * The definition's name.
+     */
+    readonly name: string;
+    /**
+     * The definition's version.
+     */
+    readonly version: string;
+}
+
+/**
+ * Validates a journey definition, collecting every problem. Never throws.
+ */
+export function validateDefinition(definition: DefinitionInput): ValidationResult;
+
+/**
+ * The engine version (the npm package and crate version).
+ */
+export function version(): string;

@@ -1,0 +1,133 @@
+// Contract tests of the JS API against the built pkg/ (Node, ESM entry): what users rely on,
+// including that bad input of every kind gives a JourneyError or a diagnostic, never a trap, and
+// that the module keeps working afterwards.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import * as api from "account-journey";
+
+const { Journey, validateDefinition, version } = api;
+const minimal = {
+  id: "minimal", name: "Minimal", version: "1",
+  stages: [{ id: "lead", name: "Lead", kind: "pre-sale" }],
+};
+
+function assertStillWorks() {
+  assert.equal(Journey.default().stages().length, 10);
+  assert.equal(validateDefinition(minimal).ok, true);
+}
+
+function assertJourneyError(fn, code) {
+  let caught;
+  try { fn(); } catch (e) { caught = e; }
+  assert.ok(caught, "expected a throw");
+  assert.ok(caught instanceof Error, "a real Error object");
+  assert.equal(caught.name, "JourneyError");
+  assert.equal(caught.code, code, caught.message);
+  assert.equal(typeof caught.path, "string");
+  assert.ok(Array.isArray(caught.diagnostics));
+  assert.ok(typeof caught.stack === "string" && caught.stack.length > 0);
+  return caught;
+}
+
+test("version() is the package version", async () => {
+  const { readFile } = await import("node:fs/promises");
+  const manifest = JSON.parse(await readFile(new URL("../../pkg/package.json", import.meta.url)));
+  assert.equal(version(), manifest.version);
+  assert.match(version(), /^\d+\.\d+\.\d+/);
+});
+
+test("Journey.default() is the eight-stage model with Closed-Lost and Churned", () => {
+  const journey = Journey.default();
+  assert.equal(journey.id, "default");
+  assert.deepEqual(journey.stages().map((s) => s.name), [
+    "Anonymous", "Identified", "Aware", "Engaged", "MQA", "SAA", "Opportunity", "Customer",
+    "Closed-Lost", "Churned",
+  ]);
+  const kinds = Object.fromEntries(journey.stages().map((s) => [s.id, s.kind]));
+  assert.equal(kinds.closed_lost, "terminal");
+  assert.equal(kinds.churned, "post-sale");
+  assert.equal(kinds.customer, "post-sale");
+  assert.equal(kinds.mqa, "pre-sale");
+  assert.deepEqual(JSON.parse(JSON.stringify(journey)).stages, journey.stages());
+  assert.deepEqual(journey.warnings(), []);
+});
+
+test("validateDefinition accepts objects and text, and reports every problem at once", () => {
+  assert.deepEqual(validateDefinition(minimal), { ok: true, diagnostics: [] });
+  assert.deepEqual(validateDefinition(JSON.stringify(minimal)), { ok: true, diagnostics: [] });
+  const text = '{\n  "id": "x",\n  "name": "X",\n  "version": "1",\n  "stages": [\n' +
+    '    {"id": "a", "name": "A", "kind": "pre-sale"},\n' +
+    '    {"id": "a", "name": "B", "kind": "post-sael", "extra": 1}\n  ]\n}';
+  const result = validateDefinition(text);
+  assert.equal(result.ok, false);
+  assert.deepEqual(result.diagnostics.map((d) => [d.code, d.path]), [
+    ["unknown-field", "/stages/1/extra"],
+    ["invalid-value", "/stages/1/kind"],
+    ["duplicate-stage-id", "/stages/1/id"],
+  ]);
+  const kind = result.diagnostics[1];
+  assert.match(kind.message, /did you mean "post-sale"/);
+  assert.deepEqual({ line: kind.span.line, column: kind.span.column }, { line: 7, column: 38 });
+  assert.equal(text.slice(kind.span.start, kind.span.end), '"post-sael"');
+  // Object input: the same problems, no spans (the caller never saw our serialisation).
+  const fromObject = validateDefinition(JSON.parse(text));
+  assert.deepEqual(fromObject.diagnostics.map((d) => d.code), result.diagnostics.map((d) => d.code));
+  assert.ok(fromObject.diagnostics.every((d) => d.span === null));
+});
+
+test("spans are UTF-16 offsets, as JS strings index", () => {
+  const text = '{"name": "Démo 😀", "id": "é", "version": "1", "stages": [{"id":"s","name":"S","kind":"pre-sale"}]}';
+  const [d] = validateDefinition(text).diagnostics;
+  assert.equal(d.code, "invalid-id");
+  assert.equal(text.slice(d.span.start, d.span.end), '"é"');
+});
+
+test("new Journey throws a JourneyError listing all diagnostics", () => {
+  const err = assertJourneyError(() => new Journey({ id: "x", stages: [] }), "missing-field");
+  assert.deepEqual(err.diagnostics.map((d) => d.code), ["missing-field", "missing-field", "no-stages"]);
+  assert.match(err.message, /3 errors/);
+  const syntax = assertJourneyError(() => new Journey("{\n  \"id\": }"), "json-syntax");
+  assert.deepEqual([syntax.span.line, syntax.span.column], [2, 9]);
+  assert.equal(new Journey(minimal).id, "minimal");
+});
+
+test("wrong argument types give an error with a stable code, never a trap", () => {
+  const cyclic = { id: "c" };
+  cyclic.self = cyclic;
+  const cases = [
+    [undefined, "invalid-argument"], [null, "invalid-argument"], [42, "invalid-argument"],
+    [true, "invalid-argument"], [() => 1, "invalid-argument"], [Symbol("s"), "invalid-argument"],
+    [10n, "invalid-argument"], [cyclic, "invalid-argument"], [{ big: 1n }, "invalid-argument"],
+    [[1, 2], "invalid-type"], ["", "json-syntax"], ["\ud800", "invalid-utf16"],
+    ['{"id": "\\ud800"}', "invalid-utf16"], [{ id: "\ud800" }, "invalid-utf16"],
+    ["x".repeat(5 * 1024 * 1024), "limit-exceeded"], ["[".repeat(10000), "limit-exceeded"],
+    [{ get id() { throw new Error("getter"); } }, "invalid-argument"],
+  ];
+  for (const [input, code] of cases) {
+    const label = typeof input === "string" ? `string(${input.length})` : typeof input;
+    const v = validateDefinition(input);
+    assert.equal(v.ok, false, label);
+    assert.equal(v.diagnostics[0].code, code, `${label}: ${v.diagnostics[0].message}`);
+    assertJourneyError(() => new Journey(input), code);
+    assertStillWorks();
+  }
+});
+
+test("a 20 MB definition is refused quickly with a limit error", () => {
+  const huge = JSON.stringify({ ...minimal, description: "x".repeat(20 * 1024 * 1024) });
+  const started = performance.now();
+  const v = validateDefinition(huge);
+  assert.equal(v.diagnostics[0].code, "limit-exceeded");
+  assert.ok(performance.now() - started < 1000);
+  assertStillWorks();
+});
+
+test("the CommonJS entry exposes the same API", () => {
+  const require = createRequire(import.meta.url);
+  const cjs = require("account-journey");
+  assert.equal(cjs.version(), version());
+  assert.deepEqual(cjs.Journey.default().toJSON(), Journey.default().toJSON());
+  assert.deepEqual(Object.keys(cjs).filter((k) => !k.startsWith("__")).sort(),
+    Object.keys(api).filter((k) => k !== "initSync").sort());
+});

@@ -1,0 +1,26 @@
+// Type-checked by tests/js/types.test.mjs (tsc --strict): the package's public types as an ESM
+// TypeScript user sees them. A compile error here means the TS surface changed or broke.
+import {
+  Journey, validateDefinition, version,
+  type Diagnostic, type JourneyError, type JourneySummary, type StageKind, type ValidationResult,
+} from "account-journey";
+
+const result: ValidationResult = validateDefinition({ id: "x", stages: [] });
+const first: Diagnostic | undefined = result.diagnostics[0];
+const line: number | undefined = first?.span?.line;
+const journey: Journey = Journey.default();
+const kinds: StageKind[] = journey.stages().map((s) => s.kind);
+const owner: string | null = journey.stages()[0].owner;
+const summary: JourneySummary = journey.toJSON();
+const v: string = version() + journey.id + journey.name + journey.version;
+try {
+  new Journey('{"id": 1}');
+} catch (e) {
+  const err = e as JourneyError;
+  const code: string = err.code;
+  const path: string = err.path;
+  console.log(code, path, err.diagnostics.length, err.span?.column);
+}
+// @ts-expect-error a definition is an object or JSON text
+validateDefinition(42);
+console.log(result.ok, line, kinds, owner, summary.stages.length, v);
