@@ -19,7 +19,7 @@ step "native tests (cargo test)"
 cargo test --quiet
 
 step "wasm boundary tests (wasm-bindgen-test in Node)"
-cargo test --quiet --target wasm32-unknown-unknown --test wasm
+cargo test --target wasm32-unknown-unknown --test wasm
 
 step "build pkg/ (release wasm, wasm-opt -Oz)"
 bash scripts/build-pkg.sh

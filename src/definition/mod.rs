@@ -34,6 +34,7 @@ pub struct Definition {
     /// Who signed it off.
     pub approvers: Vec<String>,
     /// The date from which the definition applies.
+    #[serde(serialize_with = "serialize_date")]
     pub effective_date: Option<NaiveDate>,
     /// What the journey is for.
     pub description: Option<String>,
@@ -151,6 +152,9 @@ impl Definition {
                     reader.diagnostics.push((d, None));
                 }
             }
+        }
+        if reader.diagnostics.is_empty() {
+            return (definition, Vec::new());
         }
         let map = SourceMap::new(text);
         let diagnostics: Vec<Diagnostic> = reader
@@ -281,9 +285,7 @@ fn read_stage(r: &mut Reader, node: &Node, path: &str) -> Stage {
 
 fn read_date(r: &mut Reader, obj: &Object<'_>, key: &str) -> Option<NaiveDate> {
     let text = r.string(obj, key, false)?;
-    let parsed = NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-        .ok()
-        .filter(|_| text.len() == 10);
+    let parsed = parse_date(&text);
     if parsed.is_none() {
         r.error(
             crate::Code::InvalidValue,
@@ -293,4 +295,78 @@ fn read_date(r: &mut Reader, obj: &Object<'_>, key: &str) -> Option<NaiveDate> {
         );
     }
     parsed
+}
+
+/// Parses exactly `YYYY-MM-DD` into a real calendar date. (chrono's `parse_from_str` would do,
+/// but pulls its whole format machinery, about 20 KB, into the .wasm.)
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = text.get(range)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return None;
+    }
+    let year = i32::try_from(digits(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
+}
+
+fn serialize_date<S: serde::Serializer>(
+    date: &Option<NaiveDate>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use chrono::Datelike;
+    match date {
+        Some(d) => serializer.collect_str(&format_args!(
+            "{:04}-{:02}-{:02}",
+            d.year(),
+            d.month(),
+            d.day()
+        )),
+        None => serializer.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_strict_calendar_dates() {
+        assert_eq!(
+            parse_date("2026-02-28"),
+            NaiveDate::from_ymd_opt(2026, 2, 28)
+        );
+        assert_eq!(
+            parse_date("2024-02-29"),
+            NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "26-01-01",
+            "2026/01/01",
+            "+026-01-01",
+            "2026-01-01T00:00",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        let json = serde_json::to_string(&Definition {
+            id: "x".into(),
+            name: "X".into(),
+            version: "1".into(),
+            owner: None,
+            approvers: vec![],
+            effective_date: parse_date("2026-03-04"),
+            description: None,
+            stages: vec![],
+        })
+        .unwrap();
+        assert!(json.contains(r#""effectiveDate":"2026-03-04""#), "{json}");
+    }
 }

@@ -195,7 +195,7 @@ pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str>
     candidates
         .iter()
         .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), *c))
-        .filter(|(d, c)| *d <= (c.len() + 2) / 3)
+        .filter(|(d, c)| *d <= c.len().div_ceil(3))
         .min()
         .map(|(_, c)| c)
 }
