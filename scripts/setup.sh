@@ -33,12 +33,18 @@ if [ "$have" != "$want" ]; then
     || cargo install wasm-bindgen-cli --version "$want" --force
 fi
 
-# npm packages: wasm-opt (binaryen), deno, bun, workerd, playwright-core, typescript.
+# npm packages: wasm-opt (binaryen), deno, bun, workerd, playwright-core, typescript, vite.
 # --ignore-scripts: every one of them ships its binary in a registry package; their install
 # scripts would only try to download what is already there.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# `npm install`, not `npm ci`: the lockfile cannot list the other platforms' optional binaries
+# of deno and workerd that the registry lacks at these versions, and `npm ci` refuses a
+# lockfile without them (npm/cli#9846). `npm install` follows the lockfile for the rest.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+   || [ package.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
-  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  npm install --ignore-scripts --no-audit --no-fund --loglevel=error
+  # npm removes links it did not make; restore the package link if pkg/ is built.
+  if [ -d pkg ]; then ln -sfn ../pkg node_modules/account-journey; fi
 fi
 
 if [ "$mode" = test ]; then
