@@ -34,18 +34,27 @@ if [ "$have" != "$want" ]; then
 fi
 
 # npm packages: wasm-opt (binaryen), deno, bun, workerd, playwright-core, typescript, vite.
-# --ignore-scripts: every one of them ships its binary in a registry package; their install
-# scripts would only try to download what is already there.
+# Each ships its binary in a registry package; bun's postinstall links it into place (without
+# it, `bun` is a stub that only prints an error), so install scripts must run.
 # `npm install`, not `npm ci`: the lockfile cannot list the other platforms' optional binaries
 # of deno and workerd that the registry lacks at these versions, and `npm ci` refuses a
 # lockfile without them (npm/cli#9846). `npm install` follows the lockfile for the rest.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
    || [ package.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
-  npm install --ignore-scripts --no-audit --no-fund --loglevel=error
+  npm install --no-audit --no-fund --loglevel=error
   # npm removes links it did not make; restore the package link if pkg/ is built.
   if [ -d pkg ]; then ln -sfn ../pkg node_modules/account-journey; fi
 fi
+# npm 11 may skip install scripts it has not been told to allow: link bun's binary if so.
+if ! node_modules/.bin/bun --version >/dev/null 2>&1; then
+  say "linking bun's binary (its postinstall did not run)"
+  (cd node_modules/bun && node install.js)
+fi
+for tool in wasm-opt deno bun workerd; do
+  node_modules/.bin/$tool --version >/dev/null 2>&1 \
+    || { echo "setup: node_modules/.bin/$tool does not run after npm install" >&2; exit 1; }
+done
 
 if [ "$mode" = test ]; then
   for component in clippy rustfmt; do

@@ -25,4 +25,5 @@ step "build pkg/ (release wasm, wasm-opt -Oz)"
 bash scripts/build-pkg.sh
 
 step "JS tests against pkg/ (node --test): API contract, runtime matrix, README, types, size"
-node --test --test-reporter=spec tests/js/
+# A guard against a hung child keeping the runner alive (CI has 90 minutes in all).
+timeout 900 node --test --test-reporter=spec tests/js/

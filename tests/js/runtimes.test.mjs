@@ -34,6 +34,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -362,8 +363,12 @@ async function startWorkerd(workerd, dir, compatibilityDate) {
 }
 
 test("workerd: module \"account-journey\" = pkg/workerd.mjs (exports map workerd)", { timeout: TEST_TIMEOUT_MS }, async () => {
-  const workerd = join(BIN, "workerd");
-  requireFile(workerd, "workerd (npm package workerd)");
+  // The native binary itself, as the package exports it: node_modules/.bin/workerd may be a JS
+  // launcher (when npm skipped workerd's postinstall), and killing a launcher leaves the real
+  // server running, holding this test process open.
+  requireFile(join(ROOT, "node_modules/workerd/package.json"), "workerd (npm package workerd)");
+  const workerd = createRequire(join(ROOT, "package.json"))("workerd").default;
+  requireFile(workerd, "workerd's native binary (npm package @cloudflare/workerd-linux-64)");
   const dir = join(tmp, "workerd");
   mkdirSync(dir);
   // capnp `embed` paths are relative to the config file, so the modules are copied next to it.
