@@ -56,6 +56,54 @@ pub struct Member {
     pub value: Node,
 }
 
+impl Node {
+    /// The value a JSON pointer (RFC 6901) designates, if it exists; for an object with a
+    /// duplicate key, the first member.
+    ///
+    /// ```
+    /// let node = account_journey::json::parse(r#"{"a/b": [10, {"c": true}]}"#).unwrap();
+    /// let c = node.pointer("/a~1b/1/c").unwrap();
+    /// assert_eq!(c.value, account_journey::json::Value::Bool(true));
+    /// assert!(node.pointer("/a~1b/2").is_none());
+    /// ```
+    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut node = self;
+        for token in pointer.strip_prefix('/')?.split('/') {
+            let token = unescape_token(token);
+            node = match &node.value {
+                Value::Object(members) => &members.iter().find(|m| m.key == token)?.value,
+                Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+}
+
+/// Undoes a JSON pointer token's escapes: `~1` is `/`, `~0` is `~`.
+fn unescape_token(token: &str) -> String {
+    let mut out = String::with_capacity(token.len());
+    let mut chars = token.chars();
+    while let Some(c) = chars.next() {
+        if c != '~' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('1') => out.push('/'),
+            Some('0') => out.push('~'),
+            other => {
+                out.push('~');
+                out.extend(other);
+            }
+        }
+    }
+    out
+}
+
 impl Value {
     /// The JSON type name, for messages ("expected a string, found a number").
     pub fn type_name(&self) -> &'static str {

@@ -161,7 +161,7 @@ impl Definition {
             .diagnostics
             .into_iter()
             .map(|(d, range)| {
-                let range = range.or_else(|| reader.spans.get(&d.path).copied());
+                let range = range.or_else(|| node.pointer(&d.path).map(|n| (n.start, n.end)));
                 let span = range.map(|(start, end)| map.span(start, end));
                 d.with_span(span)
             })

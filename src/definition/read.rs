@@ -1,24 +1,18 @@
 //! Reading a parsed JSON tree into the definition model, collecting every structural problem.
 //!
 //! Each field read checks its JSON type, reports unknown and duplicate keys (with a "did you
-//! mean" hint for near-misses) and remembers the span of every path it visits, so diagnostics
-//! found later, on the model, can still point into the source text. Semantic rules (duplicate
-//! stage ids and the like) live in `validate`, not here.
-
-use std::collections::BTreeMap;
+//! mean" hint for near-misses). Diagnostics carry JSON pointers; their spans are found from the
+//! pointer at the end, and only when there are diagnostics, so a valid definition is read without
+//! any span bookkeeping. Semantic rules (duplicate stage ids and the like) live in `validate`.
 
 use crate::error::{Code, Diagnostic, pointer_push};
 use crate::json::{Member, Node, Value};
 
-/// Byte spans of the values visited, by JSON pointer.
-pub(crate) type PathSpans = BTreeMap<String, (usize, usize)>;
-
-/// The state of one read: diagnostics so far (with the byte range they point at, when known)
-/// and the spans of visited paths.
+/// The state of one read: the diagnostics so far, each with the byte range it points at when
+/// that is not simply the value at its path (which is looked up at the end, only if needed).
 #[derive(Default)]
 pub(crate) struct Reader {
     pub(crate) diagnostics: Vec<(Diagnostic, Option<(usize, usize)>)>,
-    pub(crate) spans: PathSpans,
 }
 
 /// An object whose keys have been checked against the format.
@@ -31,7 +25,7 @@ pub(crate) struct Object<'n> {
 
 impl Reader {
     /// Records an error about the value at `path`, spanning the byte `range` when given, else
-    /// the span recorded for `path` (looked up at the end, once every path is visited).
+    /// the span of the value at `path`.
     pub(crate) fn error(
         &mut self,
         code: Code,
@@ -41,10 +35,6 @@ impl Reader {
     ) {
         self.diagnostics
             .push((Diagnostic::error(code, path, message), range));
-    }
-
-    fn visit(&mut self, path: &str, node: &Node) {
-        self.spans.insert(path.to_string(), (node.start, node.end));
     }
 
     fn wrong_type(&mut self, path: &str, expected: &str, node: &Node) {
@@ -66,7 +56,6 @@ impl Reader {
         what: &str,
         known: &[&str],
     ) -> Option<Object<'n>> {
-        self.visit(path, node);
         let Value::Object(members) = &node.value else {
             self.wrong_type(path, &format!("{what} (an object)"), node);
             return None;
@@ -107,10 +96,7 @@ impl Reader {
         // An optional field set to null is absent (JS callers write null for "none").
         let found = found.filter(|node| required || node.value != Value::Null);
         match found {
-            Some(node) => {
-                self.visit(&pointer_push(&obj.path, key), node);
-                Some(node)
-            }
+            Some(node) => Some(node),
             None => {
                 if required {
                     // The path names the missing field; the span is the object it belongs in.
@@ -164,16 +150,12 @@ impl Reader {
         let items = items
             .iter()
             .enumerate()
-            .map(|(i, item)| {
-                let item_path = pointer_push(&path, &i.to_string());
-                self.visit(&item_path, item);
-                (item_path, item)
-            })
+            .map(|(i, item)| (pointer_push(&path, &i.to_string()), item))
             .collect();
         Some(items)
     }
 
-    /// A string item of an array (already visited).
+    /// A string item of an array.
     pub(crate) fn string_item(&mut self, path: &str, node: &Node) -> Option<String> {
         match &node.value {
             Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
