@@ -44,13 +44,25 @@ pub enum Code {
     DuplicateStageId,
     /// A journey has no stages.
     NoStages,
+    /// An expression does not parse.
+    ExpressionSyntax,
+    /// An expression names a field or variable that does not exist.
+    UnknownIdentifier,
+    /// An expression calls a function or method that does not exist.
+    UnknownFunction,
+    /// An expression combines values of types that do not go together.
+    TypeMismatch,
+    /// A function is called with the wrong number of arguments.
+    WrongArity,
+    /// An expression divided by zero while evaluating an account.
+    DivisionByZero,
     /// A fault inside the engine, not in the input; please report it.
     Internal,
 }
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 19] = [
         Code::JsonSyntax,
         Code::DuplicateKey,
         Code::LimitExceeded,
@@ -63,6 +75,12 @@ impl Code {
         Code::InvalidId,
         Code::DuplicateStageId,
         Code::NoStages,
+        Code::ExpressionSyntax,
+        Code::UnknownIdentifier,
+        Code::UnknownFunction,
+        Code::TypeMismatch,
+        Code::WrongArity,
+        Code::DivisionByZero,
         Code::Internal,
     ];
 
@@ -85,6 +103,12 @@ impl Code {
             Code::InvalidId => "invalid-id",
             Code::DuplicateStageId => "duplicate-stage-id",
             Code::NoStages => "no-stages",
+            Code::ExpressionSyntax => "expression-syntax",
+            Code::UnknownIdentifier => "unknown-identifier",
+            Code::UnknownFunction => "unknown-function",
+            Code::TypeMismatch => "type-mismatch",
+            Code::WrongArity => "wrong-arity",
+            Code::DivisionByZero => "division-by-zero",
             Code::Internal => "internal",
         }
     }

@@ -27,6 +27,7 @@
 
 pub mod definition;
 mod error;
+pub mod expr;
 mod journey;
 pub mod json;
 

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::error::{Diagnostic, Severity, SourceMap};
 use crate::json::{self, Node};
+pub(crate) use read::closest;
 use read::{Object, Reader};
 
 pub use validate::{MAX_ID_LEN, MAX_STAGES};

@@ -1,0 +1,339 @@
+//! Values as the engine holds them: account data shaped by the schema (objects are positional,
+//! in schema order), timestamps and durations as milliseconds; reading them from JSON and
+//! printing them back in canonical text.
+
+use chrono::{DateTime, Datelike, NaiveDate, Timelike};
+
+use super::lex::UNITS;
+use super::types::{ACCOUNT, Field, Ty};
+use super::{ExprError, MAX_DURATION_MS, Span};
+use crate::Code;
+use crate::error::pointer_push;
+use crate::json::{self, Node, Value};
+
+/// A value: account data, or an expression's result.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Data {
+    /// Absent.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// Text.
+    String(Box<str>),
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    Timestamp(i64),
+    /// Milliseconds.
+    Duration(i64),
+    /// A list.
+    List(Vec<Data>),
+    /// An object's field values in schema order.
+    Object(Vec<Data>),
+}
+
+impl Data {
+    /// Reads an account context from JSON text, checking it against the account schema: fields
+    /// absent are `null` (lists: empty), timestamps are RFC 3339 strings or `YYYY-MM-DD`.
+    ///
+    /// # Errors
+    /// An [`ExprError`] naming the JSON pointer of the first field that does not fit the schema
+    /// (unknown field, wrong type, bad timestamp).
+    pub fn account_from_json(text: &str) -> Result<Data, ExprError> {
+        let node =
+            json::parse(text).map_err(|d| ExprError::new(d.code, Span::new(0, 0), d.message))?;
+        Data::from_json_node(&node, Ty::Object(ACCOUNT), "")
+    }
+
+    /// Reads a JSON value as a value of type `ty`.
+    ///
+    /// # Errors
+    /// As [`Data::account_from_json`].
+    pub fn from_json_node(node: &Node, ty: Ty, path: &str) -> Result<Data, ExprError> {
+        let bad = |message: String| {
+            ExprError::new(
+                Code::InvalidValue,
+                Span::new(0, 0),
+                format!("{path}: {message}"),
+            )
+        };
+        let expected =
+            |what: &str| bad(format!("expected {what}, found {}", node.value.type_name()));
+        Ok(match (&node.value, ty) {
+            (Value::Null, _) => Data::Null,
+            (Value::Bool(b), Ty::Bool) => Data::Bool(*b),
+            (Value::Number(n), Ty::Number) => Data::Number(*n),
+            (Value::String(s), Ty::String) => Data::String(s.as_str().into()),
+            (Value::String(s), Ty::Timestamp) => Data::Timestamp(
+                parse_timestamp(s)
+                    .ok_or_else(|| bad(format!("\"{s}\" is not an RFC 3339 timestamp")))?,
+            ),
+            (Value::String(s), Ty::Duration) => Data::Duration(
+                parse_duration(s).ok_or_else(|| bad(format!("\"{s}\" is not a duration")))?,
+            ),
+            (Value::Array(items), Ty::List(elem)) => Data::List(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        Data::from_json_node(item, *elem, &pointer_push(path, &i.to_string()))
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+            (Value::Object(members), Ty::Object(fields)) => {
+                if let Some(unknown) = members
+                    .iter()
+                    .find(|m| !fields.iter().any(|f| f.name == m.key))
+                {
+                    return Err(bad(format!("unknown field \"{}\"", unknown.key)));
+                }
+                Data::Object(
+                    fields
+                        .iter()
+                        .map(|field| {
+                            let child = pointer_push(path, field.name);
+                            match members.iter().find(|m| m.key == field.name) {
+                                Some(m) => Data::from_json_node(&m.value, field.ty, &child),
+                                None => Ok(absent(field)),
+                            }
+                        })
+                        .collect::<Result<_, _>>()?,
+                )
+            }
+            (_, Ty::Bool) => return Err(expected("a boolean")),
+            (_, Ty::Number) => return Err(expected("a number")),
+            (_, Ty::String | Ty::Timestamp | Ty::Duration) => return Err(expected("a string")),
+            (_, Ty::List(_)) => return Err(expected("an array")),
+            (_, Ty::Object(_)) => return Err(expected("an object")),
+            (_, Ty::Null) => return Err(expected("null")),
+        })
+    }
+
+    /// The value as JSON: timestamps as RFC 3339 UTC text, durations in canonical form.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Data::Null => Value::Null,
+            Data::Bool(b) => Value::Bool(*b),
+            Data::Number(n) => Value::Number(*n),
+            Data::String(s) => Value::String(s.to_string()),
+            Data::Timestamp(ms) => Value::String(format_timestamp(*ms)),
+            Data::Duration(ms) => Value::String(format_duration(*ms)),
+            Data::List(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|d| json::Node {
+                        value: d.to_json(),
+                        start: 0,
+                        end: 0,
+                    })
+                    .collect(),
+            ),
+            Data::Object(values) => Value::Array(
+                values
+                    .iter()
+                    .map(|d| json::Node {
+                        value: d.to_json(),
+                        start: 0,
+                        end: 0,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// What an absent field holds: an empty list for lists (a list field is never null), else null.
+fn absent(field: &Field) -> Data {
+    match field.ty {
+        Ty::List(_) => Data::List(Vec::new()),
+        Ty::Object(fields) if !field.nullable => Data::Object(fields.iter().map(absent).collect()),
+        _ => Data::Null,
+    }
+}
+
+/// Parses RFC 3339 (`2026-11-01T09:30:00Z`, `…+02:00`, fractional seconds) or a bare
+/// `YYYY-MM-DD` (midnight UTC) into milliseconds since the epoch.
+pub fn parse_timestamp(text: &str) -> Option<i64> {
+    let date = crate::definition::parse_date(text.get(..10)?)?;
+    let rest = text.get(10..)?;
+    if rest.is_empty() {
+        return Some(date.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis());
+    }
+    let rest = rest.strip_prefix(['T', 't', ' '])?;
+    let num = |s: &str| -> Option<u32> {
+        s.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| s.parse().ok())?
+    };
+    let hour = num(rest.get(0..2)?)?;
+    let minute = num(rest.get(3..5)?).filter(|_| rest.get(2..3) == Some(":"))?;
+    let mut pos = 5;
+    let mut second = 0;
+    let mut millis = 0;
+    if rest.get(5..6) == Some(":") {
+        second = num(rest.get(6..8)?)?;
+        pos = 8;
+        if rest.get(8..9) == Some(".") {
+            let digits = rest
+                .get(9..)?
+                .bytes()
+                .take_while(u8::is_ascii_digit)
+                .count();
+            let frac = rest.get(9..9 + digits).filter(|d| !d.is_empty())?;
+            let padded: String = frac.chars().chain("000".chars()).take(3).collect();
+            millis = num(&padded)?;
+            pos = 9 + digits;
+        }
+    }
+    let zone = rest.get(pos..)?;
+    let offset_minutes: i64 = match zone {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = match zone.get(0..1)? {
+                "+" => 1,
+                "-" => -1,
+                _ => return None,
+            };
+            if zone.len() != 6 || zone.get(3..4) != Some(":") {
+                return None;
+            }
+            let h = i64::from(num(zone.get(1..3)?)?);
+            let m = i64::from(num(zone.get(4..6)?)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            sign * (h * 60 + m)
+        }
+    };
+    let local = date
+        .and_hms_milli_opt(hour, minute, second, millis)?
+        .and_utc()
+        .timestamp_millis();
+    local.checked_sub(offset_minutes * 60_000)
+}
+
+/// RFC 3339 in UTC, milliseconds only when not zero: `2026-11-01T09:30:00Z`.
+pub fn format_timestamp(ms: i64) -> String {
+    let Some(t) = DateTime::from_timestamp_millis(ms) else {
+        return format!("{ms}ms");
+    };
+    let millis = t.timestamp_subsec_millis();
+    let frac = if millis == 0 {
+        String::new()
+    } else {
+        format!(".{millis:03}")
+    };
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{frac}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// Parses `30d`, `1h30m`, `500ms`, `-2w` (units w, d, h, m, s, ms; at least one part).
+pub fn parse_duration(text: &str) -> Option<i64> {
+    let (sign, mut rest) = match text.strip_prefix('-') {
+        Some(r) => (-1, r),
+        None => (1, text),
+    };
+    let mut total: i64 = 0;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let count: i64 = rest.get(..digits).filter(|d| !d.is_empty())?.parse().ok()?;
+        rest = rest.get(digits..)?;
+        let (unit, ms) = UNITS.iter().find(|(u, _)| rest.starts_with(u))?;
+        rest = rest.get(unit.len()..)?;
+        total = total.checked_add(count.checked_mul(*ms)?)?;
+    }
+    Some(sign * total).filter(|t| t.abs() <= MAX_DURATION_MS)
+}
+
+/// Canonical text of a duration: units d, h, m, s, ms from the largest, zero units omitted;
+/// `0s` for zero.
+pub fn format_duration(ms: i64) -> String {
+    if ms == 0 {
+        return "0s".to_string();
+    }
+    let mut out = String::new();
+    if ms < 0 {
+        out.push('-');
+    }
+    let mut rest = ms.unsigned_abs();
+    for (unit, size) in [
+        ("d", 86_400_000u64),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1_000),
+        ("ms", 1),
+    ] {
+        let n = rest / size;
+        if n > 0 {
+            out.push_str(&format!("{n}{unit}"));
+            rest %= size;
+        }
+    }
+    out
+}
+
+/// The calendar date of a timestamp (UTC), for messages and reports.
+pub fn date_of(ms: i64) -> Option<NaiveDate> {
+    DateTime::from_timestamp_millis(ms).map(|t| t.date_naive())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_round_trip() {
+        let cases = [
+            ("2026-11-01", "2026-11-01T00:00:00Z"),
+            ("2026-11-01T09:30:00Z", "2026-11-01T09:30:00Z"),
+            ("2026-11-01T09:30Z", "2026-11-01T09:30:00Z"),
+            ("2026-11-01T09:30:00.5Z", "2026-11-01T09:30:00.500Z"),
+            ("2026-11-01T09:30:00+02:00", "2026-11-01T07:30:00Z"),
+            ("2026-11-01T00:30:00-01:00", "2026-11-01T01:30:00Z"),
+            ("1969-12-31T23:59:59Z", "1969-12-31T23:59:59Z"),
+        ];
+        for (input, canonical) in cases {
+            let ms = parse_timestamp(input).unwrap_or_else(|| panic!("{input}"));
+            assert_eq!(format_timestamp(ms), canonical, "{input}");
+        }
+        for bad in [
+            "2026-02-30",
+            "2026-11-01T25:00:00Z",
+            "2026-11-01T09:30:00",
+            "2026-11-01T09:30:00+2:00",
+            "x",
+            "2026-11-01T09:60Z",
+        ] {
+            assert_eq!(parse_timestamp(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn durations_round_trip() {
+        for (input, ms, canonical) in [
+            ("30d", 30 * 86_400_000, "30d"),
+            ("1h30m", 5_400_000, "1h30m"),
+            ("2w", 14 * 86_400_000, "14d"),
+            ("36h", 36 * 3_600_000, "1d12h"),
+            ("500ms", 500, "500ms"),
+            ("-90s", -90_000, "-1m30s"),
+            ("0s", 0, "0s"),
+        ] {
+            assert_eq!(parse_duration(input), Some(ms), "{input}");
+            assert_eq!(format_duration(ms), canonical);
+        }
+        for bad in ["", "-", "30", "d", "3x", "1h30", "99999999999999999999d"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! The criteria language: a CEL subset for stage criteria and rules over an account's context.
+//!
+//! Text goes through `lex` → `parse` (a syntax tree with spans, nesting bounded) → `check`
+//! (names resolved against the context schema in `types`, types checked, compiled once into an
+//! evaluable tree with field positions instead of names) → `eval` (three-valued, bounded in
+//! steps, allocation-free for scalar results). The language is specified in
+//! `docs/criteria-language.md`; this module owns it. The account data an expression reads is
+//! `data::Data`, shaped by the same schema.
+
+mod check;
+pub mod data;
+mod eval;
+mod lex;
+mod parse;
+pub mod types;
+
+use std::fmt;
+
+use crate::Code;
+pub use data::Data;
+pub use types::Ty;
+
+/// Longest expression accepted, in bytes.
+pub const MAX_EXPRESSION_BYTES: usize = 16 * 1024;
+/// Deepest nesting accepted (parentheses, operators, calls: the height of the syntax tree).
+pub const MAX_DEPTH: usize = 100;
+/// Most evaluation steps one evaluation may take (each element of a list predicate counts).
+pub const MAX_STEPS: u32 = 100_000;
+/// Longest duration a literal may denote (about 10,000 years), so arithmetic cannot overflow.
+pub const MAX_DURATION_MS: i64 = 10_000 * 366 * 86_400_000;
+
+/// A byte range in the expression text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    pub(crate) fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    pub(crate) fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// A problem with an expression: at compile time (syntax, names, types, limits) or while
+/// evaluating it for one account (division by zero, a bad conversion, the step limit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExprError {
+    /// The stable code.
+    pub code: Code,
+    /// Where in the expression text.
+    pub span: Span,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ExprError {
+    pub(crate) fn new(code: Code, span: Span, message: impl Into<String>) -> ExprError {
+        ExprError {
+            code,
+            span,
+            message: message.into(),
+        }
+    }
+
+    /// The error with the line, column and a caret excerpt of `source`:
+    ///
+    /// ```text
+    /// error[type-mismatch] at 1:1: cannot compare a string with a number
+    ///   |
+    /// 1 | "a" > 1
+    ///   | ^^^^^^^
+    /// ```
+    pub fn render(&self, source: &str) -> String {
+        let start = self.span.start.min(source.len());
+        let line_start = source
+            .get(..start)
+            .map_or(0, |s| s.rfind('\n').map_or(0, |i| i + 1));
+        let line_end = source
+            .get(start..)
+            .and_then(|s| s.find('\n'))
+            .map_or(source.len(), |i| start + i);
+        let line_no = source.get(..start).map_or(0, |s| s.matches('\n').count()) + 1;
+        let line = source.get(line_start..line_end).unwrap_or_default();
+        let column = source
+            .get(line_start..start)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        let width = source
+            .get(start..self.span.end.clamp(start, line_end))
+            .map_or(1, |s| s.chars().count().max(1));
+        let gutter = " ".repeat(line_no.to_string().len());
+        format!(
+            "error[{}] at {line_no}:{column}: {}\n{gutter} |\n{line_no} | {line}\n{gutter} | {}{}",
+            self.code,
+            self.message,
+            " ".repeat(column - 1),
+            "^".repeat(width)
+        )
+    }
+}
+
+impl fmt::Display for ExprError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for ExprError {}
+
+/// A compiled expression, ready to evaluate against any number of account contexts.
+///
+/// ```
+/// use account_journey::expr::{Data, Expression};
+///
+/// let mqa = Expression::compile("score.composite > 75 and firmographics.resolved")?;
+/// let account = Data::account_from_json(r#"{"asOf": "2026-11-22",
+///     "score": {"composite": 80}, "firmographics": {"resolved": true}}"#)?;
+/// assert_eq!(mqa.evaluate_bool(&account)?, Some(true));
+///
+/// let err = Expression::compile("score.compsite > 75").unwrap_err();
+/// assert_eq!(err.code.as_str(), "unknown-identifier");
+/// assert!(err.message.contains("did you mean \"composite\""));
+/// # Ok::<(), account_journey::expr::ExprError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Expression {
+    program: check::Op,
+    ty: Ty,
+}
+
+impl Expression {
+    /// Parses and type-checks `text` against the account context schema.
+    ///
+    /// # Errors
+    /// An [`ExprError`] with the span of the first problem: `expression-syntax`,
+    /// `unknown-identifier`, `unknown-function`, `type-mismatch`, `wrong-arity`,
+    /// `invalid-value` (a literal conversion that cannot succeed) or `limit-exceeded`.
+    pub fn compile(text: &str) -> Result<Expression, ExprError> {
+        let ast = parse::parse(text)?;
+        let (program, ty) = check::compile(&ast, types::ACCOUNT)?;
+        Ok(Expression { program, ty })
+    }
+
+    /// The type of the expression's value.
+    pub fn result_type(&self) -> Ty {
+        self.ty
+    }
+
+    /// Evaluates against one account context.
+    ///
+    /// # Errors
+    /// `division-by-zero`, `invalid-value` (a runtime conversion failed) or `limit-exceeded`
+    /// (more than [`MAX_STEPS`] steps), with the span of the part that failed.
+    pub fn evaluate(&self, context: &Data) -> Result<Data, ExprError> {
+        eval::evaluate(&self.program, context).map(|v| v.to_data())
+    }
+
+    /// Evaluates a boolean expression: `Some(true)`, `Some(false)`, or `None` when the answer is
+    /// unknown because a value it needed was null.
+    ///
+    /// # Errors
+    /// As [`Expression::evaluate`]; `type-mismatch` if the expression is not boolean.
+    pub fn evaluate_bool(&self, context: &Data) -> Result<Option<bool>, ExprError> {
+        match eval::evaluate(&self.program, context)? {
+            eval::Val::Bool(b) => Ok(Some(b)),
+            eval::Val::Null => Ok(None),
+            other => Err(ExprError::new(
+                Code::TypeMismatch,
+                Span::new(0, 0),
+                format!(
+                    "expected a boolean, the expression gives {}",
+                    other.type_name()
+                ),
+            )),
+        }
+    }
+}
