@@ -29,16 +29,17 @@ const manifest = {
   license: field("license"),
   type: "module",
   exports: {
+    // Types sit in each branch, not first: TypeScript takes the first matching "types", and a
+    // CommonJS consumer must get the CommonJS declarations.
     ".": {
-      types: "./index.d.ts",
-      workerd: "./workerd.mjs",
-      deno: "./node.mjs",
-      bun: "./node.mjs",
+      workerd: { types: "./index.d.ts", default: "./workerd.mjs" },
+      deno: { types: "./index.d.ts", default: "./node.mjs" },
+      bun: { types: "./index.d.ts", default: "./node.mjs" },
       node: {
         import: { types: "./index.d.ts", default: "./node.mjs" },
         require: { types: "./cjs/account_journey.d.ts", default: "./cjs/account_journey.js" },
       },
-      browser: "./browser.mjs",
+      types: "./index.d.ts",
       default: "./browser.mjs",
     },
     "./web": { types: "./account_journey.d.ts", default: "./account_journey.js" },

@@ -9,13 +9,14 @@ cd "$(dirname "$0")/.."
 mode=${1:-build}
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 
 for tool in cargo rustup node npm; do
   command -v "$tool" >/dev/null || { echo "setup: $tool is required but not installed" >&2; exit 1; }
 done
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-[ "$node_major" -ge 20 ] || { echo "setup: Node 20 or newer is required (found $(node --version))" >&2; exit 1; }
+# Node 20.19+ (or 22.12+): what the package promises is 20+, but the bundler test's Vite needs these.
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 12) || (a === 20 && b >= 19) ? 0 : 1)' \
+  || { echo "setup: Node 20.19+ or 22.12+ is required for the tests (found $(node --version))" >&2; exit 1; }
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"

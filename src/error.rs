@@ -342,51 +342,76 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Turns byte offsets of one source text into [`Span`]s (lines, UTF-16 columns and offsets).
+///
+/// Built in one pass; each lookup then costs a binary search and a scan of at most one
+/// checkpoint interval, so many diagnostics on a long single-line (minified) text stay cheap.
 pub(crate) struct SourceMap<'a> {
     text: &'a str,
     /// Byte offset of the start of each line, and the UTF-16 offset of that same point.
     lines: Vec<(usize, usize)>,
+    /// Every ~256 bytes, a char boundary's byte offset and UTF-16 offset.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+const CHECKPOINT_BYTES: usize = 256;
 
 impl<'a> SourceMap<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         let mut lines = vec![(0, 0)];
+        let mut checkpoints = vec![(0, 0)];
         let mut utf16 = 0;
         for (i, ch) in text.char_indices() {
+            if i >= checkpoints.last().map_or(0, |c| c.0) + CHECKPOINT_BYTES {
+                checkpoints.push((i, utf16));
+            }
             utf16 += ch.len_utf16();
             if ch == '\n' {
                 lines.push((i + 1, utf16));
             }
         }
-        SourceMap { text, lines }
+        SourceMap {
+            text,
+            lines,
+            checkpoints,
+        }
     }
 
-    /// Line index (0-based), and the UTF-16 offset of `byte` from the start of the text.
-    fn locate(&self, byte: usize) -> (usize, usize, usize) {
-        let byte = byte.min(self.text.len());
-        let line = self
-            .lines
-            .partition_point(|&(start, _)| start <= byte)
+    /// UTF-16 offset of byte offset `byte` (rounded down to a char boundary).
+    fn utf16_at(&self, byte: usize) -> usize {
+        let i = self
+            .checkpoints
+            .partition_point(|&(b, _)| b <= byte)
             .saturating_sub(1);
-        let (line_byte, line_utf16) = self.lines.get(line).copied().unwrap_or((0, 0));
-        let column: usize = self
+        let (base_byte, base_utf16) = self.checkpoints.get(i).copied().unwrap_or((0, 0));
+        let extra: usize = self
             .text
-            .get(line_byte..byte)
-            .map(|s| s.chars().map(char::len_utf16).sum())
+            .get(base_byte..)
+            .map(|rest| {
+                rest.char_indices()
+                    .take_while(|(j, _)| base_byte + j < byte)
+                    .map(|(_, c)| c.len_utf16())
+                    .sum()
+            })
             .unwrap_or(0);
-        (line, line_utf16 + column, column)
+        base_utf16 + extra
     }
 
     pub(crate) fn span(&self, byte_start: usize, byte_end: usize) -> Span {
-        let (line, start, column) = self.locate(byte_start);
-        let (_, end, _) = self.locate(byte_end.max(byte_start));
+        let byte_start = byte_start.min(self.text.len());
+        let byte_end = byte_end.clamp(byte_start, self.text.len());
+        let line = self
+            .lines
+            .partition_point(|&(b, _)| b <= byte_start)
+            .saturating_sub(1);
+        let line_utf16 = self.lines.get(line).map_or(0, |l| l.1);
+        let start = self.utf16_at(byte_start);
         Span {
             start,
-            end,
+            end: self.utf16_at(byte_end),
             line: line + 1,
-            column: column + 1,
+            column: start - line_utf16 + 1,
             byte_start,
-            byte_end: byte_end.max(byte_start),
+            byte_end,
         }
     }
 }

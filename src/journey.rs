@@ -81,6 +81,16 @@ impl Journey {
         Journey::from_checked(definition, diagnostics)
     }
 
+    /// As [`Journey::from_json`], for JSON text the caller did not write (a binding serialised
+    /// their object): diagnostics carry paths but no spans.
+    ///
+    /// # Errors
+    /// As [`Journey::from_json`].
+    pub fn from_serialized_json(text: &str) -> Result<Journey, Error> {
+        let (definition, diagnostics) = Definition::from_serialized_json(text);
+        Journey::from_checked(definition, diagnostics)
+    }
+
     fn from_checked(
         definition: Option<Definition>,
         diagnostics: Vec<Diagnostic>,

@@ -11,7 +11,10 @@
 use crate::error::{Code, Diagnostic, SourceMap};
 
 /// Largest JSON text accepted, in bytes.
-pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
+pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
+/// Most values (of any kind, nested ones included) one text may hold: keeps the memory a
+/// hostile text can make the parser allocate within a few megabytes.
+pub const MAX_VALUES: usize = 100_000;
 /// Deepest nesting of arrays and objects accepted.
 pub const MAX_DEPTH: usize = 64;
 
@@ -122,8 +125,8 @@ impl Value {
 ///
 /// # Errors
 /// A [`Diagnostic`] with code `json-syntax` (with the line and column of the problem) for
-/// malformed text, or `limit-exceeded` when the text is over [`MAX_INPUT_BYTES`] or nested
-/// deeper than [`MAX_DEPTH`].
+/// malformed text, or `limit-exceeded` when the text is over [`MAX_INPUT_BYTES`], holds more
+/// than [`MAX_VALUES`] values or nests deeper than [`MAX_DEPTH`].
 ///
 /// ```
 /// use account_journey::json::{parse, Value};
@@ -147,13 +150,17 @@ pub fn parse(text: &str) -> Result<Node, Diagnostic> {
         text,
         bytes: text.as_bytes(),
         pos: 0,
+        values: 0,
     };
     let result = parser.document();
     result.map_err(|(code, at, message)| {
-        let map = SourceMap::new(text);
-        let end = (at + 1).min(text.len());
-        let span = map.span(at, end);
-        let message = format!("{message} at line {}, column {}", span.line, span.column);
+        // The span covers the character at the error (not just its first byte).
+        let at = at.min(text.len());
+        let end = text
+            .get(at..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(at, |c| at + c.len_utf8());
+        let span = SourceMap::new(text).span(at, end);
         Diagnostic::error(code, "", message).with_span(Some(span))
     })
 }
@@ -164,6 +171,7 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    values: usize,
 }
 
 impl Parser<'_> {
@@ -210,6 +218,14 @@ impl Parser<'_> {
     }
 
     fn value(&mut self, depth: usize) -> Result<Node, ParseError> {
+        self.values += 1;
+        if self.values > MAX_VALUES {
+            return Err((
+                Code::LimitExceeded,
+                self.pos,
+                format!("more than {MAX_VALUES} values"),
+            ));
+        }
         match self.peek() {
             None => Err(self.error("unexpected end of input, expected a JSON value")),
             Some(b'{') => self.object(depth),
@@ -529,6 +545,10 @@ mod tests {
         let span = d.span.unwrap_or_else(|| panic!("no span"));
         assert_eq!((span.line, span.column), (3, 1));
         assert!(d.message.contains("trailing comma"), "{}", d.message);
+        // A multi-byte character at the error is covered whole.
+        let d = err("[é]");
+        let span = d.span.unwrap_or_else(|| panic!("no span"));
+        assert_eq!((span.start, span.end, span.column), (1, 2, 2));
     }
 
     #[test]
@@ -566,5 +586,8 @@ mod tests {
         assert!(parse(&ok).is_ok());
         let big = format!("\"{}\"", "a".repeat(MAX_INPUT_BYTES));
         assert_eq!(err(&big).code, Code::LimitExceeded);
+        let many = format!("[{}0]", "0,".repeat(MAX_VALUES));
+        assert!(many.len() < MAX_INPUT_BYTES);
+        assert_eq!(err(&many).code, Code::LimitExceeded);
     }
 }

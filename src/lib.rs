@@ -34,7 +34,9 @@ pub mod json;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use definition::{Definition, Stage, StageKind, Validation, validate_definition};
+pub use definition::{
+    Definition, Stage, StageKind, Validation, validate_definition, validate_serialized_definition,
+};
 pub use error::{Code, Diagnostic, Error, Severity, Span};
 pub use journey::{DEFAULT_DEFINITION, Journey, JourneySummary, StageSummary};
 

@@ -71,17 +71,9 @@ pub fn validate_definition(
     #[wasm_bindgen(unchecked_param_type = "DefinitionInput")] definition: JsValue,
 ) -> JsValue {
     let validation = match definition_text(&definition) {
-        Ok((text, keep_spans)) => {
-            let mut validation = crate::validate_definition(&text);
-            if !keep_spans {
-                strip_spans(&mut validation.diagnostics);
-            }
-            validation
-        }
-        Err(diagnostic) => Validation {
-            ok: false,
-            diagnostics: vec![diagnostic],
-        },
+        Ok(DefinitionText::Written(text)) => crate::validate_definition(&text),
+        Ok(DefinitionText::Serialized(text)) => crate::validate_serialized_definition(&text),
+        Err(diagnostic) => Validation::of(vec![diagnostic]),
     };
     to_js(&validation).unwrap_or_else(|err| err)
 }
@@ -102,11 +94,14 @@ impl Journey {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "DefinitionInput")] definition: JsValue,
     ) -> Result<Journey, JsValue> {
-        let (text, keep_spans) =
-            definition_text(&definition).map_err(|d| js_error(&Error::from(d)))?;
-        CoreJourney::from_json(&text)
+        let compiled = match definition_text(&definition).map_err(Error::from) {
+            Ok(DefinitionText::Written(text)) => CoreJourney::from_json(&text),
+            Ok(DefinitionText::Serialized(text)) => CoreJourney::from_serialized_json(&text),
+            Err(err) => Err(err),
+        };
+        compiled
             .map(|inner| Journey { inner })
-            .map_err(|err| js_error(&if keep_spans { err } else { err.without_spans() }))
+            .map_err(|err| js_error(&err))
     }
 
     /// The embedded default journey (eight stages plus Closed-Lost and Churned).
@@ -166,12 +161,16 @@ impl Journey {
     }
 }
 
-/// The definition as JSON text, and whether spans mean anything to the caller (only when they
-/// gave text: for an object we serialise it ourselves, so offsets would point into a text the
-/// caller never saw).
-fn definition_text(value: &JsValue) -> Result<(String, bool), Diagnostic> {
+/// A definition argument as JSON text: the caller's own (spans point into it), or ours,
+/// serialised from their object (spans would point into a text they never saw).
+enum DefinitionText {
+    Written(String),
+    Serialized(String),
+}
+
+fn definition_text(value: &JsValue) -> Result<DefinitionText, Diagnostic> {
     if let Some(s) = value.dyn_ref::<JsString>() {
-        return checked_string(s).map(|text| (text, true));
+        return checked_string(s).map(DefinitionText::Written);
     }
     if !value.is_object() || value.is_function() {
         let kind = if value.is_null() {
@@ -195,7 +194,16 @@ fn definition_text(value: &JsValue) -> Result<(String, bool), Diagnostic> {
             ),
         )
     })?;
-    checked_string(&text).map(|text| (text, false))
+    // JSON.stringify gives `undefined` (typed as a string by js-sys) when a `toJSON` returns
+    // undefined or a function: check before using it as a string.
+    let text = JsValue::from(text).dyn_into::<JsString>().map_err(|_| {
+        Diagnostic::error(
+            Code::InvalidArgument,
+            "",
+            "the definition serialises to nothing (does a toJSON() return undefined?)",
+        )
+    })?;
+    checked_string(&text).map(DefinitionText::Serialized)
 }
 
 fn checked_string(s: &JsString) -> Result<String, Diagnostic> {
@@ -216,12 +224,6 @@ fn checked_string(s: &JsString) -> Result<String, Diagnostic> {
         ));
     }
     Ok(String::from(s))
-}
-
-fn strip_spans(diagnostics: &mut [Diagnostic]) {
-    for d in diagnostics {
-        d.span = None;
-    }
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {

@@ -15,7 +15,10 @@
 use std::fs;
 use std::path::Path;
 
-use account_journey::{Journey, definition::not_a_definition, validate_definition};
+use account_journey::{
+    Journey, Validation, definition::not_a_definition, validate_definition,
+    validate_serialized_definition,
+};
 use serde_json::{Value, json};
 
 /// What the binding does with a definition argument: text is parsed as given (spans kept);
@@ -45,14 +48,9 @@ fn run(input: &Value) -> Value {
     match input["call"].as_str() {
         Some("version") => json!(account_journey::version()),
         Some("validateDefinition") => match definition_text(&arg) {
-            Ok((text, keep_spans)) => {
-                let mut v = validate_definition(&text);
-                if !keep_spans {
-                    v.diagnostics.iter_mut().for_each(|d| d.span = None);
-                }
-                to_json(&v)
-            }
-            Err(d) => json!({ "ok": false, "diagnostics": [d] }),
+            Ok((text, true)) => to_json(&validate_definition(&text)),
+            Ok((text, false)) => to_json(&validate_serialized_definition(&text)),
+            Err(d) => to_json(&Validation::of(vec![d])),
         },
         Some("defaultJourney") => match Journey::embedded_default() {
             Ok(j) => to_json(&j.summary()),
@@ -61,9 +59,9 @@ fn run(input: &Value) -> Value {
         Some("newJourney") => {
             let compiled = definition_text(&arg)
                 .map_err(account_journey::Error::from)
-                .and_then(|(text, keep_spans)| {
-                    Journey::from_json(&text)
-                        .map_err(|e| if keep_spans { e } else { e.without_spans() })
+                .and_then(|(text, written)| match written {
+                    true => Journey::from_json(&text),
+                    false => Journey::from_serialized_json(&text),
                 });
             match compiled {
                 Ok(j) => to_json(&j.summary()),

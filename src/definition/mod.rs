@@ -10,6 +10,8 @@
 mod read;
 mod validate;
 
+use std::collections::BTreeSet;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -133,42 +135,14 @@ impl Definition {
     /// assert!(diagnostics.is_empty());
     /// ```
     pub fn from_json(text: &str) -> (Option<Definition>, Vec<Diagnostic>) {
-        let node = match json::parse(text) {
-            Ok(node) => node,
-            Err(diagnostic) => return (None, vec![diagnostic]),
-        };
-        let mut reader = Reader::default();
-        let definition = read_definition(&mut reader, &node);
-        // The model is complete even where fields were missing or wrong (placeholders keep stage
-        // indices stable), so the semantic rules run too. A rule's finding at or under a path
-        // that reading already reported is a consequence of that problem, not a new one.
-        if let Some(def) = &definition {
-            let reported: Vec<String> = reader
-                .diagnostics
-                .iter()
-                .map(|(d, _)| d.path.clone())
-                .collect();
-            for d in def.check() {
-                if !reported.iter().any(|p| is_within(&d.path, p)) {
-                    reader.diagnostics.push((d, None));
-                }
-            }
-        }
-        if reader.diagnostics.is_empty() {
-            return (definition, Vec::new());
-        }
-        let map = SourceMap::new(text);
-        let diagnostics: Vec<Diagnostic> = reader
-            .diagnostics
-            .into_iter()
-            .map(|(d, range)| {
-                let range = range.or_else(|| node.pointer(&d.path).map(|n| (n.start, n.end)));
-                let span = range.map(|(start, end)| map.span(start, end));
-                d.with_span(span)
-            })
-            .collect();
-        let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
-        (definition.filter(|_| !has_errors), diagnostics)
+        read(text, true)
+    }
+
+    /// As [`Definition::from_json`], for JSON text the caller did not write (a binding
+    /// serialised their object): diagnostics carry paths but no spans, which would point into
+    /// a text the caller never saw.
+    pub fn from_serialized_json(text: &str) -> (Option<Definition>, Vec<Diagnostic>) {
+        read(text, false)
     }
 
     /// Checks the rules that span fields (unique ids, id syntax, limits). Diagnostics carry
@@ -188,10 +162,22 @@ impl Definition {
 /// assert!(v.diagnostics.iter().any(|d| d.code.as_str() == "missing-field"));
 /// ```
 pub fn validate_definition(text: &str) -> Validation {
-    let (_, diagnostics) = Definition::from_json(text);
-    Validation {
-        ok: !diagnostics.iter().any(|d| d.severity == Severity::Error),
-        diagnostics,
+    Validation::of(Definition::from_json(text).1)
+}
+
+/// As [`validate_definition`], for JSON text the caller did not write (a binding serialised
+/// their object): diagnostics carry paths but no spans.
+pub fn validate_serialized_definition(text: &str) -> Validation {
+    Validation::of(Definition::from_serialized_json(text).1)
+}
+
+impl Validation {
+    /// `ok` when no diagnostic is an error.
+    pub fn of(diagnostics: Vec<Diagnostic>) -> Validation {
+        Validation {
+            ok: !diagnostics.iter().any(|d| d.severity == Severity::Error),
+            diagnostics,
+        }
     }
 }
 
@@ -205,16 +191,79 @@ pub fn not_a_definition(found: &str) -> Diagnostic {
     )
 }
 
-/// Whether JSON pointer `path` is `ancestor` or lies under it.
-fn is_within(path: &str, ancestor: &str) -> bool {
-    path.strip_prefix(ancestor)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+fn read(text: &str, spans: bool) -> (Option<Definition>, Vec<Diagnostic>) {
+    let node = match json::parse(text) {
+        Ok(node) => node,
+        Err(diagnostic) => {
+            let diagnostic = if spans {
+                diagnostic
+            } else {
+                diagnostic.with_span(None)
+            };
+            return (None, vec![diagnostic]);
+        }
+    };
+    let mut reader = Reader::default();
+    let definition = read_definition(&mut reader, &node);
+    // The model is complete even where fields were missing or wrong (placeholders keep stage
+    // indices stable), so the semantic rules run too. A rule's finding at or under a path that
+    // reading already reported is a consequence of that problem, not a new one.
+    if let Some(def) = &definition {
+        let reported: BTreeSet<String> = reader
+            .diagnostics
+            .iter()
+            .map(|(d, _)| d.path.clone())
+            .collect();
+        for d in def.check() {
+            if !ancestors_or_self(&d.path).any(|p| reported.contains(p)) {
+                reader.error(d.code, &d.path, None, d.message);
+            }
+        }
+    }
+    if reader.dropped > 0 {
+        reader.diagnostics.push((
+            Diagnostic::error(
+                crate::Code::LimitExceeded,
+                "",
+                format!(
+                    "{} more problems not listed (at most {} are reported)",
+                    reader.dropped,
+                    read::MAX_DIAGNOSTICS
+                ),
+            ),
+            None,
+        ));
+    }
+    if reader.diagnostics.is_empty() {
+        return (definition, Vec::new());
+    }
+    let map = spans.then(|| SourceMap::new(text));
+    let diagnostics: Vec<Diagnostic> = reader
+        .diagnostics
+        .into_iter()
+        .map(|(d, range)| {
+            let span = map.as_ref().and_then(|map| {
+                let range = range.or_else(|| node.pointer(&d.path).map(|n| (n.start, n.end)));
+                range.map(|(start, end)| map.span(start, end))
+            });
+            d.with_span(span)
+        })
+        .collect();
+    let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    (definition.filter(|_| !has_errors), diagnostics)
+}
+
+/// `/a/b/c`, `/a/b`, `/a` and `` (the whole document): a JSON pointer and every ancestor.
+fn ancestors_or_self(path: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(path), |p| p.rfind('/').and_then(|i| p.get(..i)))
 }
 
 /// Reads the definition; fields that are missing or invalid are reported and replaced by
 /// placeholders, so the model is complete. `None` only when the root is not an object.
 fn read_definition(r: &mut Reader, node: &Node) -> Option<Definition> {
     let root = r.object(node, "", "a journey definition", &ROOT_FIELDS)?;
+    // `$schema` only helps editors; it is read so a wrong type is still reported.
+    let _ = r.string(&root, "$schema", false);
     let id = r.string(&root, "id", true).unwrap_or_default();
     let name = r.string(&root, "name", true).unwrap_or_default();
     let version = r.string(&root, "version", true).unwrap_or_default();
@@ -231,6 +280,8 @@ fn read_definition(r: &mut Reader, node: &Node) -> Option<Definition> {
         .array(&root, "stages", true)
         .unwrap_or_default()
         .into_iter()
+        // One past the limit is enough for `check` to report it; the rest is not read.
+        .take(MAX_STAGES + 1)
         .map(|(path, item)| read_stage(r, item, &path))
         .collect();
     Some(Definition {

@@ -13,7 +13,13 @@ use crate::json::{Member, Node, Value};
 #[derive(Default)]
 pub(crate) struct Reader {
     pub(crate) diagnostics: Vec<(Diagnostic, Option<(usize, usize)>)>,
+    /// Problems not recorded because [`MAX_DIAGNOSTICS`] were already found.
+    pub(crate) dropped: usize,
 }
+
+/// Most diagnostics one validation reports; past it, one `limit-exceeded` diagnostic says how
+/// many more there were (a hostile definition cannot make validation slow or its output huge).
+pub const MAX_DIAGNOSTICS: usize = 100;
 
 /// An object whose keys have been checked against the format.
 pub(crate) struct Object<'n> {
@@ -33,6 +39,10 @@ impl Reader {
         range: Option<(usize, usize)>,
         message: impl Into<String>,
     ) {
+        if self.diagnostics.len() >= MAX_DIAGNOSTICS {
+            self.dropped += 1;
+            return;
+        }
         self.diagnostics
             .push((Diagnostic::error(code, path, message), range));
     }
@@ -60,10 +70,11 @@ impl Reader {
             self.wrong_type(path, &format!("{what} (an object)"), node);
             return None;
         };
-        for (i, member) in members.iter().enumerate() {
+        let mut seen = std::collections::BTreeSet::new();
+        for member in members {
             let member_path = pointer_push(path, &member.key);
             let key_range = Some((member.key_start, member.key_end));
-            if members.iter().take(i).any(|m| m.key == member.key) {
+            if !seen.insert(member.key.as_str()) {
                 self.error(
                     Code::DuplicateKey,
                     &member_path,

@@ -32,10 +32,29 @@ pub(super) fn check(def: &Definition) -> Vec<Diagnostic> {
             ),
         ));
     }
+    not_empty(&mut out, &def.name, "/name");
+    not_empty(&mut out, &def.version, "/version");
+    for (i, approver) in def.approvers.iter().enumerate() {
+        not_empty(&mut out, approver, &format!("/approvers/{i}"));
+    }
+    let optional = [(&def.owner, "/owner"), (&def.description, "/description")];
+    for (value, path) in optional {
+        if let Some(value) = value {
+            not_empty(&mut out, value, path);
+        }
+    }
+    let mut first_use = std::collections::BTreeMap::new();
     for (i, stage) in def.stages.iter().enumerate() {
         let path = format!("/stages/{i}/id");
         check_id(&mut out, &stage.id, &path);
-        if let Some(first) = def.stages.iter().take(i).position(|s| s.id == stage.id) {
+        not_empty(&mut out, &stage.name, &format!("/stages/{i}/name"));
+        let optional = [(&stage.owner, "owner"), (&stage.description, "description")];
+        for (value, field) in optional {
+            if let Some(value) = value {
+                not_empty(&mut out, value, &format!("/stages/{i}/{field}"));
+            }
+        }
+        if let Some(&first) = first_use.get(stage.id.as_str()) {
             out.push(Diagnostic::error(
                 Code::DuplicateStageId,
                 path,
@@ -44,9 +63,22 @@ pub(super) fn check(def: &Definition) -> Vec<Diagnostic> {
                     stage.id
                 ),
             ));
+        } else {
+            first_use.insert(stage.id.as_str(), i);
         }
     }
     out
+}
+
+/// Present strings must say something: an empty or blank name is a mistake, not a value.
+fn not_empty(out: &mut Vec<Diagnostic>, value: &str, path: &str) {
+    if value.trim().is_empty() {
+        out.push(Diagnostic::error(
+            Code::InvalidValue,
+            path,
+            "must not be empty",
+        ));
+    }
 }
 
 /// Ids start with an ASCII letter and continue with letters, digits, `_`, `-` or `.`, so they

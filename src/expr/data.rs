@@ -109,8 +109,14 @@ impl Data {
         })
     }
 
-    /// The value as JSON: timestamps as RFC 3339 UTC text, durations in canonical form.
-    pub fn to_json(&self) -> Value {
+    /// The value as JSON, given its type (objects are positional and need the schema for their
+    /// names): timestamps as RFC 3339 UTC text, durations in canonical form.
+    pub fn to_json(&self, ty: Ty) -> Value {
+        let node = |value| json::Node {
+            value,
+            start: 0,
+            end: 0,
+        };
         match self {
             Data::Null => Value::Null,
             Data::Bool(b) => Value::Bool(*b),
@@ -118,26 +124,31 @@ impl Data {
             Data::String(s) => Value::String(s.to_string()),
             Data::Timestamp(ms) => Value::String(format_timestamp(*ms)),
             Data::Duration(ms) => Value::String(format_duration(*ms)),
-            Data::List(items) => Value::Array(
-                items
-                    .iter()
-                    .map(|d| json::Node {
-                        value: d.to_json(),
-                        start: 0,
-                        end: 0,
-                    })
-                    .collect(),
-            ),
-            Data::Object(values) => Value::Array(
-                values
-                    .iter()
-                    .map(|d| json::Node {
-                        value: d.to_json(),
-                        start: 0,
-                        end: 0,
-                    })
-                    .collect(),
-            ),
+            Data::List(items) => {
+                let elem = match ty {
+                    Ty::List(elem) => *elem,
+                    _ => Ty::Null,
+                };
+                Value::Array(items.iter().map(|d| node(d.to_json(elem))).collect())
+            }
+            Data::Object(values) => {
+                let fields = match ty {
+                    Ty::Object(fields) => fields,
+                    _ => &[],
+                };
+                Value::Object(
+                    fields
+                        .iter()
+                        .zip(values)
+                        .map(|(field, value)| json::Member {
+                            key: field.name.to_string(),
+                            key_start: 0,
+                            key_end: 0,
+                            value: node(value.to_json(field.ty)),
+                        })
+                        .collect(),
+                )
+            }
         }
     }
 }

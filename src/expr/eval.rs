@@ -345,6 +345,20 @@ fn scale(ms: i64, factor: f64, divide: bool, span: Span) -> Result<i64, ExprErro
 }
 
 fn arith<'a>(kind: Arith, a: Val<'a>, b: Val<'a>, span: Span) -> Result<Val<'a>, ExprError> {
+    use Val::Num;
+    let result = arith_value(kind, a, b, span)?;
+    match result {
+        // JSON and the output of every runtime have no infinities or NaN.
+        Num(n) if !n.is_finite() => Err(ExprError::new(
+            Code::InvalidValue,
+            span,
+            "the result is too large to be a number",
+        )),
+        other => Ok(other),
+    }
+}
+
+fn arith_value<'a>(kind: Arith, a: Val<'a>, b: Val<'a>, span: Span) -> Result<Val<'a>, ExprError> {
     use Val::{Dur, Num, Time};
     Ok(match (kind, a, b) {
         (Arith::Add, Num(a), Num(b)) => Num(a + b),

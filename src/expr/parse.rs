@@ -343,8 +343,11 @@ impl Parser {
                 Some(Tok::Dot) => {
                     self.pos += 1;
                     let name_span = self.span_here();
-                    let Some(Tok::Ident(name)) = self.peek().cloned() else {
-                        return Err(self.unexpected("a field or method name after '.'"));
+                    // `contains` is also CEL's string method: a keyword is a name after '.'.
+                    let name = match self.peek() {
+                        Some(Tok::Ident(name)) => name.clone(),
+                        Some(Tok::Contains) => "contains".to_string(),
+                        _ => return Err(self.unexpected("a field or method name after '.'")),
                     };
                     self.pos += 1;
                     if self.eat(&Tok::LParen) {
