@@ -56,13 +56,15 @@ pub enum Code {
     WrongArity,
     /// An expression divided by zero while evaluating an account.
     DivisionByZero,
+    /// A reference to a stage id the journey does not have.
+    UnknownStage,
     /// A fault inside the engine, not in the input; please report it.
     Internal,
 }
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 19] = [
+    pub const ALL: [Code; 20] = [
         Code::JsonSyntax,
         Code::DuplicateKey,
         Code::LimitExceeded,
@@ -81,6 +83,7 @@ impl Code {
         Code::TypeMismatch,
         Code::WrongArity,
         Code::DivisionByZero,
+        Code::UnknownStage,
         Code::Internal,
     ];
 
@@ -109,6 +112,7 @@ impl Code {
             Code::TypeMismatch => "type-mismatch",
             Code::WrongArity => "wrong-arity",
             Code::DivisionByZero => "division-by-zero",
+            Code::UnknownStage => "unknown-stage",
             Code::Internal => "internal",
         }
     }

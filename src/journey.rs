@@ -7,8 +7,9 @@
 
 use serde::Serialize;
 
-use crate::definition::{Definition, StageKind};
-use crate::error::{Diagnostic, Error, Severity};
+use crate::definition::{Definition, MaxDwell, StageKind};
+use crate::error::{Code, Diagnostic, Error, Severity};
+use crate::expr::{Data, ExprError, Expression};
 
 /// The embedded default journey definition (eight stages plus Closed-Lost and Churned).
 pub const DEFAULT_DEFINITION: &str = include_str!("../templates/default.json");
@@ -23,6 +24,10 @@ pub const DEFAULT_DEFINITION: &str = include_str!("../templates/default.json");
 pub struct Journey {
     definition: Definition,
     warnings: Vec<Diagnostic>,
+    /// Each stage's compiled entry criterion, in stage order (`None`: the stage has none).
+    entry: Vec<Option<Expression>>,
+    /// Each stage's compiled exit criterion, in stage order.
+    exit: Vec<Option<Expression>>,
 }
 
 /// What a journey is, as reported to users: identity and ordered stages.
@@ -53,6 +58,12 @@ pub struct StageSummary {
     pub kind: StageKind,
     /// The accountable team, if declared.
     pub owner: Option<String>,
+    /// The entry criterion, if any.
+    pub entry_criteria: Option<String>,
+    /// The exit criterion, if any.
+    pub exit_criteria: Option<String>,
+    /// The max dwell and its action, if any.
+    pub max_dwell: Option<MaxDwell>,
 }
 
 impl Journey {
@@ -96,13 +107,59 @@ impl Journey {
         diagnostics: Vec<Diagnostic>,
     ) -> Result<Journey, Error> {
         let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
-        match definition {
-            Some(definition) if !has_errors => Ok(Journey {
-                definition,
-                warnings: diagnostics,
-            }),
-            _ => Err(Error::from_diagnostics(diagnostics)),
-        }
+        let definition = match definition {
+            Some(definition) if !has_errors => definition,
+            _ => return Err(Error::from_diagnostics(diagnostics)),
+        };
+        // Validation compiled every criterion already; a failure here is the engine's fault.
+        let compile = |criterion: &Option<String>, i: usize| -> Result<Option<Expression>, Error> {
+            criterion
+                .as_deref()
+                .map(Expression::compile)
+                .transpose()
+                .map_err(|e| Error::new(Code::Internal, format!("/stages/{i}"), e.message))
+        };
+        let stages = &definition.stages;
+        let entry = (0..stages.len())
+            .map(|i| compile(&stages.get(i).and_then(|s| s.entry_criteria.clone()), i))
+            .collect::<Result<_, _>>()?;
+        let exit = (0..stages.len())
+            .map(|i| compile(&stages.get(i).and_then(|s| s.exit_criteria.clone()), i))
+            .collect::<Result<_, _>>()?;
+        Ok(Journey {
+            definition,
+            warnings: diagnostics,
+            entry,
+            exit,
+        })
+    }
+
+    /// Whether the account `context` meets stage `stage`'s entry criterion: `Some(true)`,
+    /// `Some(false)`, or `None` when unknown (a value it needed was null) or the stage has no
+    /// entry criterion.
+    ///
+    /// ```
+    /// use account_journey::{Journey, expr::Data};
+    /// let journey = Journey::embedded_default()?;
+    /// let account = Data::account_from_json(r#"{"asOf": "2026-11-22", "score": {"composite": 80}}"#)?;
+    /// let mqa = journey.stage_index("mqa").unwrap_or_default();
+    /// assert_eq!(journey.entry_holds(mqa, &account)?, Some(true));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// An evaluation error of the criterion (division by zero, step limit), or
+    /// `invalid-argument` for a stage index out of range.
+    pub fn entry_holds(&self, stage: usize, context: &Data) -> Result<Option<bool>, ExprError> {
+        holds(&self.entry, stage, context)
+    }
+
+    /// As [`Journey::entry_holds`], for the exit criterion.
+    ///
+    /// # Errors
+    /// As [`Journey::entry_holds`].
+    pub fn exit_holds(&self, stage: usize, context: &Data) -> Result<Option<bool>, ExprError> {
+        holds(&self.exit, stage, context)
     }
 
     /// The embedded default journey: Anonymous → Identified → Aware → Engaged → MQA → SAA →
@@ -147,8 +204,107 @@ impl Journey {
                     name: s.name.clone(),
                     kind: s.kind,
                     owner: s.owner.clone(),
+                    entry_criteria: s.entry_criteria.clone(),
+                    exit_criteria: s.exit_criteria.clone(),
+                    max_dwell: s.max_dwell.clone(),
                 })
                 .collect(),
         }
+    }
+}
+
+fn holds(
+    criteria: &[Option<Expression>],
+    stage: usize,
+    context: &Data,
+) -> Result<Option<bool>, ExprError> {
+    match criteria.get(stage) {
+        Some(Some(expr)) => expr.evaluate_bool(context),
+        Some(None) => Ok(None),
+        None => Err(ExprError::new(
+            Code::InvalidArgument,
+            crate::expr::Span { start: 0, end: 0 },
+            format!("the journey has no stage {stage}"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(json: &str) -> Data {
+        Data::account_from_json(json).unwrap()
+    }
+
+    /// Which stages' entry criteria hold, by id.
+    fn holding(journey: &Journey, context: &Data) -> Vec<String> {
+        let def = journey.definition();
+        (0..def.stages.len())
+            .filter(|&i| journey.entry_holds(i, context).unwrap() == Some(true))
+            .map(|i| def.stages[i].id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn default_journey_criteria_read_real_accounts() {
+        let journey = Journey::embedded_default().unwrap();
+        let anonymous = account(r#"{"asOf": "2026-11-22T00:00:00Z"}"#);
+        assert_eq!(holding(&journey, &anonymous), ["anonymous"]);
+        let engaged = account(
+            r#"{"asOf": "2026-11-22T00:00:00Z", "firmographics": {"resolved": true},
+                "score": {"composite": 62},
+                "signals": [{"type": "page_view", "at": "2026-11-20"},
+                            {"type": "content_download", "at": "2026-11-02"},
+                            {"type": "ad_click", "at": "2026-10-30"},
+                            {"type": "page_view", "at": "2026-09-01"}]}"#,
+        );
+        assert_eq!(
+            holding(&journey, &engaged),
+            ["anonymous", "identified", "aware", "engaged"]
+        );
+        let opportunity = account(
+            r#"{"asOf": "2026-11-22T00:00:00Z", "firmographics": {"resolved": true},
+                "score": {"composite": 81}, "crm": {"salesAccepted": true,
+                "opportunity": {"open": true, "amount": 60000}}}"#,
+        );
+        assert_eq!(
+            holding(&journey, &opportunity),
+            ["anonymous", "identified", "mqa", "saa", "opportunity"]
+        );
+        let opp = journey.stage_index("opportunity").unwrap();
+        assert_eq!(journey.exit_holds(opp, &opportunity).unwrap(), Some(false));
+        assert!(journey.entry_holds(99, &opportunity).is_err());
+    }
+
+    #[test]
+    fn criteria_problems_are_diagnostics_pointing_into_the_criterion() {
+        let text = r#"{"id": "j", "name": "J", "version": "1", "stages": [
+            {"id": "a", "name": "A", "kind": "pre-sale", "entryCriteria": "score.compsite > 75"},
+            {"id": "b", "name": "B", "kind": "pre-sale", "entryCriteria": "score.composite + 1",
+             "maxDwell": {"after": "0d", "action": "stage-downgrade", "downgradeTo": "nope"}}]}"#;
+        let err = Journey::from_json(text).unwrap_err();
+        let found: Vec<(&str, &str)> = err
+            .diagnostics()
+            .iter()
+            .map(|d| (d.code.as_str(), d.path.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("unknown-identifier", "/stages/0/entryCriteria"),
+                ("type-mismatch", "/stages/1/entryCriteria"),
+                ("invalid-value", "/stages/1/maxDwell/after"),
+                ("unknown-stage", "/stages/1/maxDwell/downgradeTo"),
+            ]
+        );
+        // The span is the misspelt field inside the criterion, not the whole string.
+        let span = err.diagnostics()[0].span.unwrap();
+        assert_eq!(&text[span.byte_start..span.byte_end], "compsite");
+        assert!(
+            err.diagnostics()[0]
+                .message
+                .contains("did you mean \"composite\"")
+        );
     }
 }

@@ -38,8 +38,20 @@ export interface ValidationResult { ok: boolean; diagnostics: Diagnostic[]; }
 
 export type StageKind = "pre-sale" | "terminal" | "post-sale";
 
+/** What fires when an account stays in a stage longer than `after` (a duration like "45d"). */
+export interface MaxDwell {
+  after: string;
+  action: "re-engagement" | "manager-review" | "stage-downgrade";
+  play: string | null;
+  downgradeTo: string | null;
+}
+
 export interface StageSummary {
   index: number; id: string; name: string; kind: StageKind; owner: string | null;
+  /** Criteria-language expressions (docs/criteria-language.md). */
+  entryCriteria: string | null;
+  exitCriteria: string | null;
+  maxDwell: MaxDwell | null;
 }
 
 export interface JourneySummary {

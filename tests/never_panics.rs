@@ -1,6 +1,7 @@
 //! Property tests: no input, however malformed, makes the engine panic (a panic traps the wasm
 //! instance). Inputs are built from the languages' own tokens so they reach deep into the
 //! parsers and checkers, not just the first error.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

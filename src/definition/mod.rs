@@ -7,6 +7,7 @@
 //!
 //! The format is documented in `docs/definition-format.md`.
 
+mod behaviour;
 mod read;
 mod validate;
 
@@ -16,10 +17,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::error::{Diagnostic, Severity, SourceMap};
-use crate::json::{self, Node};
+use crate::json::{self, Node, Value};
 pub(crate) use read::closest;
 use read::{Object, Reader};
 
+pub use behaviour::{DwellAction, MAX_DWELL_MS, MaxDwell};
 pub use validate::{MAX_ID_LEN, MAX_STAGES};
 
 /// A journey definition: metadata and the ordered stages.
@@ -59,6 +61,13 @@ pub struct Stage {
     pub owner: Option<String>,
     /// What the stage means.
     pub description: Option<String>,
+    /// The criterion an account must meet to be in this stage (criteria language).
+    pub entry_criteria: Option<String>,
+    /// The criterion that takes an account out of this stage, when leaving is not simply
+    /// meeting a later stage's entry criteria.
+    pub exit_criteria: Option<String>,
+    /// How long an account may stay before an action fires.
+    pub max_dwell: Option<MaxDwell>,
 }
 
 /// Where a stage sits in the account lifecycle.
@@ -119,7 +128,16 @@ const ROOT_FIELDS: [&str; 9] = [
     "description",
     "stages",
 ];
-const STAGE_FIELDS: [&str; 5] = ["id", "name", "kind", "owner", "description"];
+const STAGE_FIELDS: [&str; 8] = [
+    "id",
+    "name",
+    "kind",
+    "owner",
+    "description",
+    "entryCriteria",
+    "exitCriteria",
+    "maxDwell",
+];
 
 impl Definition {
     /// Reads and validates a definition from JSON text.
@@ -148,7 +166,7 @@ impl Definition {
     /// Checks the rules that span fields (unique ids, id syntax, limits). Diagnostics carry
     /// paths but no spans; [`Definition::from_json`] adds spans when there is source text.
     pub fn check(&self) -> Vec<Diagnostic> {
-        validate::check(self)
+        validate::check(self).into_iter().map(|(d, _)| d).collect()
     }
 }
 
@@ -214,9 +232,10 @@ fn read(text: &str, spans: bool) -> (Option<Definition>, Vec<Diagnostic>) {
             .iter()
             .map(|(d, _)| d.path.clone())
             .collect();
-        for d in def.check() {
+        for (d, inner) in validate::check(def) {
             if !ancestors_or_self(&d.path).any(|p| reported.contains(p)) {
-                reader.error(d.code, &d.path, None, d.message);
+                let range = inner.and_then(|range| criterion_range(&node, &d.path, range));
+                reader.push(d, range);
             }
         }
     }
@@ -251,6 +270,25 @@ fn read(text: &str, spans: bool) -> (Option<Definition>, Vec<Diagnostic>) {
         .collect();
     let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
     (definition.filter(|_| !has_errors), diagnostics)
+}
+
+/// Where a range inside a criterion lies in the definition text: exact when the JSON string
+/// holds no escapes (its text is the criterion's), else the whole string.
+fn criterion_range(
+    root: &Node,
+    path: &str,
+    (start, end): (usize, usize),
+) -> Option<(usize, usize)> {
+    let node = root.pointer(path)?;
+    let Value::String(text) = &node.value else {
+        return None;
+    };
+    let verbatim = node.end - node.start == text.len() + 2;
+    Some(if verbatim {
+        (node.start + 1 + start, node.start + 1 + end.max(start))
+    } else {
+        (node.start, node.end)
+    })
 }
 
 /// `/a/b/c`, `/a/b`, `/a` and `` (the whole document): a JSON pointer and every ancestor.
@@ -304,6 +342,9 @@ fn read_stage(r: &mut Reader, node: &Node, path: &str) -> Stage {
         kind: StageKind::PreSale,
         owner: None,
         description: None,
+        entry_criteria: None,
+        exit_criteria: None,
+        max_dwell: None,
     };
     let Some(obj) = r.object(node, path, "a stage", &STAGE_FIELDS) else {
         return placeholder;
@@ -332,6 +373,9 @@ fn read_stage(r: &mut Reader, node: &Node, path: &str) -> Stage {
         kind: kind.unwrap_or(placeholder.kind),
         owner: r.string(&obj, "owner", false),
         description: r.string(&obj, "description", false),
+        entry_criteria: behaviour::read_criterion(r, &obj, "entryCriteria"),
+        exit_criteria: behaviour::read_criterion(r, &obj, "exitCriteria"),
+        max_dwell: behaviour::read_max_dwell(r, &obj),
     }
 }
 

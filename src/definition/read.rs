@@ -39,12 +39,16 @@ impl Reader {
         range: Option<(usize, usize)>,
         message: impl Into<String>,
     ) {
+        self.push(Diagnostic::error(code, path, message), range);
+    }
+
+    /// Records a diagnostic of any severity, up to [`MAX_DIAGNOSTICS`].
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic, range: Option<(usize, usize)>) {
         if self.diagnostics.len() >= MAX_DIAGNOSTICS {
             self.dropped += 1;
             return;
         }
-        self.diagnostics
-            .push((Diagnostic::error(code, path, message), range));
+        self.diagnostics.push((diagnostic, range));
     }
 
     fn wrong_type(&mut self, path: &str, expected: &str, node: &Node) {
@@ -102,7 +106,13 @@ impl Reader {
         })
     }
 
-    fn field<'n>(&mut self, obj: &Object<'n>, key: &str, required: bool) -> Option<&'n Node> {
+    /// The value of `key` in `obj`: `None` if absent (reported when `required`) or null.
+    pub(crate) fn field<'n>(
+        &mut self,
+        obj: &Object<'n>,
+        key: &str,
+        required: bool,
+    ) -> Option<&'n Node> {
         let found = obj.members.iter().find(|m| m.key == key).map(|m| &m.value);
         // An optional field set to null is absent (JS callers write null for "none").
         let found = found.filter(|node| required || node.value != Value::Null);

@@ -5,6 +5,7 @@
 //! there is source text.
 
 use super::Definition;
+use super::behaviour::{Finding, check_stage};
 use crate::error::{Code, Diagnostic};
 
 /// Most stages one journey may have.
@@ -12,7 +13,13 @@ pub const MAX_STAGES: usize = 256;
 /// Longest id accepted, in bytes.
 pub const MAX_ID_LEN: usize = 64;
 
-pub(super) fn check(def: &Definition) -> Vec<Diagnostic> {
+/// Every rule over the model. Criteria findings carry the byte range of the problem inside the
+/// criterion's text.
+pub(super) fn check(def: &Definition) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for i in 0..def.stages.len().min(MAX_STAGES) {
+        check_stage(&mut findings, &def.stages, i);
+    }
     let mut out = Vec::new();
     check_id(&mut out, &def.id, "/id");
     if def.stages.is_empty() {
@@ -67,7 +74,7 @@ pub(super) fn check(def: &Definition) -> Vec<Diagnostic> {
             first_use.insert(stage.id.as_str(), i);
         }
     }
-    out
+    out.into_iter().map(|d| (d, None)).chain(findings).collect()
 }
 
 /// Present strings must say something: an empty or blank name is a mistake, not a value.

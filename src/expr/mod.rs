@@ -61,7 +61,8 @@ pub struct ExprError {
 }
 
 impl ExprError {
-    pub(crate) fn new(code: Code, span: Span, message: impl Into<String>) -> ExprError {
+    /// An error with a code, a span in the expression and a message.
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> ExprError {
         ExprError {
             code,
             span,
