@@ -46,7 +46,7 @@ impl Tok {
     /// How the token reads in an error message.
     pub(super) fn describe(&self) -> String {
         match self {
-            Tok::Number(n) => format!("number {n}"),
+            Tok::Number(_) => "a number".to_string(),
             Tok::Duration(_) => "a duration".to_string(),
             Tok::Str(_) => "a string".to_string(),
             Tok::Ident(name) => format!("'{name}'"),
