@@ -28,6 +28,8 @@ pub struct Journey {
     entry: Vec<Option<Expression>>,
     /// Each stage's compiled exit criterion, in stage order.
     exit: Vec<Option<Expression>>,
+    /// SHA-256 of the canonical definition.
+    hash: String,
 }
 
 /// What a journey is, as reported to users: identity and ordered stages.
@@ -40,6 +42,8 @@ pub struct JourneySummary {
     pub name: String,
     /// The definition's version.
     pub version: String,
+    /// SHA-256 of the canonical definition (see [`Definition::canonical_json`]).
+    pub hash: String,
     /// The stages in journey order.
     pub stages: Vec<StageSummary>,
 }
@@ -127,6 +131,7 @@ impl Journey {
             .map(|i| compile(&stages.get(i).and_then(|s| s.exit_criteria.clone()), i))
             .collect::<Result<_, _>>()?;
         Ok(Journey {
+            hash: definition.content_hash(),
             definition,
             warnings: diagnostics,
             entry,
@@ -177,6 +182,11 @@ impl Journey {
         &self.definition
     }
 
+    /// SHA-256 of the canonical definition, as 64 hex digits.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
     /// Warnings found while compiling (errors prevent compilation).
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
@@ -194,6 +204,7 @@ impl Journey {
             id: def.id.clone(),
             name: def.name.clone(),
             version: def.version.clone(),
+            hash: self.hash.clone(),
             stages: def
                 .stages
                 .iter()

@@ -55,7 +55,22 @@ export interface StageSummary {
 }
 
 export interface JourneySummary {
-  id: string; name: string; version: string; stages: StageSummary[];
+  id: string; name: string; version: string;
+  /** SHA-256 (hex) of the canonical definition: the same meaning gives the same hash. */
+  hash: string;
+  stages: StageSummary[];
+}
+
+/** A stage as written in a definition (docs/definition-format.md). */
+export interface StageDefinition {
+  id: string; name: string; kind: StageKind; owner: string | null; description: string | null;
+  entryCriteria: string | null; exitCriteria: string | null; maxDwell: MaxDwell | null;
+}
+
+/** A journey definition in canonical form. */
+export interface JourneyDefinition {
+  id: string; name: string; version: string; owner: string | null; approvers: string[];
+  effectiveDate: string | null; description: string | null; stages: StageDefinition[];
 }
 
 /** A journey definition: an object, or its JSON text (then diagnostics carry spans). */
@@ -143,6 +158,21 @@ impl Journey {
     #[wasm_bindgen(getter)]
     pub fn version(&self) -> String {
         self.inner.definition().version.clone()
+    }
+
+    /// SHA-256 (hex) of the canonical definition.
+    #[wasm_bindgen(getter)]
+    pub fn hash(&self) -> String {
+        self.inner.hash().to_string()
+    }
+
+    /// The definition in canonical form (absent values as `null`, durations canonical).
+    ///
+    /// # Errors
+    /// Only an internal fault converting the result.
+    #[wasm_bindgen(unchecked_return_type = "JourneyDefinition")]
+    pub fn definition(&self) -> Result<JsValue, JsValue> {
+        to_js(self.inner.definition())
     }
 
     /// The stages in journey order.

@@ -163,6 +163,32 @@ impl Definition {
         read(text, false)
     }
 
+    /// The canonical text of the definition: compact JSON of the model, fields in the format's
+    /// order, absent optional values as `null`, durations in canonical form. Cosmetic changes
+    /// (whitespace, key order, `null` vs absent, `"48h"` vs `"2d"`) give the same text;
+    /// any change of meaning gives a different one.
+    ///
+    /// ```
+    /// use account_journey::Definition;
+    /// let a = r#"{"id": "j", "name": "J", "version": "1", "stages": [{"id": "s", "name": "S", "kind": "pre-sale"}]}"#;
+    /// let b = "{\"version\":\"1\",\"stages\":[{\"kind\":\"pre-sale\",\"name\":\"S\",\"id\":\"s\",\"owner\":null}],\"name\":\"J\",\"id\":\"j\"}";
+    /// let (a, b) = (Definition::from_json(a).0.unwrap(), Definition::from_json(b).0.unwrap());
+    /// assert_eq!(a.canonical_json(), b.canonical_json());
+    /// assert_eq!(a.content_hash().len(), 64);
+    /// ```
+    pub fn canonical_json(&self) -> String {
+        // Serialising these plain types cannot fail (no maps with non-string keys).
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// SHA-256 of [`Definition::canonical_json`], as 64 lowercase hex digits: the identity every
+    /// engine output names, so a result can always be traced to the exact definition.
+    pub fn content_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(self.canonical_json().as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// Checks the rules that span fields (unique ids, id syntax, limits). Diagnostics carry
     /// paths but no spans; [`Definition::from_json`] adds spans when there is source text.
     pub fn check(&self) -> Vec<Diagnostic> {

@@ -39,7 +39,22 @@ export interface StageSummary {
 }
 
 export interface JourneySummary {
-    id: string; name: string; version: string; stages: StageSummary[];
+    id: string; name: string; version: string;
+    /** SHA-256 (hex) of the canonical definition: the same meaning gives the same hash. */
+    hash: string;
+    stages: StageSummary[];
+}
+
+/** A stage as written in a definition (docs/definition-format.md). */
+export interface StageDefinition {
+    id: string; name: string; kind: StageKind; owner: string | null; description: string | null;
+    entryCriteria: string | null; exitCriteria: string | null; maxDwell: MaxDwell | null;
+}
+
+/** A journey definition in canonical form. */
+export interface JourneyDefinition {
+    id: string; name: string; version: string; owner: string | null; approvers: string[];
+    effectiveDate: string | null; description: string | null; stages: StageDefinition[];
 }
 
 /** A journey definition: an object, or its JSON text (then diagnostics carry spans). */
@@ -70,6 +85,13 @@ export class Journey {
      */
     static default(): Journey;
     /**
+     * The definition in canonical form (absent values as `null`, durations canonical).
+     *
+     * # Errors
+     * Only an internal fault converting the result.
+     */
+    definition(): JourneyDefinition;
+    /**
      * Compiles a definition (an object or JSON text).
      *
      * # Errors
@@ -97,6 +119,10 @@ export class Journey {
      * Only an internal fault converting the result.
      */
     warnings(): Diagnostic[];
+    /**
+     * SHA-256 (hex) of the canonical definition.
+     */
+    readonly hash: string;
     /**
      * The definition's id.
      */

@@ -154,3 +154,22 @@ test("the CommonJS entry exposes the same API", () => {
   assert.deepEqual(Object.keys(cjs).filter((k) => !k.startsWith("__")).sort(),
     Object.keys(api).filter((k) => k !== "initSync").sort());
 });
+
+test("the content hash names the meaning, not the formatting", () => {
+  const journey = Journey.default();
+  assert.match(journey.hash, /^[0-9a-f]{64}$/);
+  assert.equal(journey.toJSON().hash, journey.hash);
+  // Canonical form round-trips to the same hash; key order, whitespace and null-vs-absent don't
+  // matter; a changed threshold does.
+  const def = journey.definition();
+  assert.equal(new Journey(def).hash, journey.hash);
+  const reordered = Object.fromEntries(Object.entries(def).reverse());
+  assert.equal(new Journey(JSON.stringify(reordered, null, 4)).hash, journey.hash);
+  const mqa = def.stages.find((s) => s.id === "mqa");
+  mqa.entryCriteria = "score.composite > 70";
+  assert.notEqual(new Journey(def).hash, journey.hash);
+  const dwell = { ...minimal, stages: [{ ...minimal.stages[0], maxDwell: { after: "48h", action: "manager-review" } }] };
+  const sameDwell = { ...minimal, stages: [{ ...minimal.stages[0], maxDwell: { after: "2d", action: "manager-review" } }] };
+  assert.equal(new Journey(dwell).hash, new Journey(sameDwell).hash);
+  assert.equal(new Journey(dwell).definition().stages[0].maxDwell.after, "2d");
+});
