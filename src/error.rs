@@ -290,9 +290,9 @@ impl Error {
         self
     }
 
-    /// The error that a failed validation gives: the first error-severity diagnostic leads,
+    /// The error a failed validation gives: the first error-severity diagnostic leads,
     /// and the message counts the rest.
-    pub(crate) fn from_diagnostics(diagnostics: Vec<Diagnostic>) -> Self {
+    pub fn from_diagnostics(diagnostics: Vec<Diagnostic>) -> Self {
         let errors: Vec<&Diagnostic> = diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)

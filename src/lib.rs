@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 
 pub mod definition;
+pub mod diff;
 mod error;
 pub mod expr;
 mod journey;

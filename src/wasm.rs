@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::{Code, Diagnostic, Error};
 use crate::json::MAX_INPUT_BYTES;
-use crate::{Journey as CoreJourney, Validation};
+use crate::{Definition, Journey as CoreJourney, Validation};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -76,6 +76,24 @@ export interface JourneyDefinition {
 /** A journey definition: an object, or its JSON text (then diagnostics carry spans). */
 export type DefinitionInput = string | Record<string, unknown>;
 
+/** One side of a definition diff. */
+export interface DiffSide { id: string; version: string; hash: string; }
+
+/** One semantic change, old → new (see docs/definition-format.md, "Comparing versions"). */
+export type DefinitionChange =
+  | { change: "metadata"; field: string; old: string | null; new: string | null }
+  | { change: "stage-added"; stage: string; index: number }
+  | { change: "stage-removed"; stage: string; index: number }
+  | { change: "stage-renamed"; stage: string; old: string; new: string }
+  | { change: "stage-moved"; stage: string; oldIndex: number; newIndex: number }
+  | { change: "stage-kind"; stage: string; old: StageKind; new: StageKind }
+  | { change: "stage-text"; stage: string; field: "owner" | "description"; old: string | null; new: string | null }
+  | { change: "criteria"; stage: string; field: "entryCriteria" | "exitCriteria"; old: string | null; new: string | null }
+  | { change: "max-dwell"; stage: string; old: MaxDwell | null; new: MaxDwell | null };
+
+/** The result of diffDefinitions. */
+export interface DefinitionDiff { from: DiffSide; to: DiffSide; identical: boolean; changes: DefinitionChange[]; }
+
 /** What every function of this package throws: a real Error with a stable code. */
 export interface JourneyError extends Error {
   name: "JourneyError";
@@ -103,6 +121,31 @@ pub fn validate_definition(
         Err(diagnostic) => Validation::of(vec![diagnostic]),
     };
     to_js(&validation).unwrap_or_else(|err| err)
+}
+
+/// The semantic difference between two definitions (objects or JSON text): stages added,
+/// removed, renamed, moved, criteria and dwell limits changed, old → new.
+///
+/// # Errors
+/// Throws a `JourneyError` (with every diagnostic) when either definition is invalid.
+#[wasm_bindgen(js_name = diffDefinitions, unchecked_return_type = "DefinitionDiff")]
+pub fn diff_definitions(
+    #[wasm_bindgen(unchecked_param_type = "DefinitionInput")] old: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "DefinitionInput")] new: JsValue,
+) -> Result<JsValue, JsValue> {
+    let old = definition_model(&old)?;
+    let new = definition_model(&new)?;
+    to_js(&crate::diff::diff_definitions(&old, &new))
+}
+
+/// A valid definition model from a JS argument, or the `JourneyError` listing its problems.
+fn definition_model(value: &JsValue) -> Result<Definition, JsValue> {
+    let (definition, diagnostics) = match definition_text(value) {
+        Ok(DefinitionText::Written(text)) => Definition::from_json(&text),
+        Ok(DefinitionText::Serialized(text)) => Definition::from_serialized_json(&text),
+        Err(diagnostic) => return Err(js_error(&Error::from(diagnostic))),
+    };
+    definition.ok_or_else(|| js_error(&Error::from_diagnostics(diagnostics)))
 }
 
 /// A compiled journey definition.

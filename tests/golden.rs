@@ -15,8 +15,9 @@
 use std::fs;
 use std::path::Path;
 
+use account_journey::diff::diff_definitions;
 use account_journey::{
-    Journey, Validation, definition::not_a_definition, validate_definition,
+    Definition, Journey, Validation, definition::not_a_definition, validate_definition,
     validate_serialized_definition,
 };
 use serde_json::{Value, json};
@@ -65,6 +66,21 @@ fn run(input: &Value) -> Value {
                 });
             match compiled {
                 Ok(j) => to_json(&j.summary()),
+                Err(e) => error_json(e),
+            }
+        }
+        Some("diffDefinitions") => {
+            let model = |arg: &Value| {
+                let (def, diagnostics) = match definition_text(arg) {
+                    Ok((text, true)) => Definition::from_json(&text),
+                    Ok((text, false)) => Definition::from_serialized_json(&text),
+                    Err(d) => return Err(account_journey::Error::from(d)),
+                };
+                def.ok_or_else(|| account_journey::Error::from_diagnostics(diagnostics))
+            };
+            let second = input["args"].get(1).cloned().unwrap_or(Value::Null);
+            match model(&arg).and_then(|old| Ok((old, model(&second)?))) {
+                Ok((old, new)) => to_json(&diff_definitions(&old, &new)),
                 Err(e) => error_json(e),
             }
         }

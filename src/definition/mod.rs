@@ -436,18 +436,18 @@ pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
 }
 
+/// `YYYY-MM-DD` (without chrono's format machinery, which costs 20 KB of wasm).
+pub(crate) fn format_date(date: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+}
+
 fn serialize_date<S: serde::Serializer>(
     date: &Option<NaiveDate>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    use chrono::Datelike;
     match date {
-        Some(d) => serializer.collect_str(&format_args!(
-            "{:04}-{:02}-{:02}",
-            d.year(),
-            d.month(),
-            d.day()
-        )),
+        Some(d) => serializer.serialize_str(&format_date(*d)),
         None => serializer.serialize_none(),
     }
 }

@@ -5,13 +5,13 @@
 //
 // Results land on window.__results ({ name: outputJsonString }); failures on window.__error.
 // The harness (tests/js/bundler.test.mjs) serves the vector inputs at /__inputs.json.
-import { Journey, validateDefinition, version } from "account-journey";
+import * as api from "account-journey";
 import { runVectors } from "../runtime/vectors.mjs";
 
 try {
   const response = await fetch("/__inputs.json");
   if (!response.ok) throw new Error(`GET /__inputs.json: HTTP ${response.status}`);
-  window.__results = runVectors({ Journey, validateDefinition, version }, await response.json());
+  window.__results = runVectors(api, await response.json());
 } catch (e) {
   window.__error = String((e && e.stack) || e);
 }

@@ -60,6 +60,24 @@ export interface JourneyDefinition {
 /** A journey definition: an object, or its JSON text (then diagnostics carry spans). */
 export type DefinitionInput = string | Record<string, unknown>;
 
+/** One side of a definition diff. */
+export interface DiffSide { id: string; version: string; hash: string; }
+
+/** One semantic change, old → new (see docs/definition-format.md, "Comparing versions"). */
+export type DefinitionChange =
+| { change: "metadata"; field: string; old: string | null; new: string | null }
+| { change: "stage-added"; stage: string; index: number }
+| { change: "stage-removed"; stage: string; index: number }
+| { change: "stage-renamed"; stage: string; old: string; new: string }
+| { change: "stage-moved"; stage: string; oldIndex: number; newIndex: number }
+| { change: "stage-kind"; stage: string; old: StageKind; new: StageKind }
+| { change: "stage-text"; stage: string; field: "owner" | "description"; old: string | null; new: string | null }
+| { change: "criteria"; stage: string; field: "entryCriteria" | "exitCriteria"; old: string | null; new: string | null }
+| { change: "max-dwell"; stage: string; old: MaxDwell | null; new: MaxDwell | null };
+
+/** The result of diffDefinitions. */
+export interface DefinitionDiff { from: DiffSide; to: DiffSide; identical: boolean; changes: DefinitionChange[]; }
+
 /** What every function of this package throws: a real Error with a stable code. */
 export interface JourneyError extends Error {
     name: "JourneyError";
@@ -136,6 +154,15 @@ export class Journey {
      */
     readonly version: string;
 }
+
+/**
+ * The semantic difference between two definitions (objects or JSON text): stages added,
+ * removed, renamed, moved, criteria and dwell limits changed, old → new.
+ *
+ * # Errors
+ * Throws a `JourneyError` (with every diagnostic) when either definition is invalid.
+ */
+export function diffDefinitions(old: DefinitionInput, _new: DefinitionInput): DefinitionDiff;
 
 /**
  * Validates a journey definition, collecting every problem. Never throws.

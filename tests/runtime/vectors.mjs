@@ -10,6 +10,7 @@ const CALLS = {
   validateDefinition: (api, [definition]) => api.validateDefinition(definition),
   defaultJourney: (api) => api.Journey.default().toJSON(),
   newJourney: (api, [definition]) => new api.Journey(definition).toJSON(),
+  diffDefinitions: (api, [old, neu]) => api.diffDefinitions(old, neu),
 };
 
 /** Runs one vector; a thrown error becomes { error: {...} } with its public properties. */
