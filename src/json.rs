@@ -297,9 +297,11 @@ impl Parser<'_> {
             self.skip_ws();
             match self.peek() {
                 Some(b',') => {
+                    let comma = self.pos;
                     self.pos += 1;
                     self.skip_ws();
                     if self.peek() == Some(b'}') {
+                        self.pos = comma;
                         return Err(self.error("trailing comma before '}'"));
                     }
                 }
@@ -337,9 +339,11 @@ impl Parser<'_> {
             self.skip_ws();
             match self.peek() {
                 Some(b',') => {
+                    let comma = self.pos;
                     self.pos += 1;
                     self.skip_ws();
                     if self.peek() == Some(b']') {
+                        self.pos = comma;
                         return Err(self.error("trailing comma before ']'"));
                     }
                 }
@@ -405,7 +409,7 @@ impl Parser<'_> {
                 end: self.pos,
             }),
             _ => Err((
-                Code::JsonSyntax,
+                Code::LimitExceeded,
                 start,
                 "number is out of the range of a double".to_string(),
             )),
@@ -473,30 +477,32 @@ impl Parser<'_> {
     }
 
     fn unicode_escape(&mut self) -> Result<char, ParseError> {
+        // The error points at the escape, `\u` included.
+        let escape = self.pos.saturating_sub(2);
         let first = self.hex4()?;
         let code = if (0xD800..0xDC00).contains(&first) {
             if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
-                return Err(self.surrogate_error());
+                return Err(surrogate_error(escape));
             }
             self.pos += 2;
             let second = self.hex4()?;
             if !(0xDC00..0xE000).contains(&second) {
-                return Err(self.surrogate_error());
+                return Err(surrogate_error(escape));
             }
             0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
         } else {
             first
         };
-        char::from_u32(code).ok_or_else(|| self.surrogate_error())
+        char::from_u32(code).ok_or_else(|| surrogate_error(escape))
     }
+}
 
-    fn surrogate_error(&self) -> ParseError {
-        (
-            Code::InvalidUtf16,
-            self.pos,
-            "\\u escape is a lone surrogate, not a character (invalid UTF-16)".to_string(),
-        )
-    }
+fn surrogate_error(at: usize) -> ParseError {
+    (
+        Code::InvalidUtf16,
+        at,
+        "\\u escape is a lone surrogate, not a character (invalid UTF-16)".to_string(),
+    )
 }
 
 #[cfg(test)]
@@ -543,7 +549,8 @@ mod tests {
         let d = err("{\n  \"a\": 1,\n}");
         assert_eq!(d.code, Code::JsonSyntax);
         let span = d.span.unwrap_or_else(|| panic!("no span"));
-        assert_eq!((span.line, span.column), (3, 1));
+        // The span is the trailing comma itself.
+        assert_eq!((span.line, span.column), (2, 9));
         assert!(d.message.contains("trailing comma"), "{}", d.message);
         // A multi-byte character at the error is covered whole.
         let d = err("[é]");
@@ -568,7 +575,6 @@ mod tests {
             "{a:1}",
             "[1]x",
             "nul",
-            "1e999",
             "NaN",
         ] {
             assert_eq!(err(text).code, Code::JsonSyntax, "{text:?}");
@@ -582,6 +588,7 @@ mod tests {
     fn depth_and_size_are_limited() {
         let deep = "[".repeat(10_000);
         assert_eq!(err(&deep).code, Code::LimitExceeded);
+        assert_eq!(err("1e999").code, Code::LimitExceeded);
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(parse(&ok).is_ok());
         let big = format!("\"{}\"", "a".repeat(MAX_INPUT_BYTES));

@@ -31,6 +31,7 @@ mod error;
 pub mod expr;
 mod journey;
 pub mod json;
+pub mod templates;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -76,6 +76,11 @@ export interface JourneyDefinition {
 /** A journey definition: an object, or its JSON text (then diagnostics carry spans). */
 export type DefinitionInput = string | Record<string, unknown>;
 
+/** A shipped journey template (see the README's "Templates"). */
+export interface TemplateInfo {
+  id: string; name: string; description: string | null; hash: string; definition: JourneyDefinition;
+}
+
 /** One side of a definition diff. */
 export interface DiffSide { id: string; version: string; hash: string; }
 
@@ -121,6 +126,17 @@ pub fn validate_definition(
         Err(diagnostic) => Validation::of(vec![diagnostic]),
     };
     to_js(&validation).unwrap_or_else(|err| err)
+}
+
+/// The journey templates shipped with the engine (the default first), each with its canonical
+/// definition, ready for `new Journey(t.definition)`.
+///
+/// # Errors
+/// None in practice (every template is tested); a `JourneyError` otherwise.
+#[wasm_bindgen(unchecked_return_type = "TemplateInfo[]")]
+pub fn templates() -> Result<JsValue, JsValue> {
+    let list = crate::templates::templates().map_err(|err| js_error(&err))?;
+    to_js(&list)
 }
 
 /// The semantic difference between two definitions (objects or JSON text): stages added,
@@ -298,7 +314,10 @@ fn checked_string(s: &JsString) -> Result<String, Diagnostic> {
         return Err(Diagnostic::error(
             Code::LimitExceeded,
             "",
-            format!("definition is {units} characters long; the limit is {MAX_INPUT_BYTES} bytes"),
+            format!(
+                "definition is {units} UTF-16 code units long; the limit is {MAX_INPUT_BYTES} \
+                 bytes of UTF-8 (1 MiB)"
+            ),
         ));
     }
     if !s.is_valid_utf16() {

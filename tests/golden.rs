@@ -84,6 +84,20 @@ fn run(input: &Value) -> Value {
                 Err(e) => error_json(e),
             }
         }
+        Some("templates") => {
+            let list: Vec<Value> = account_journey::templates::templates()
+                .unwrap()
+                .iter()
+                .map(|t| {
+                    let journey = Journey::new(t.definition.clone()).unwrap();
+                    let stages: Vec<&str> =
+                        t.definition.stages.iter().map(|s| s.id.as_str()).collect();
+                    assert_eq!(journey.hash(), t.hash);
+                    json!({ "id": t.id, "name": t.name, "hash": t.hash, "stages": stages })
+                })
+                .collect();
+            Value::Array(list)
+        }
         other => panic!("unknown vector call {other:?}"),
     }
 }

@@ -95,11 +95,18 @@ pub(super) fn read_max_dwell(r: &mut Reader, stage: &Object<'_>) -> Option<MaxDw
         }
         parsed
     });
+    let downgrade_to = r.string(&obj, "downgradeTo", false);
+    // Placeholders for what failed to read keep the rules quiet about it: an unreadable action
+    // next to a `downgradeTo` stands for the downgrade it evidently meant.
+    let placeholder = match downgrade_to {
+        Some(_) => DwellAction::StageDowngrade,
+        None => DwellAction::ReEngagement,
+    };
     Some(MaxDwell {
         after_ms: after_ms.unwrap_or(1),
-        action: action.unwrap_or(DwellAction::ReEngagement),
+        action: action.unwrap_or(placeholder),
         play: r.string(&obj, "play", false),
-        downgrade_to: r.string(&obj, "downgradeTo", false),
+        downgrade_to,
     })
 }
 
@@ -139,7 +146,11 @@ pub(super) fn check_stage(out: &mut Vec<Finding>, stages: &[Stage], i: usize) {
         let path = format!("/stages/{i}/{key}");
         match Expression::compile(text) {
             Err(e) => {
-                let column = text.get(..e.span.start).map_or(0, |s| s.chars().count()) + 1;
+                // In UTF-16 units, as every column this engine reports.
+                let column = text
+                    .get(..e.span.start)
+                    .map_or(0, |s| s.encode_utf16().count())
+                    + 1;
                 let message = format!("{} (column {column} of the criterion)", e.message);
                 out.push((
                     Diagnostic::error(e.code, path, message),

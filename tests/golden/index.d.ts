@@ -60,6 +60,11 @@ export interface JourneyDefinition {
 /** A journey definition: an object, or its JSON text (then diagnostics carry spans). */
 export type DefinitionInput = string | Record<string, unknown>;
 
+/** A shipped journey template (see the README's "Templates"). */
+export interface TemplateInfo {
+    id: string; name: string; description: string | null; hash: string; definition: JourneyDefinition;
+}
+
 /** One side of a definition diff. */
 export interface DiffSide { id: string; version: string; hash: string; }
 
@@ -163,6 +168,15 @@ export class Journey {
  * Throws a `JourneyError` (with every diagnostic) when either definition is invalid.
  */
 export function diffDefinitions(old: DefinitionInput, _new: DefinitionInput): DefinitionDiff;
+
+/**
+ * The journey templates shipped with the engine (the default first), each with its canonical
+ * definition, ready for `new Journey(t.definition)`.
+ *
+ * # Errors
+ * None in practice (every template is tested); a `JourneyError` otherwise.
+ */
+export function templates(): TemplateInfo[];
 
 /**
  * Validates a journey definition, collecting every problem. Never throws.

@@ -1,7 +1,8 @@
 // Every ```js block of the README runs against the built package (blocks marked `js ignore`
 // need another runtime and are run by the runtime matrix instead). Each console.log line states
-// its expected output in a `// …` comment, at the end of the line or on the next line, and the
-// block's real output must match line for line — so the README cannot drift from the API.
+// its expected output in a `// …` comment at the end of the line, or in the comment lines right
+// below it (one per printed line), and the block's real output must match line for line — so
+// the README cannot drift from the API.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -18,10 +19,12 @@ function expectedOutput(code) {
   lines.forEach((line, i) => {
     if (!line.includes("console.log(")) return;
     const inline = line.match(/;\s*\/\/ (.*)$/);
-    const next = lines[i + 1]?.match(/^\s*\/\/ (.*)$/);
-    const text = inline?.[1] ?? next?.[1];
-    assert.ok(text !== undefined, `README: state the expected output of: ${line.trim()}`);
-    expected.push(text);
+    if (inline) return void expected.push(inline[1]);
+    // Otherwise the comment lines right below it, one per printed line (a loop prints several).
+    const below = [];
+    for (let j = i + 1; lines[j]?.match(/^\s*\/\/ /); j++) below.push(lines[j].replace(/^\s*\/\/ /, ""));
+    assert.ok(below.length > 0, `README: state the expected output of: ${line.trim()}`);
+    expected.push(...below);
   });
   return expected;
 }
