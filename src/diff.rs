@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::definition::{Definition, MaxDwell, StageKind};
+use crate::definition::{Calendar, Definition, MaxDwell, Rejection, Sla, StageKind};
 
 /// Which definition a side of the diff is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -98,6 +98,49 @@ pub enum Change {
         old: Option<String>,
         /// New criterion, or null.
         new: Option<String>,
+    },
+    /// The business calendar changed.
+    Calendar {
+        /// Old calendar, or null.
+        old: Option<Calendar>,
+        /// New calendar, or null.
+        new: Option<Calendar>,
+    },
+    /// A stage's SLA changed.
+    Sla {
+        /// The stage id.
+        stage: String,
+        /// Old SLA, or null.
+        old: Option<Sla>,
+        /// New SLA, or null.
+        new: Option<Sla>,
+    },
+    /// A stage's rejection rule changed.
+    Rejection {
+        /// The stage id.
+        stage: String,
+        /// Old rule, or null.
+        old: Option<Rejection>,
+        /// New rule, or null.
+        new: Option<Rejection>,
+    },
+    /// The regressions a stage allows changed.
+    RegressTo {
+        /// The stage id.
+        stage: String,
+        /// Old targets.
+        old: Vec<String>,
+        /// New targets.
+        new: Vec<String>,
+    },
+    /// A stage's priority changed.
+    Priority {
+        /// The stage id.
+        stage: String,
+        /// Old priority, or null (its position).
+        old: Option<i32>,
+        /// New priority, or null.
+        new: Option<i32>,
     },
     /// A max dwell changed (limit, action, play or downgrade target).
     MaxDwell {
@@ -277,6 +320,34 @@ fn stages(out: &mut Vec<Change>, old: &Definition, new: &Definition) {
                 stage: id(),
                 old: before.max_dwell.clone(),
                 new: stage.max_dwell.clone(),
+            });
+        }
+        if before.sla != stage.sla {
+            out.push(Change::Sla {
+                stage: id(),
+                old: before.sla.clone(),
+                new: stage.sla.clone(),
+            });
+        }
+        if before.rejection != stage.rejection {
+            out.push(Change::Rejection {
+                stage: id(),
+                old: before.rejection.clone(),
+                new: stage.rejection.clone(),
+            });
+        }
+        if before.regress_to != stage.regress_to {
+            out.push(Change::RegressTo {
+                stage: id(),
+                old: before.regress_to.clone(),
+                new: stage.regress_to.clone(),
+            });
+        }
+        if before.priority != stage.priority {
+            out.push(Change::Priority {
+                stage: id(),
+                old: before.priority,
+                new: stage.priority,
             });
         }
     }

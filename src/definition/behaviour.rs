@@ -42,9 +42,10 @@ pub enum DwellAction {
 }
 
 impl DwellAction {
-    const NAMES: [&'static str; 3] = ["re-engagement", "manager-review", "stage-downgrade"];
+    pub(super) const NAMES: [&'static str; 3] =
+        ["re-engagement", "manager-review", "stage-downgrade"];
 
-    fn from_name(name: &str) -> Option<DwellAction> {
+    pub(super) fn from_name(name: &str) -> Option<DwellAction> {
         match name {
             "re-engagement" => Some(DwellAction::ReEngagement),
             "manager-review" => Some(DwellAction::ManagerReview),
@@ -130,6 +131,36 @@ pub(super) fn read_criterion(r: &mut Reader, stage: &Object<'_>, key: &str) -> O
     }
 }
 
+/// Compiles a criterion at `path`: a diagnostic (with the range inside the criterion) if it
+/// does not compile or is not boolean (a criterion of literally `null` never holds: an error).
+pub(super) fn check_criterion(out: &mut Vec<Finding>, text: &str, path: String) {
+    match Expression::compile(text) {
+        Err(e) => {
+            // In UTF-16 units, as every column this engine reports.
+            let column = text
+                .get(..e.span.start)
+                .map_or(0, |s| s.encode_utf16().count())
+                + 1;
+            let message = format!("{} (column {column} of the criterion)", e.message);
+            out.push((
+                Diagnostic::error(e.code, path, message),
+                Some((e.span.start, e.span.end)),
+            ));
+        }
+        Ok(expr) if expr.result_type() != crate::expr::Ty::Bool => {
+            let message = format!(
+                "a criterion must be true or false, this one is {}",
+                match expr.result_type() {
+                    crate::expr::Ty::Null => "always null".to_string(),
+                    other => format!("a {other}"),
+                }
+            );
+            out.push((Diagnostic::error(Code::TypeMismatch, path, message), None));
+        }
+        Ok(_) => {}
+    }
+}
+
 /// A diagnostic, and for criteria the byte range inside the expression it points at.
 pub(super) type Finding = (Diagnostic, Option<(usize, usize)>);
 
@@ -142,34 +173,8 @@ pub(super) fn check_stage(out: &mut Vec<Finding>, stages: &[Stage], i: usize) {
         ("exitCriteria", &stage.exit_criteria),
     ];
     for (key, criterion) in criteria {
-        let Some(text) = criterion else { continue };
-        let path = format!("/stages/{i}/{key}");
-        match Expression::compile(text) {
-            Err(e) => {
-                // In UTF-16 units, as every column this engine reports.
-                let column = text
-                    .get(..e.span.start)
-                    .map_or(0, |s| s.encode_utf16().count())
-                    + 1;
-                let message = format!("{} (column {column} of the criterion)", e.message);
-                out.push((
-                    Diagnostic::error(e.code, path, message),
-                    Some((e.span.start, e.span.end)),
-                ));
-            }
-            Ok(expr)
-                if !matches!(
-                    expr.result_type(),
-                    crate::expr::Ty::Bool | crate::expr::Ty::Null
-                ) =>
-            {
-                let message = format!(
-                    "a criterion must be true or false, this one is a {}",
-                    expr.result_type()
-                );
-                out.push((Diagnostic::error(Code::TypeMismatch, path, message), None));
-            }
-            Ok(_) => {}
+        if let Some(text) = criterion {
+            check_criterion(out, text, format!("/stages/{i}/{key}"));
         }
     }
     let Some(dwell) = &stage.max_dwell else {

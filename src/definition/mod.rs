@@ -9,6 +9,7 @@
 
 mod behaviour;
 mod read;
+mod rules;
 mod validate;
 
 use std::collections::BTreeSet;
@@ -22,6 +23,7 @@ pub(crate) use read::closest;
 use read::{Object, Reader};
 
 pub use behaviour::{DwellAction, MAX_DWELL_MS, MaxDwell};
+pub use rules::{BreachAction, Calendar, MAX_SLA_MS, Rejection, Sla};
 pub use validate::{MAX_ID_LEN, MAX_STAGES};
 
 /// A journey definition: metadata and the ordered stages.
@@ -43,6 +45,8 @@ pub struct Definition {
     pub effective_date: Option<NaiveDate>,
     /// What the journey is for.
     pub description: Option<String>,
+    /// The working days and hours SLAs in business hours are counted in.
+    pub calendar: Option<Calendar>,
     /// The stages, in journey order: earlier stages first.
     pub stages: Vec<Stage>,
 }
@@ -68,6 +72,16 @@ pub struct Stage {
     pub exit_criteria: Option<String>,
     /// How long an account may stay before an action fires.
     pub max_dwell: Option<MaxDwell>,
+    /// A handoff deadline that starts when an account enters the stage.
+    pub sla: Option<Sla>,
+    /// What a rejection does: reason codes, recycle target and delay.
+    pub rejection: Option<Rejection>,
+    /// Earlier stages an account may expectedly move back to from here (others are flagged as
+    /// unexpected regressions).
+    pub regress_to: Vec<String>,
+    /// When several stages' criteria hold, the highest priority wins; without one, a stage's
+    /// priority is its position, so the most advanced stage wins.
+    pub priority: Option<i32>,
 }
 
 /// Where a stage sits in the account lifecycle.
@@ -117,8 +131,9 @@ pub struct Validation {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-const ROOT_FIELDS: [&str; 9] = [
+const ROOT_FIELDS: [&str; 10] = [
     "$schema",
+    "calendar",
     "id",
     "name",
     "version",
@@ -128,7 +143,7 @@ const ROOT_FIELDS: [&str; 9] = [
     "description",
     "stages",
 ];
-const STAGE_FIELDS: [&str; 8] = [
+const STAGE_FIELDS: [&str; 12] = [
     "id",
     "name",
     "kind",
@@ -137,6 +152,10 @@ const STAGE_FIELDS: [&str; 8] = [
     "entryCriteria",
     "exitCriteria",
     "maxDwell",
+    "sla",
+    "rejection",
+    "regressTo",
+    "priority",
 ];
 
 impl Definition {
@@ -356,6 +375,7 @@ fn read_definition(r: &mut Reader, node: &Node) -> Option<Definition> {
         approvers,
         effective_date,
         description,
+        calendar: rules::read_calendar(r, &root),
         stages,
     })
 }
@@ -371,6 +391,10 @@ fn read_stage(r: &mut Reader, node: &Node, path: &str) -> Stage {
         entry_criteria: None,
         exit_criteria: None,
         max_dwell: None,
+        sla: None,
+        rejection: None,
+        regress_to: Vec::new(),
+        priority: None,
     };
     let Some(obj) = r.object(node, path, "a stage", &STAGE_FIELDS) else {
         return placeholder;
@@ -402,6 +426,10 @@ fn read_stage(r: &mut Reader, node: &Node, path: &str) -> Stage {
         entry_criteria: behaviour::read_criterion(r, &obj, "entryCriteria"),
         exit_criteria: behaviour::read_criterion(r, &obj, "exitCriteria"),
         max_dwell: behaviour::read_max_dwell(r, &obj),
+        sla: rules::read_sla(r, &obj),
+        rejection: rules::read_rejection(r, &obj),
+        regress_to: r.string_list(&obj, "regressTo"),
+        priority: r.integer(&obj, "priority", -1000..=1000),
     }
 }
 
@@ -486,6 +514,7 @@ mod tests {
             approvers: vec![],
             effective_date: parse_date("2026-03-04"),
             description: None,
+            calendar: None,
             stages: vec![],
         })
         .unwrap();

@@ -176,6 +176,62 @@ impl Reader {
         Some(items)
     }
 
+    /// A list of strings (absent: empty).
+    pub(crate) fn string_list(&mut self, obj: &Object<'_>, key: &str) -> Vec<String> {
+        self.array(obj, key, false)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(path, item)| self.string_item(&path, item))
+            .collect()
+    }
+
+    /// A boolean field.
+    pub(crate) fn bool(&mut self, obj: &Object<'_>, key: &str) -> Option<bool> {
+        let node = self.field(obj, key, false)?;
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                self.wrong_type(&pointer_push(&obj.path, key), "true or false", node);
+                None
+            }
+        }
+    }
+
+    /// An integer field within `range`.
+    pub(crate) fn integer(
+        &mut self,
+        obj: &Object<'_>,
+        key: &str,
+        range: std::ops::RangeInclusive<i32>,
+    ) -> Option<i32> {
+        let node = self.field(obj, key, false)?;
+        let path = pointer_push(&obj.path, key);
+        let Value::Number(n) = node.value else {
+            self.wrong_type(&path, "a whole number", node);
+            return None;
+        };
+        let whole = (n.fract() == 0.0).then_some(n as i64);
+        match whole
+            .and_then(|w| i32::try_from(w).ok())
+            .filter(|w| range.contains(w))
+        {
+            Some(value) => Some(value),
+            None => {
+                self.error(
+                    Code::InvalidValue,
+                    &path,
+                    None,
+                    format!(
+                        "must be a whole number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
     /// A string item of an array.
     pub(crate) fn string_item(&mut self, path: &str, node: &Node) -> Option<String> {
         match &node.value {

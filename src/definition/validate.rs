@@ -19,6 +19,10 @@ pub(super) fn check(def: &Definition) -> Vec<Finding> {
     let mut findings = Vec::new();
     for i in 0..def.stages.len().min(MAX_STAGES) {
         check_stage(&mut findings, &def.stages, i);
+        super::rules::check_stage(&mut findings, def, i);
+    }
+    if let Some(calendar) = &def.calendar {
+        super::rules::check_calendar(&mut findings, calendar);
     }
     let mut out = Vec::new();
     check_id(&mut out, &def.id, "/id");

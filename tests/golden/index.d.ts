@@ -45,16 +45,32 @@ export interface JourneySummary {
     stages: StageSummary[];
 }
 
+/** A handoff deadline that starts when an account enters the stage. */
+export interface Sla {
+    id: string; within: string; businessHours: boolean; until: string; owner: string;
+    onBreach: { action: MaxDwell["action"]; play: string | null } | null;
+}
+
+/** What a rejection does: reason codes, and recycle to an earlier stage after a delay. */
+export interface Rejection { reasonCodes: string[]; recycleTo: string; after: string; }
+
+/** Working days and hours for SLAs in business hours. */
+export interface Calendar {
+    utcOffset: string; workingDays: string[]; workStart: string; workEnd: string; holidays: string[];
+}
+
 /** A stage as written in a definition (docs/definition-format.md). */
 export interface StageDefinition {
     id: string; name: string; kind: StageKind; owner: string | null; description: string | null;
     entryCriteria: string | null; exitCriteria: string | null; maxDwell: MaxDwell | null;
+    sla: Sla | null; rejection: Rejection | null; regressTo: string[]; priority: number | null;
 }
 
 /** A journey definition in canonical form. */
 export interface JourneyDefinition {
     id: string; name: string; version: string; owner: string | null; approvers: string[];
-    effectiveDate: string | null; description: string | null; stages: StageDefinition[];
+    effectiveDate: string | null; description: string | null; calendar: Calendar | null;
+    stages: StageDefinition[];
 }
 
 /** A journey definition: an object, or its JSON text (then diagnostics carry spans). */
@@ -78,7 +94,12 @@ export type DefinitionChange =
 | { change: "stage-kind"; stage: string; old: StageKind; new: StageKind }
 | { change: "stage-text"; stage: string; field: "owner" | "description"; old: string | null; new: string | null }
 | { change: "criteria"; stage: string; field: "entryCriteria" | "exitCriteria"; old: string | null; new: string | null }
-| { change: "max-dwell"; stage: string; old: MaxDwell | null; new: MaxDwell | null };
+| { change: "max-dwell"; stage: string; old: MaxDwell | null; new: MaxDwell | null }
+| { change: "calendar"; old: Calendar | null; new: Calendar | null }
+| { change: "sla"; stage: string; old: Sla | null; new: Sla | null }
+| { change: "rejection"; stage: string; old: Rejection | null; new: Rejection | null }
+| { change: "regress-to"; stage: string; old: string[]; new: string[] }
+| { change: "priority"; stage: string; old: number | null; new: number | null };
 
 /** The result of diffDefinitions. */
 export interface DefinitionDiff { from: DiffSide; to: DiffSide; identical: boolean; changes: DefinitionChange[]; }
