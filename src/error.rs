@@ -58,13 +58,17 @@ pub enum Code {
     DivisionByZero,
     /// A reference to a stage id the journey does not have.
     UnknownStage,
+    /// No account can enter a stage (warning).
+    UnreachableStage,
+    /// Two stages share an explicit priority (warning).
+    AmbiguousPriority,
     /// A fault inside the engine, not in the input; please report it.
     Internal,
 }
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 20] = [
+    pub const ALL: [Code; 22] = [
         Code::JsonSyntax,
         Code::DuplicateKey,
         Code::LimitExceeded,
@@ -84,6 +88,8 @@ impl Code {
         Code::WrongArity,
         Code::DivisionByZero,
         Code::UnknownStage,
+        Code::UnreachableStage,
+        Code::AmbiguousPriority,
         Code::Internal,
     ];
 
@@ -113,6 +119,8 @@ impl Code {
             Code::WrongArity => "wrong-arity",
             Code::DivisionByZero => "division-by-zero",
             Code::UnknownStage => "unknown-stage",
+            Code::UnreachableStage => "unreachable-stage",
+            Code::AmbiguousPriority => "ambiguous-priority",
             Code::Internal => "internal",
         }
     }

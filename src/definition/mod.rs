@@ -278,7 +278,10 @@ fn read(text: &str, spans: bool) -> (Option<Definition>, Vec<Diagnostic>) {
             .map(|(d, _)| d.path.clone())
             .collect();
         for (d, inner) in validate::check(def) {
-            if !ancestors_or_self(&d.path).any(|p| reported.contains(p)) {
+            let consequence = ancestors_or_self(&d.path).any(|p| reported.contains(p))
+                // A warning about something that already has an error inside it is noise.
+                || (d.severity == Severity::Warning && has_descendant(&reported, &d.path));
+            if !consequence {
                 let range = inner.and_then(|range| criterion_range(&node, &d.path, range));
                 reader.push(d, range);
             }
@@ -334,6 +337,15 @@ fn criterion_range(
     } else {
         (node.start, node.end)
     })
+}
+
+/// Whether some path in `paths` lies strictly under `path`.
+fn has_descendant(paths: &BTreeSet<String>, path: &str) -> bool {
+    let prefix = format!("{path}/");
+    paths
+        .range(prefix.clone()..)
+        .next()
+        .is_some_and(|p| p.starts_with(&prefix))
 }
 
 /// `/a/b/c`, `/a/b`, `/a` and `` (the whole document): a JSON pointer and every ancestor.

@@ -24,6 +24,7 @@ pub(super) fn check(def: &Definition) -> Vec<Finding> {
     if let Some(calendar) = &def.calendar {
         super::rules::check_calendar(&mut findings, calendar);
     }
+    reachability(&mut findings, def);
     let mut out = Vec::new();
     check_id(&mut out, &def.id, "/id");
     if def.stages.is_empty() {
@@ -107,5 +108,61 @@ fn check_id(out: &mut Vec<Diagnostic>, id: &str, path: &str) {
                  or '.', starting with a letter"
             ),
         ));
+    }
+}
+
+/// Warnings about the journey's shape: in a journey driven by criteria, a stage no account can
+/// enter (no entry criterion and no rule moves accounts into it; a journey with no criteria at
+/// all is moved by hand and is left alone), and stages that share an explicit priority (when
+/// both match, neither is "more advanced": their order decides silently).
+fn reachability(out: &mut Vec<Finding>, def: &Definition) {
+    let stages = &def.stages;
+    let driven_by_criteria = stages.iter().any(|s| s.entry_criteria.is_some());
+    let targeted = |id: &str| {
+        stages.iter().any(|s| {
+            s.regress_to.iter().any(|t| t == id)
+                || s.rejection.as_ref().is_some_and(|r| r.recycle_to == id)
+                || s.max_dwell
+                    .as_ref()
+                    .is_some_and(|d| d.downgrade_to.as_deref() == Some(id))
+        })
+    };
+    for (i, stage) in stages.iter().enumerate().skip(1).take(MAX_STAGES) {
+        if driven_by_criteria && stage.entry_criteria.is_none() && !targeted(&stage.id) {
+            out.push((
+                Diagnostic::warning(
+                    Code::UnreachableStage,
+                    format!("/stages/{i}"),
+                    format!(
+                        "no account can enter stage \"{}\": it has no entryCriteria and no \
+                         recycle, downgrade or regression leads to it",
+                        stage.id
+                    ),
+                ),
+                None,
+            ));
+        }
+    }
+    let mut by_priority: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
+    for (i, stage) in stages.iter().enumerate().take(MAX_STAGES) {
+        let Some(priority) = stage.priority else {
+            continue;
+        };
+        if let Some(&first) = by_priority.get(&priority) {
+            out.push((
+                Diagnostic::warning(
+                    Code::AmbiguousPriority,
+                    format!("/stages/{i}/priority"),
+                    format!(
+                        "stage \"{}\" has the same priority ({priority}) as /stages/{first}; when \
+                         both match, their order in the list decides",
+                        stage.id
+                    ),
+                ),
+                None,
+            ));
+        } else {
+            by_priority.insert(priority, i);
+        }
     }
 }
