@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::definition::{Calendar, Definition, MaxDwell, Rejection, Sla, StageKind};
+use crate::definition::{Calendar, Definition, MaxDwell, Rejection, Scoring, Sla, StageKind};
 
 /// Which definition a side of the diff is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -19,7 +19,7 @@ pub struct DiffSide {
 }
 
 /// One difference, old → new.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(
     tag = "change",
     rename_all = "kebab-case",
@@ -99,6 +99,26 @@ pub enum Change {
         /// New criterion, or null.
         new: Option<String>,
     },
+    /// A component weight or cap changed, old → new (null: absent).
+    ScoringWeight {
+        /// `weights` or `caps`.
+        field: &'static str,
+        /// The component.
+        component: String,
+        /// Old value.
+        old: Option<f64>,
+        /// New value.
+        new: Option<f64>,
+    },
+    /// The fit rules or signal points changed (the scoring model before and after).
+    ScoringRules {
+        /// `fit` or `signals`.
+        field: &'static str,
+        /// The model before, or null.
+        old: Option<Scoring>,
+        /// The model after, or null.
+        new: Option<Scoring>,
+    },
     /// The business calendar changed.
     Calendar {
         /// Old calendar, or null.
@@ -154,7 +174,7 @@ pub enum Change {
 }
 
 /// The semantic difference between two definitions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DefinitionDiff {
     /// The old definition.
     pub from: DiffSide,
@@ -231,6 +251,52 @@ fn metadata(out: &mut Vec<Change>, old: &Definition, new: &Definition) {
                 field,
                 old: a,
                 new: b,
+            });
+        }
+    }
+    scoring(out, old.scoring.as_ref(), new.scoring.as_ref());
+    if old.calendar != new.calendar {
+        out.push(Change::Calendar {
+            old: old.calendar.clone(),
+            new: new.calendar.clone(),
+        });
+    }
+}
+
+/// Weights and caps component by component; fit rules and signal points as a whole.
+fn scoring(out: &mut Vec<Change>, old: Option<&Scoring>, new: Option<&Scoring>) {
+    let empty = std::collections::BTreeMap::new();
+    let (old_weights, old_caps) = old.map_or((&empty, &empty), |s| (&s.weights, &s.caps));
+    let (new_weights, new_caps) = new.map_or((&empty, &empty), |s| (&s.weights, &s.caps));
+    for (field, a, b) in [
+        ("weights", old_weights, new_weights),
+        ("caps", old_caps, new_caps),
+    ] {
+        let names: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+        for name in names {
+            let (x, y) = (a.get(name).copied(), b.get(name).copied());
+            if x != y {
+                out.push(Change::ScoringWeight {
+                    field,
+                    component: name.clone(),
+                    old: x,
+                    new: y,
+                });
+            }
+        }
+    }
+    let fit = |s: Option<&Scoring>| s.map(|s| s.fit.clone()).unwrap_or_default();
+    let signals = |s: Option<&Scoring>| s.map(|s| s.signals.clone()).unwrap_or_default();
+    let rules_changed = [
+        ("fit", fit(old) != fit(new)),
+        ("signals", signals(old) != signals(new)),
+    ];
+    for (field, changed) in rules_changed {
+        if changed {
+            out.push(Change::ScoringRules {
+                field,
+                old: old.cloned(),
+                new: new.cloned(),
             });
         }
     }
@@ -408,6 +474,40 @@ mod tests {
 
     fn stage(id: &str, name: &str, extra: &str) -> String {
         format!(r#"{{"id": "{id}", "name": "{name}", "kind": "pre-sale"{extra}}}"#)
+    }
+
+    #[test]
+    fn scoring_and_calendar_changes_are_reported() {
+        let with = |weights: &str, calendar: &str| {
+            let text = format!(
+                r#"{{"id": "j", "name": "J", "version": "1", {calendar}
+                    "scoring": {{"weights": {weights}}},
+                    "stages": [{{"id": "a", "name": "A", "kind": "pre-sale"}}]}}"#
+            );
+            Definition::from_json(&text).0.unwrap()
+        };
+        let old = with(r#"{"fit": 0.5, "engagement": 0.5}"#, "");
+        let new = with(
+            r#"{"fit": 0.4, "engagement": 0.5, "intent": 0.1}"#,
+            r#""calendar": {"utcOffset": "+01:00"},"#,
+        );
+        let changes = serde_json::to_value(diff_definitions(&old, &new).changes).unwrap();
+        let summary: Vec<String> = changes
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| format!("{} {}", c["change"], c["component"]))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                "\"scoring-weight\" \"fit\"",
+                "\"scoring-weight\" \"intent\"",
+                "\"calendar\" null"
+            ]
+        );
+        assert_eq!(changes[0]["old"], 0.5);
+        assert_eq!(changes[0]["new"], 0.4);
     }
 
     #[test]

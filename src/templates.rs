@@ -38,7 +38,7 @@ pub const TEMPLATES: [Template; 4] = [
 ];
 
 /// A template as listed to users: what it is, and its definition in canonical form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TemplateInfo {
     /// The template's id.
     pub id: String,

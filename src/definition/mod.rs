@@ -10,6 +10,7 @@
 mod behaviour;
 mod read;
 mod rules;
+mod scoring;
 mod validate;
 
 use std::collections::BTreeSet;
@@ -24,10 +25,11 @@ use read::{Object, Reader};
 
 pub use behaviour::{DwellAction, MAX_DWELL_MS, MaxDwell};
 pub use rules::{BreachAction, Calendar, MAX_SLA_MS, Rejection, Sla};
+pub use scoring::{COMPONENTS, Decay, FitRule, Scoring, SignalPoints};
 pub use validate::{MAX_ID_LEN, MAX_STAGES};
 
 /// A journey definition: metadata and the ordered stages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Definition {
     /// Stable identifier of the journey, e.g. `"default"`.
@@ -47,6 +49,8 @@ pub struct Definition {
     pub description: Option<String>,
     /// The working days and hours SLAs in business hours are counted in.
     pub calendar: Option<Calendar>,
+    /// The scoring model: component weights, fit rules, points per signal type.
+    pub scoring: Option<Scoring>,
     /// The stages, in journey order: earlier stages first.
     pub stages: Vec<Stage>,
 }
@@ -131,9 +135,10 @@ pub struct Validation {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-const ROOT_FIELDS: [&str; 10] = [
+const ROOT_FIELDS: [&str; 11] = [
     "$schema",
     "calendar",
+    "scoring",
     "id",
     "name",
     "version",
@@ -388,6 +393,7 @@ fn read_definition(r: &mut Reader, node: &Node) -> Option<Definition> {
         effective_date,
         description,
         calendar: rules::read_calendar(r, &root),
+        scoring: scoring::read_scoring(r, &root),
         stages,
     })
 }
@@ -527,6 +533,7 @@ mod tests {
             effective_date: parse_date("2026-03-04"),
             description: None,
             calendar: None,
+            scoring: None,
             stages: vec![],
         })
         .unwrap();

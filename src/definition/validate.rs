@@ -24,6 +24,9 @@ pub(super) fn check(def: &Definition) -> Vec<Finding> {
     if let Some(calendar) = &def.calendar {
         super::rules::check_calendar(&mut findings, calendar);
     }
+    if let Some(scoring) = &def.scoring {
+        super::scoring::check_scoring(&mut findings, scoring);
+    }
     reachability(&mut findings, def);
     let mut out = Vec::new();
     check_id(&mut out, &def.id, "/id");

@@ -66,11 +66,28 @@ export interface StageDefinition {
     sla: Sla | null; rejection: Rejection | null; regressTo: string[]; priority: number | null;
 }
 
+export type ScoreComponent = "fit" | "intent" | "engagement" | "usage" | "relationship";
+
+/** How a signal type scores: points to a component, fading with age, capped. */
+export interface SignalPoints {
+    component: ScoreComponent; points: number;
+    decay: { halfLife: string } | { linear: string } | { window: string } | null;
+    cap: number | null;
+}
+
+/** The scoring model (docs/definition-format.md, "scoring"). */
+export interface Scoring {
+    weights: Partial<Record<ScoreComponent, number>>;
+    caps: Partial<Record<ScoreComponent, number>>;
+    fit: { when: string; points: number }[];
+    signals: Record<string, SignalPoints>;
+}
+
 /** A journey definition in canonical form. */
 export interface JourneyDefinition {
     id: string; name: string; version: string; owner: string | null; approvers: string[];
     effectiveDate: string | null; description: string | null; calendar: Calendar | null;
-    stages: StageDefinition[];
+    scoring: Scoring | null; stages: StageDefinition[];
 }
 
 /** A journey definition: an object, or its JSON text (then diagnostics carry spans). */
@@ -96,6 +113,8 @@ export type DefinitionChange =
 | { change: "criteria"; stage: string; field: "entryCriteria" | "exitCriteria"; old: string | null; new: string | null }
 | { change: "max-dwell"; stage: string; old: MaxDwell | null; new: MaxDwell | null }
 | { change: "calendar"; old: Calendar | null; new: Calendar | null }
+| { change: "scoring-weight"; field: "weights" | "caps"; component: string; old: number | null; new: number | null }
+| { change: "scoring-rules"; field: "fit" | "signals"; old: Scoring | null; new: Scoring | null }
 | { change: "sla"; stage: string; old: Sla | null; new: Sla | null }
 | { change: "rejection"; stage: string; old: Rejection | null; new: Rejection | null }
 | { change: "regress-to"; stage: string; old: string[]; new: string[] }
