@@ -1,7 +1,8 @@
 //! Semantic differences between two journey definitions: what a reviewer needs to see before a
 //! new version is published — stages added, removed, renamed, moved, re-kinded or re-owned,
-//! criteria and dwell limits changed (old → new), metadata changed. Works on the validated
-//! models, so formatting never shows up as a change.
+//! criteria and dwell limits changed (old → new), metadata changed. Works on the validated,
+//! normalised models, so the JSON's formatting, key order and null-vs-absent never show up as a
+//! change; a criterion's text is compared as written (`a>1` and `a > 1` differ).
 
 use serde::Serialize;
 

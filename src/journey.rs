@@ -112,7 +112,7 @@ impl Journey {
     ) -> Result<Journey, Error> {
         let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
         let definition = match definition {
-            Some(definition) if !has_errors => definition,
+            Some(definition) if !has_errors => definition.normalized(),
             _ => return Err(Error::from_diagnostics(diagnostics)),
         };
         // Validation compiled every criterion already; a failure here is the engine's fault.

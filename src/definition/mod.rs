@@ -213,6 +213,15 @@ impl Definition {
         digest.iter().map(|b| format!("{b:02x}")).collect()
     }
 
+    /// The definition with its unordered parts in canonical order (calendar days and holidays),
+    /// so equal meanings have equal canonical forms and hashes.
+    pub fn normalized(mut self) -> Definition {
+        if let Some(calendar) = &mut self.calendar {
+            calendar.normalize();
+        }
+        self
+    }
+
     /// Checks the rules that span fields (unique ids, id syntax, limits). Diagnostics carry
     /// paths but no spans; [`Definition::from_json`] adds spans when there is source text.
     pub fn check(&self) -> Vec<Diagnostic> {
@@ -307,7 +316,7 @@ fn read(text: &str, spans: bool) -> (Option<Definition>, Vec<Diagnostic>) {
         ));
     }
     if reader.diagnostics.is_empty() {
-        return (definition, Vec::new());
+        return (definition.map(Definition::normalized), Vec::new());
     }
     let map = spans.then(|| SourceMap::new(text));
     let diagnostics: Vec<Diagnostic> = reader
@@ -322,7 +331,12 @@ fn read(text: &str, spans: bool) -> (Option<Definition>, Vec<Diagnostic>) {
         })
         .collect();
     let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    (definition.filter(|_| !has_errors), diagnostics)
+    (
+        definition
+            .filter(|_| !has_errors)
+            .map(Definition::normalized),
+        diagnostics,
+    )
 }
 
 /// Where a range inside a criterion lies in the definition text: exact when the JSON string

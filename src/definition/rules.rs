@@ -308,9 +308,42 @@ pub(super) fn check_stage(out: &mut Vec<Finding>, def: &Definition, i: usize) {
     let Some(stage) = stages.get(i) else { return };
     let base = format!("/stages/{i}");
     for (j, target) in stage.regress_to.iter().enumerate() {
-        earlier_stage(out, stages, i, target, format!("{base}/regressTo/{j}"));
+        let path = format!("{base}/regressTo/{j}");
+        if stage.regress_to.iter().take(j).any(|t| t == target) {
+            error(
+                out,
+                Code::InvalidValue,
+                path,
+                format!("\"{target}\" is listed twice"),
+            );
+        } else {
+            earlier_stage(out, stages, i, target, path);
+        }
     }
     if let Some(sla) = &stage.sla {
+        for (value, field) in [(&sla.id, "id"), (&sla.owner, "owner")] {
+            if value.trim().is_empty() {
+                error(
+                    out,
+                    Code::InvalidValue,
+                    format!("{base}/sla/{field}"),
+                    "must not be empty",
+                );
+            }
+        }
+        if sla
+            .on_breach
+            .as_ref()
+            .is_some_and(|b| b.action == DwellAction::StageDowngrade)
+        {
+            error(
+                out,
+                Code::InvalidValue,
+                format!("{base}/sla/onBreach/action"),
+                "an SLA breach cannot downgrade (it has no target); use re-engagement or \
+                 manager-review",
+            );
+        }
         if sla.within_ms <= 0 || sla.within_ms > MAX_SLA_MS {
             error(
                 out,
@@ -350,7 +383,14 @@ pub(super) fn check_stage(out: &mut Vec<Finding>, def: &Definition, i: usize) {
         }
         let mut seen = std::collections::BTreeSet::new();
         for (j, code) in rejection.reason_codes.iter().enumerate() {
-            if !seen.insert(code.as_str()) {
+            if code.trim().is_empty() {
+                error(
+                    out,
+                    Code::InvalidValue,
+                    format!("{path}/reasonCodes/{j}"),
+                    "must not be empty",
+                );
+            } else if !seen.insert(code.as_str()) {
                 error(
                     out,
                     Code::InvalidValue,
@@ -430,9 +470,43 @@ pub(super) fn check_calendar(out: &mut Vec<Finding>, calendar: &Calendar) {
     }
 }
 
+impl Calendar {
+    /// Working days in week order and holidays sorted, each once: the same calendar always
+    /// has the same canonical form.
+    pub(super) fn normalize(&mut self) {
+        self.working_days
+            .sort_by_key(|d| WEEKDAYS.iter().position(|w| w == d));
+        self.working_days.dedup();
+        self.holidays.sort();
+        self.holidays.dedup();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calendar_order_does_not_change_the_hash() {
+        let with = |days: &str, holidays: &str| {
+            let text = format!(
+                r#"{{"id": "j", "name": "J", "version": "1",
+                    "calendar": {{"workingDays": {days}, "holidays": {holidays}}},
+                    "stages": [{{"id": "a", "name": "A", "kind": "pre-sale"}}]}}"#
+            );
+            Definition::from_json(&text).0.unwrap()
+        };
+        let a = with(
+            r#"["fri", "mon", "wed"]"#,
+            r#"["2026-12-25", "2026-01-01"]"#,
+        );
+        let b = with(
+            r#"["mon", "wed", "fri"]"#,
+            r#"["2026-01-01", "2026-12-25"]"#,
+        );
+        assert_eq!(a.content_hash(), b.content_hash());
+        assert_eq!(a.calendar.unwrap().working_days, ["mon", "wed", "fri"]);
+    }
 
     #[test]
     fn clocks_and_offsets() {

@@ -146,26 +146,34 @@ fn reachability(out: &mut Vec<Finding>, def: &Definition) {
             ));
         }
     }
-    let mut by_priority: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
+    // Without an explicit priority a stage's priority is its position; a collision with at least
+    // one explicit priority is ambiguous (two positions never collide).
+    let mut by_priority: std::collections::BTreeMap<i64, usize> = std::collections::BTreeMap::new();
     for (i, stage) in stages.iter().enumerate().take(MAX_STAGES) {
-        let Some(priority) = stage.priority else {
-            continue;
-        };
-        if let Some(&first) = by_priority.get(&priority) {
-            out.push((
-                Diagnostic::warning(
-                    Code::AmbiguousPriority,
-                    format!("/stages/{i}/priority"),
-                    format!(
-                        "stage \"{}\" has the same priority ({priority}) as /stages/{first}; when \
-                         both match, their order in the list decides",
-                        stage.id
+        let effective = stage.priority.map_or(i as i64, i64::from);
+        match by_priority.get(&effective) {
+            Some(&first)
+                if stage.priority.is_some()
+                    || stages.get(first).is_some_and(|s| s.priority.is_some()) =>
+            {
+                out.push((
+                    Diagnostic::warning(
+                        Code::AmbiguousPriority,
+                        format!("/stages/{i}/priority"),
+                        format!(
+                            "stage \"{}\" has the same priority ({effective}) as /stages/{first} \
+                             (a stage without one has its position); when both match, their order \
+                             in the list decides",
+                            stage.id
+                        ),
                     ),
-                ),
-                None,
-            ));
-        } else {
-            by_priority.insert(priority, i);
+                    None,
+                ));
+            }
+            Some(_) => {}
+            None => {
+                by_priority.insert(effective, i);
+            }
         }
     }
 }

@@ -174,7 +174,7 @@ impl Checker {
             AstKind::Ident(name) => self.ident(name, span)?,
             AstKind::Member(target, name) => self.member(target, name, span)?,
             AstKind::Index(target, index) => self.index(target, index, span)?,
-            AstKind::List(items) => self.list(items, span)?,
+            AstKind::List(items) => self.list(items, span, false)?,
             AstKind::Unary(op, operand) => self.unary(*op, operand, span)?,
             AstKind::Binary(op, left, right) => self.binary(*op, left, right, span)?,
             AstKind::Cond(cond, then, otherwise) => {
@@ -292,7 +292,14 @@ impl Checker {
         Ok((Op::Index(boxed(list), boxed(idx)), *elem))
     }
 
-    fn list(&mut self, items: &[Ast], span: Span) -> Result<(Op, Ty), ExprError> {
+    /// A list literal. Its items must be constants, except as the list side of `in` /
+    /// `contains` (`computed_allowed`), where each item is evaluated in turn.
+    fn list(
+        &mut self,
+        items: &[Ast],
+        span: Span,
+        computed_allowed: bool,
+    ) -> Result<(Op, Ty), ExprError> {
         let mut ops = Vec::with_capacity(items.len());
         let mut elem = Ty::Null;
         for item in items {
@@ -324,11 +331,24 @@ impl Checker {
             .collect();
         match constants {
             Some(values) => Ok((Op::Const(Data::List(values)), Ty::List(elem))),
-            // Only `x in [a, b]` evaluates non-constant items (see `binary`).
-            None => Ok((
+            // `x in [a, b]` evaluates computed items; `binary` fills in `x`.
+            None if computed_allowed => Ok((
                 Op::InItems(boxed(Op::Const(Data::Null)), ops),
                 Ty::List(elem),
             )),
+            None => Err(mismatch(
+                span,
+                "a list of computed values can only be the list side of `in` or `contains`; \
+                 elsewhere list literals hold constants",
+            )),
+        }
+    }
+
+    /// An operand; a list literal on the list side of a membership test may hold computed items.
+    fn operand(&mut self, ast: &Ast, list_side: bool) -> Result<(Op, Ty), ExprError> {
+        match &ast.kind {
+            AstKind::List(items) if list_side => self.list(items, ast.span, true),
+            _ => self.expr(ast),
         }
     }
 
@@ -353,8 +373,8 @@ impl Checker {
         right: &Ast,
         span: Span,
     ) -> Result<(Op, Ty), ExprError> {
-        let (a, at) = self.expr(left)?;
-        let (b, bt) = self.expr(right)?;
+        let (a, at) = self.operand(left, op == BinOp::Contains)?;
+        let (b, bt) = self.operand(right, op == BinOp::In)?;
         let both = |what: &str| {
             mismatch(
                 span,
@@ -707,6 +727,7 @@ fn arith_types(op: BinOp, a: Ty, b: Ty) -> Option<(Arith, Ty)> {
     let (a, b) = match (a, b) {
         (N, N) => (Num, Num),
         (N, x) if op == BinOp::Sub && x == T => (T, T),
+        (N, x) if op == BinOp::Add && x == T => (D, T),
         (N, x) => (
             if x == D && matches!(op, BinOp::Mul) {
                 Num

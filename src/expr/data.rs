@@ -220,7 +220,9 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
         .and_hms_milli_opt(hour, minute, second, millis)?
         .and_utc()
         .timestamp_millis();
-    local.checked_sub(offset_minutes * 60_000)
+    local
+        .checked_sub(offset_minutes * 60_000)
+        .filter(|t| (super::MIN_TIMESTAMP_MS..=super::MAX_TIMESTAMP_MS).contains(t))
 }
 
 /// RFC 3339 in UTC, milliseconds only when not zero: `2026-11-01T09:30:00Z`.

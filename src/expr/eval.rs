@@ -4,7 +4,7 @@
 
 use super::check::{Arith, Base, NumFn, Op, Ord, Quant, StrOp};
 use super::data::{Data, parse_duration, parse_timestamp};
-use super::{ExprError, MAX_STEPS, Span};
+use super::{ExprError, MAX_DURATION_MS, MAX_STEPS, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, Span};
 use crate::Code;
 
 const DAY_MS: i64 = 86_400_000;
@@ -151,7 +151,8 @@ impl<'a> Machine<'a> {
             },
             Op::Neg(x) => match self.eval(x)? {
                 Val::Num(n) => Val::Num(-n),
-                Val::Dur(d) => Val::Dur(-d),
+                // Durations are held within ±MAX_DURATION_MS, so negating cannot overflow.
+                Val::Dur(d) => Val::Dur(d.saturating_neg()),
                 _ => Val::Null,
             },
             Op::And(a, b) => match self.bool(a)? {
@@ -347,6 +348,13 @@ fn scale(ms: i64, factor: f64, divide: bool, span: Span) -> Result<i64, ExprErro
 fn arith<'a>(kind: Arith, a: Val<'a>, b: Val<'a>, span: Span) -> Result<Val<'a>, ExprError> {
     use Val::Num;
     let result = arith_value(kind, a, b, span)?;
+    let out_of_range = |what: &str| {
+        Err(ExprError::new(
+            Code::LimitExceeded,
+            span,
+            format!("the result is outside the range of a {what}"),
+        ))
+    };
     match result {
         // JSON and the output of every runtime have no infinities or NaN.
         Num(n) if !n.is_finite() => Err(ExprError::new(
@@ -354,6 +362,10 @@ fn arith<'a>(kind: Arith, a: Val<'a>, b: Val<'a>, span: Span) -> Result<Val<'a>,
             span,
             "the result is too large to be a number",
         )),
+        Val::Dur(d) if d.abs() > MAX_DURATION_MS => out_of_range("duration (about 10,000 years)"),
+        Val::Time(t) if !(MIN_TIMESTAMP_MS..=MAX_TIMESTAMP_MS).contains(&t) => {
+            out_of_range("timestamp (years 0000 to 9999)")
+        }
         other => Ok(other),
     }
 }

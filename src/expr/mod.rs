@@ -26,8 +26,14 @@ pub const MAX_EXPRESSION_BYTES: usize = 16 * 1024;
 pub const MAX_DEPTH: usize = 100;
 /// Most evaluation steps one evaluation may take (each element of a list predicate counts).
 pub const MAX_STEPS: u32 = 100_000;
-/// Longest duration a literal may denote (about 10,000 years), so arithmetic cannot overflow.
+/// Longest duration any value may be (about 10,000 years): literals, parsed text and the
+/// results of arithmetic are all held to it, so nothing overflows and every duration prints in
+/// a form `duration()` reads back.
 pub const MAX_DURATION_MS: i64 = 10_000 * 366 * 86_400_000;
+/// Earliest timestamp: 0000-01-01T00:00:00Z (RFC 3339 has four-digit years).
+pub const MIN_TIMESTAMP_MS: i64 = -62_167_219_200_000;
+/// Latest timestamp: 9999-12-31T23:59:59.999Z.
+pub const MAX_TIMESTAMP_MS: i64 = 253_402_300_799_999;
 
 /// A byte range in the expression text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -361,7 +361,7 @@ impl Parser {
                 }
                 Some(Tok::LBracket) => {
                     self.pos += 1;
-                    let index = self.nested(Self::conditional)?;
+                    let index = self.conditional()?;
                     let close = self.expect(&Tok::RBracket, "']'")?;
                     let span = expr.span.to(close);
                     expr = node(AstKind::Index(Box::new(expr), Box::new(index)), span)?;
@@ -376,7 +376,7 @@ impl Parser {
         let mut args = Vec::new();
         if self.peek() != Some(&Tok::RParen) {
             loop {
-                args.push(self.nested(Self::conditional)?);
+                args.push(self.conditional()?);
                 if !self.eat(&Tok::Comma) {
                     break;
                 }
@@ -407,7 +407,7 @@ impl Parser {
                 AstKind::Ident(name)
             }
             Tok::LParen => {
-                let inner = self.nested(Self::conditional)?;
+                let inner = self.conditional()?;
                 let close = self.expect(&Tok::RParen, "')'")?;
                 return Ok(Ast {
                     span: span.to(close),
@@ -418,7 +418,7 @@ impl Parser {
                 let mut items = Vec::new();
                 if self.peek() != Some(&Tok::RBracket) {
                     loop {
-                        items.push(self.nested(Self::conditional)?);
+                        items.push(self.conditional()?);
                         if !self.eat(&Tok::Comma) {
                             break;
                         }
