@@ -1,6 +1,7 @@
-// Writes pkg/package.json (the exports map), pkg/cjs/package.json and pkg/index.d.ts.
+// Writes pkg/package.json (the exports map), pkg/cjs/package.json and pkg/index.d.ts, and copies
+// the definition JSON Schema into pkg/definition.schema.json.
 // Called by scripts/build-pkg.sh after wasm-bindgen has written the glue.
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 
 const cargo = readFileSync(new URL("../Cargo.toml", import.meta.url), "utf8");
 const field = (name) => cargo.match(new RegExp(`^${name} = "([^"]*)"`, "m"))?.[1];
@@ -21,6 +22,12 @@ const glue = readFileSync(new URL("account_journey.d.ts", pkg), "utf8");
 const cut = glue.indexOf("\nexport type InitInput");
 if (cut < 0) throw new Error("pkg-manifest: wasm-bindgen's d.ts no longer has InitInput; update the cut");
 writeFileSync(new URL("index.d.ts", pkg), glue.slice(0, cut).trimEnd() + "\n");
+
+// The JSON Schema of journey definitions, for editors ("$schema") and other validators; parsed
+// first so a broken schema fails the build instead of shipping.
+const schema = new URL("../schema/definition.schema.json", import.meta.url);
+JSON.parse(readFileSync(schema, "utf8"));
+copyFileSync(schema, new URL("definition.schema.json", pkg));
 
 const manifest = {
   name: "account-journey",
@@ -44,6 +51,7 @@ const manifest = {
     },
     "./web": { types: "./account_journey.d.ts", default: "./account_journey.js" },
     "./account_journey_bg.wasm": "./account_journey_bg.wasm",
+    "./definition.schema.json": "./definition.schema.json",
     "./package.json": "./package.json",
   },
   main: "./cjs/account_journey.js",
@@ -52,7 +60,7 @@ const manifest = {
   files: [
     "account_journey.js", "account_journey.d.ts", "account_journey_bg.wasm",
     "account_journey_bg.wasm.d.ts", "index.d.ts", "node.mjs", "browser.mjs", "workerd.mjs",
-    "cjs/", "README.md",
+    "cjs/", "definition.schema.json", "README.md",
   ],
   sideEffects: ["./node.mjs", "./browser.mjs", "./workerd.mjs", "./cjs/account_journey.js"],
   engines: { node: ">=20" },
