@@ -214,6 +214,56 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// The diagnostic as a human reads it in a terminal: severity, code, location and message,
+    /// then the source line with a caret under the span (when there is one).
+    ///
+    /// ```
+    /// let text = "{\n  \"id\": 1\n}";
+    /// let v = account_journey::validate_definition(text);
+    /// let shown = v.diagnostics[0].render(text);
+    /// assert!(shown.starts_with("error[invalid-type] at 2:9 (/id): expected a string"));
+    /// assert!(shown.ends_with("2 |   \"id\": 1\n  |         ^"));
+    /// ```
+    pub fn render(&self, source: &str) -> String {
+        let head = self.to_string();
+        let Some(span) = self.span else {
+            return head;
+        };
+        let Some(line) = source.split('\n').nth(span.line.saturating_sub(1)) else {
+            return head;
+        };
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        // Columns are UTF-16 units; the caret line is drawn in characters.
+        let mut units = 0;
+        let mut chars_before = 0;
+        for ch in line.chars() {
+            if units + 1 >= span.column {
+                break;
+            }
+            units += ch.len_utf16();
+            chars_before += 1;
+        }
+        let width_units = span.end.saturating_sub(span.start).max(1);
+        let mut covered = 0;
+        let mut width = 0;
+        for ch in line.chars().skip(chars_before) {
+            if covered >= width_units {
+                break;
+            }
+            covered += ch.len_utf16();
+            width += 1;
+        }
+        let number = span.line.to_string();
+        let gutter = " ".repeat(number.len());
+        format!(
+            "{head}\n{gutter} |\n{number} | {line}\n{gutter} | {}{}",
+            " ".repeat(chars_before),
+            "^".repeat(width.max(1))
+        )
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let severity = match self.severity {

@@ -179,6 +179,64 @@ pub fn templates() -> Result<JsValue, JsValue> {
     to_js(&list)
 }
 
+/// A diagnostic as a human reads it in a terminal or a log: severity, code, line and column,
+/// message, then the line of `text` with a caret under the problem. `text` is the definition
+/// text the diagnostic came from (without it, or without a span, the first line only).
+///
+/// # Errors
+/// Throws a `JourneyError` (`invalid-argument`) when `diagnostic` is not a diagnostic object.
+#[wasm_bindgen(js_name = formatDiagnostic)]
+pub fn format_diagnostic(
+    #[wasm_bindgen(unchecked_param_type = "Diagnostic")] diagnostic: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | undefined")] text: JsValue,
+) -> Result<String, JsValue> {
+    let field = |key: &str| Reflect::get(&diagnostic, &JsValue::from_str(key)).ok();
+    let string = |key: &str| field(key).and_then(|v| v.as_string());
+    let number = |value: &JsValue, key: &str| {
+        Reflect::get(value, &JsValue::from_str(key))
+            .ok()
+            .and_then(|v| v.as_f64())
+            .filter(|n| n.is_finite() && *n >= 0.0 && n.fract() == 0.0)
+            .map(|n| n as usize)
+    };
+    let (Some(code), Some(message)) = (string("code"), string("message")) else {
+        return Err(js_error(&Error::new(
+            Code::InvalidArgument,
+            "",
+            "formatDiagnostic expects a diagnostic ({ severity, code, path, span, message })",
+        )));
+    };
+    let code = Code::ALL
+        .into_iter()
+        .find(|c| c.as_str() == code)
+        .unwrap_or(Code::Internal);
+    let severity = match string("severity").as_deref() {
+        Some("warning") => crate::Severity::Warning,
+        _ => crate::Severity::Error,
+    };
+    let span = field("span").filter(|s| s.is_object()).and_then(|s| {
+        Some(crate::Span {
+            start: number(&s, "start")?,
+            end: number(&s, "end")?,
+            line: number(&s, "line")?,
+            column: number(&s, "column")?,
+            byte_start: 0,
+            byte_end: 0,
+        })
+    });
+    let d = Diagnostic {
+        severity,
+        code,
+        path: string("path").unwrap_or_default(),
+        span,
+        message,
+    };
+    Ok(match text.as_string() {
+        Some(source) => d.render(&source),
+        None => d.to_string(),
+    })
+}
+
 /// The semantic difference between two definitions (objects or JSON text): stages added,
 /// removed, renamed, moved, criteria and dwell limits changed, old → new.
 ///

@@ -1,14 +1,25 @@
 // The main job for now: load the package, show the embedded default journey and validate it,
 // then show what validation reports for a definition with mistakes in it.
 // Run: bash scripts/run.sh   (builds pkg/ first)   or   node examples/node/default-journey.mjs
-import { Journey, validateDefinition, version } from "account-journey";
+import { Journey, formatDiagnostic, validateDefinition, version } from "account-journey";
 
 const journey = Journey.default();
 console.log(`account-journey ${version()}`);
-console.log(`journey "${journey.name}" (id ${journey.id}, version ${journey.version})\n`);
+console.log(`journey "${journey.name}" (id ${journey.id}, version ${journey.version})`);
+console.log(`content hash ${journey.hash}\n`);
 
-const rows = journey.stages().map((s) => [String(s.index), s.id, s.name, s.kind, s.owner ?? ""]);
-const header = ["#", "id", "name", "kind", "owner"];
+const clip = (text, width) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
+const definition = journey.definition();
+const rows = journey.stages().map((s, i) => {
+  const stage = definition.stages[i];
+  const rules = [
+    s.maxDwell && `after ${s.maxDwell.after}: ${s.maxDwell.action}`,
+    stage.sla && `SLA ${stage.sla.within}${stage.sla.businessHours ? " business" : ""}`,
+    stage.rejection && `rejected → ${stage.rejection.recycleTo} after ${stage.rejection.after}`,
+  ].filter(Boolean).join("; ");
+  return [String(s.index), s.name, s.kind, s.owner ?? "", clip(s.entryCriteria ?? "", 48), rules];
+});
+const header = ["#", "stage", "kind", "owner", "entry criterion", "dwell, SLA, rejection"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
 console.log(line(header));
@@ -32,11 +43,4 @@ const broken = `{
 }`;
 const result = validateDefinition(broken);
 console.log(`\nvalidation of a definition with mistakes: ok=${result.ok}`);
-const lines = broken.split("\n");
-for (const d of result.diagnostics) {
-  console.log(`  ${d.severity}[${d.code}] ${d.path}: ${d.message}`);
-  if (d.span) {
-    console.log(`    ${String(d.span.line).padStart(3)} | ${lines[d.span.line - 1]}`);
-    console.log(`        | ${" ".repeat(d.span.column - 1)}${"^".repeat(Math.max(1, d.span.end - d.span.start))}`);
-  }
-}
+for (const d of result.diagnostics) console.log(formatDiagnostic(d, broken).replace(/^/gm, "  "));

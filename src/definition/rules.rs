@@ -20,8 +20,9 @@ use crate::expr::data::{format_duration, parse_duration};
 pub struct Sla {
     /// A name for reports, e.g. `"mqa-acceptance"`.
     pub id: String,
-    /// The deadline, in milliseconds (written as a duration, `"48h"`).
-    #[serde(rename = "within", serialize_with = "duration_text")]
+    /// The deadline, in milliseconds (written as a duration in hours, `"48h"`: with business
+    /// hours, a "day" would read as a working day).
+    #[serde(rename = "within", serialize_with = "hours_text")]
     pub within_ms: i64,
     /// Count only working hours of the definition's calendar.
     pub business_hours: bool,
@@ -81,6 +82,10 @@ pub const MAX_SLA_MS: i64 = 365 * 86_400_000;
 
 fn duration_text<S: serde::Serializer>(ms: &i64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&format_duration(*ms))
+}
+
+fn hours_text<S: serde::Serializer>(ms: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::expr::data::format_duration_hours(*ms))
 }
 
 fn offset_text<S: serde::Serializer>(minutes: &i32, s: S) -> Result<S::Ok, S::Error> {

@@ -271,6 +271,16 @@ pub fn parse_duration(text: &str) -> Option<i64> {
 /// Canonical text of a duration: units d, h, m, s, ms from the largest, zero units omitted;
 /// `0s` for zero.
 pub fn format_duration(ms: i64) -> String {
+    format_duration_from(ms, 0)
+}
+
+/// As [`format_duration`] without days (`48h`, not `2d`): for durations counted in business
+/// hours, where a "day" would read as a working day.
+pub fn format_duration_hours(ms: i64) -> String {
+    format_duration_from(ms, 1)
+}
+
+fn format_duration_from(ms: i64, first_unit: usize) -> String {
     if ms == 0 {
         return "0s".to_string();
     }
@@ -279,13 +289,14 @@ pub fn format_duration(ms: i64) -> String {
         out.push('-');
     }
     let mut rest = ms.unsigned_abs();
-    for (unit, size) in [
+    let units = [
         ("d", 86_400_000u64),
         ("h", 3_600_000),
         ("m", 60_000),
         ("s", 1_000),
         ("ms", 1),
-    ] {
+    ];
+    for (unit, size) in units.into_iter().skip(first_unit) {
         let n = rest / size;
         if n > 0 {
             out.push_str(&format!("{n}{unit}"));
@@ -344,6 +355,7 @@ mod tests {
         ] {
             assert_eq!(parse_duration(input), Some(ms), "{input}");
             assert_eq!(format_duration(ms), canonical);
+            assert_eq!(parse_duration(&format_duration_hours(ms)), Some(ms));
         }
         for bad in ["", "-", "30", "d", "3x", "1h30", "99999999999999999999d"] {
             assert_eq!(parse_duration(bad), None, "{bad}");

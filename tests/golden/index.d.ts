@@ -210,6 +210,16 @@ export class Journey {
 export function diffDefinitions(old: DefinitionInput, _new: DefinitionInput): DefinitionDiff;
 
 /**
+ * A diagnostic as a human reads it in a terminal or a log: severity, code, line and column,
+ * message, then the line of `text` with a caret under the problem. `text` is the definition
+ * text the diagnostic came from (without it, or without a span, the first line only).
+ *
+ * # Errors
+ * Throws a `JourneyError` (`invalid-argument`) when `diagnostic` is not a diagnostic object.
+ */
+export function formatDiagnostic(diagnostic: Diagnostic, text: string | undefined): string;
+
+/**
  * The journey templates shipped with the engine (the default first), each with its canonical
  * definition, ready for `new Journey(t.definition)`.
  *

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import * as api from "account-journey";
 
-const { Journey, validateDefinition, version } = api;
+const { Journey, formatDiagnostic, validateDefinition, version } = api;
 const minimal = {
   id: "minimal", name: "Minimal", version: "1",
   stages: [{ id: "lead", name: "Lead", kind: "pre-sale" }],
@@ -172,4 +172,19 @@ test("the content hash names the meaning, not the formatting", () => {
   const sameDwell = { ...minimal, stages: [{ ...minimal.stages[0], maxDwell: { after: "2d", action: "manager-review" } }] };
   assert.equal(new Journey(dwell).hash, new Journey(sameDwell).hash);
   assert.equal(new Journey(dwell).definition().stages[0].maxDwell.after, "2d");
+});
+
+test("formatDiagnostic shows the line and a caret under the problem", () => {
+  const text = '{"id": "j", "name": "J", "version": "1", "stages": [\n  {"id": "é", "name": "Ä", "kind": "presale"}]}';
+  const [bad] = validateDefinition(text).diagnostics.filter((d) => d.code === "invalid-value");
+  assert.equal(formatDiagnostic(bad, text), [
+    `error[invalid-value] at 2:36 (/stages/0/kind): ${bad.message}`,
+    "  |",
+    '2 |   {"id": "é", "name": "Ä", "kind": "presale"}]}',
+    `  | ${" ".repeat(35)}^^^^^^^^^`,
+  ].join("\n"));
+  // Without the text (or for object input, which has no span): the first line only.
+  assert.equal(formatDiagnostic(bad), `error[invalid-value] at 2:36 (/stages/0/kind): ${bad.message}`);
+  assert.throws(() => formatDiagnostic({}), (e) => e.code === "invalid-argument");
+  assert.throws(() => formatDiagnostic(undefined), (e) => e.code === "invalid-argument");
 });
