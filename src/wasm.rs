@@ -1,5 +1,5 @@
-//! The JavaScript binding: the only module that names wasm-bindgen, js-sys or
-//! serde-wasm-bindgen, compiled only for `wasm32`.
+//! The JavaScript binding: the only module that names wasm-bindgen or js-sys, compiled only
+//! for `wasm32`.
 //!
 //! Every export takes `JsValue` and converts inside, so a wrong argument (`undefined`, a number
 //! for a definition, a cyclic object, a huge or ill-formed string) becomes a `JourneyError`
@@ -428,16 +428,19 @@ fn checked_string(s: &JsString) -> Result<String, Diagnostic> {
     Ok(String::from(s))
 }
 
+/// A result as a plain JS object: serialised to JSON by serde_json (the serializer the canonical
+/// form already links, so each type's serialisation code exists once) and parsed by the
+/// engine's `JSON.parse`. Doubles print round-trip exactly, so the values are the same.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|err| {
-            js_error(&Error::new(
-                Code::Internal,
-                "",
-                format!("could not convert the result to JS: {err}"),
-            ))
-        })
+    let internal = |what: String| {
+        js_error(&Error::new(
+            Code::Internal,
+            "",
+            format!("could not convert the result to JS: {what}"),
+        ))
+    };
+    let text = serde_json::to_string(value).map_err(|e| internal(e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|_| internal("JSON.parse failed".to_string()))
 }
 
 /// A real JS `Error` named `JourneyError`, with `code`, `path`, `span` and `diagnostics`.

@@ -236,6 +236,21 @@ pub(super) fn read_scoring(r: &mut Reader, root: &Object<'_>) -> Option<Scoring>
     })
 }
 
+/// `1.234` for 1.2341: a number for a message without core's float printer (14 KB of wasm).
+fn thousandths(x: f64) -> String {
+    let scaled = (x * 1000.0).round();
+    if !scaled.is_finite() || scaled.abs() > 1e15 {
+        return "a very large number".to_string();
+    }
+    let n = scaled as i64;
+    let sign = if n < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}.{:03}",
+        n.unsigned_abs() / 1000,
+        n.unsigned_abs() % 1000
+    )
+}
+
 fn error(out: &mut Vec<Finding>, code: Code, path: String, message: impl Into<String>) {
     out.push((Diagnostic::error(code, path, message), None));
 }
@@ -285,7 +300,7 @@ pub(super) fn check_scoring(out: &mut Vec<Finding>, scoring: &Scoring) {
                 "/scoring/weights",
                 format!(
                     "the weights sum to {}, not 1: the composite will not span 0 to 100",
-                    (sum * 1e6).round() / 1e6
+                    thousandths(sum)
                 ),
             ),
             None,
