@@ -58,6 +58,10 @@ pub enum Code {
     DivisionByZero,
     /// A reference to a stage id the journey does not have.
     UnknownStage,
+    /// Two journeys of one file share an id.
+    DuplicateJourneyId,
+    /// A reference to a journey id the file does not have.
+    UnknownJourney,
     /// No account can enter a stage (warning).
     UnreachableStage,
     /// Two stages share an explicit priority (warning).
@@ -68,7 +72,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 22] = [
+    pub const ALL: [Code; 24] = [
         Code::JsonSyntax,
         Code::DuplicateKey,
         Code::LimitExceeded,
@@ -88,6 +92,8 @@ impl Code {
         Code::WrongArity,
         Code::DivisionByZero,
         Code::UnknownStage,
+        Code::DuplicateJourneyId,
+        Code::UnknownJourney,
         Code::UnreachableStage,
         Code::AmbiguousPriority,
         Code::Internal,
@@ -119,6 +125,8 @@ impl Code {
             Code::WrongArity => "wrong-arity",
             Code::DivisionByZero => "division-by-zero",
             Code::UnknownStage => "unknown-stage",
+            Code::DuplicateJourneyId => "duplicate-journey-id",
+            Code::UnknownJourney => "unknown-journey",
             Code::UnreachableStage => "unreachable-stage",
             Code::AmbiguousPriority => "ambiguous-priority",
             Code::Internal => "internal",

@@ -30,6 +30,7 @@ pub mod diff;
 mod error;
 pub mod expr;
 mod journey;
+mod journey_set;
 pub mod json;
 pub mod templates;
 
@@ -41,6 +42,7 @@ pub use definition::{
 };
 pub use error::{Code, Diagnostic, Error, Severity, Span};
 pub use journey::{DEFAULT_DEFINITION, Journey, JourneySummary, StageSummary};
+pub use journey_set::{JourneySet, SetSummary};
 
 // The README's Rust examples run as doctests.
 #[cfg(doctest)]

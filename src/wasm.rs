@@ -114,6 +114,19 @@ export interface TemplateInfo {
   id: string; name: string; description: string | null; hash: string; definition: JourneyDefinition;
 }
 
+/** A conflict rule: while an account is in `when`'s stages, `suppress`'s stages do not apply. */
+export interface Conflict {
+  id: string;
+  when: { journey: string; stages: string[] };
+  suppress: { journey: string; stages: string[] };
+}
+
+/** What a JourneySet is: its journeys, roll-up order and conflict rules. */
+export interface JourneySetSummary {
+  id: string; name: string; version: string; hash: string;
+  journeys: JourneySummary[]; rollup: string[]; conflicts: Conflict[];
+}
+
 /** One side of a definition diff. */
 export interface DiffSide { id: string; version: string; hash: string; }
 
@@ -235,6 +248,60 @@ pub fn format_diagnostic(
         Some(source) => d.render(&source),
         None => d.to_string(),
     })
+}
+
+/// Several journeys compiled together (a definition file with a `journeys` array), with their
+/// roll-up order and conflict rules.
+#[wasm_bindgen]
+pub struct JourneySet {
+    inner: crate::JourneySet,
+}
+
+#[wasm_bindgen]
+impl JourneySet {
+    /// Compiles a file of several journeys (an object or JSON text).
+    ///
+    /// # Errors
+    /// Throws a `JourneyError` whose `diagnostics` list every problem.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "DefinitionInput")] definition: JsValue,
+    ) -> Result<JourneySet, JsValue> {
+        let compiled = match definition_text(&definition).map_err(Error::from) {
+            Ok(DefinitionText::Written(text)) => crate::JourneySet::from_json(&text),
+            Ok(DefinitionText::Serialized(text)) => crate::JourneySet::from_serialized_json(&text),
+            Err(err) => Err(err),
+        };
+        compiled
+            .map(|inner| JourneySet { inner })
+            .map_err(|err| js_error(&err))
+    }
+
+    /// The file's id.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.inner.definition().id.clone()
+    }
+
+    /// SHA-256 (hex) of the canonical file.
+    #[wasm_bindgen(getter)]
+    pub fn hash(&self) -> String {
+        self.inner.hash().to_string()
+    }
+
+    /// One journey of the set, by id, or `null`.
+    pub fn journey(&self, id: &str) -> Option<Journey> {
+        self.inner.journey(id).map(|j| Journey { inner: j.clone() })
+    }
+
+    /// Identity, each journey's summary, the roll-up order and the conflict rules.
+    ///
+    /// # Errors
+    /// Only an internal fault converting the result.
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "JourneySetSummary")]
+    pub fn to_json(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.summary())
+    }
 }
 
 /// The semantic difference between two definitions (objects or JSON text): stages added,

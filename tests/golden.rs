@@ -84,6 +84,18 @@ fn run(input: &Value) -> Value {
                 Err(e) => error_json(e),
             }
         }
+        Some("newJourneySet") => {
+            let compiled = definition_text(&arg)
+                .map_err(account_journey::Error::from)
+                .and_then(|(text, written)| match written {
+                    true => account_journey::JourneySet::from_json(&text),
+                    false => account_journey::JourneySet::from_serialized_json(&text),
+                });
+            match compiled {
+                Ok(set) => to_json(&set.summary()),
+                Err(e) => error_json(e),
+            }
+        }
         Some("templates") => {
             let list: Vec<Value> = account_journey::templates::templates()
                 .unwrap()

@@ -11,6 +11,7 @@ mod behaviour;
 mod read;
 mod rules;
 mod scoring;
+mod set;
 mod validate;
 
 use std::collections::BTreeSet;
@@ -26,6 +27,17 @@ use read::{Object, Reader};
 pub use behaviour::{DwellAction, MAX_DWELL_MS, MaxDwell};
 pub use rules::{BreachAction, Calendar, MAX_SLA_MS, Rejection, Sla};
 pub use scoring::{COMPONENTS, Decay, FitRule, Scoring, SignalPoints};
+pub use set::{Conflict, MAX_JOURNEYS, SetDefinition, StageRef};
+
+/// What a definition file holds: one journey, or several with roll-up and conflict rules.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Document {
+    /// A single journey.
+    Journey(Definition),
+    /// Several journeys (a root with a `journeys` array).
+    Set(SetDefinition),
+}
 pub use validate::{MAX_ID_LEN, MAX_STAGES};
 
 /// A journey definition: metadata and the ordered stages.
@@ -177,14 +189,14 @@ impl Definition {
     /// assert!(diagnostics.is_empty());
     /// ```
     pub fn from_json(text: &str) -> (Option<Definition>, Vec<Diagnostic>) {
-        read(text, true)
+        single(read(text, true))
     }
 
     /// As [`Definition::from_json`], for JSON text the caller did not write (a binding
     /// serialised their object): diagnostics carry paths but no spans, which would point into
     /// a text the caller never saw.
     pub fn from_serialized_json(text: &str) -> (Option<Definition>, Vec<Diagnostic>) {
-        read(text, false)
+        single(read(text, false))
     }
 
     /// The canonical text of the definition: compact JSON of the model, fields in the format's
@@ -208,9 +220,7 @@ impl Definition {
     /// SHA-256 of [`Definition::canonical_json`], as 64 lowercase hex digits: the identity every
     /// engine output names, so a result can always be traced to the exact definition.
     pub fn content_hash(&self) -> String {
-        use sha2::{Digest, Sha256};
-        let digest = Sha256::digest(self.canonical_json().as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        sha256_hex(&self.canonical_json())
     }
 
     /// The definition with its unordered parts in canonical order (calendar days and holidays),
@@ -239,13 +249,62 @@ impl Definition {
 /// assert!(v.diagnostics.iter().any(|d| d.code.as_str() == "missing-field"));
 /// ```
 pub fn validate_definition(text: &str) -> Validation {
-    Validation::of(Definition::from_json(text).1)
+    Validation::of(read(text, true).1)
 }
 
 /// As [`validate_definition`], for JSON text the caller did not write (a binding serialised
 /// their object): diagnostics carry paths but no spans.
 pub fn validate_serialized_definition(text: &str) -> Validation {
-    Validation::of(Definition::from_serialized_json(text).1)
+    Validation::of(read(text, false).1)
+}
+
+impl Document {
+    /// Reads and validates a file holding one journey or several.
+    ///
+    /// ```
+    /// use account_journey::definition::Document;
+    /// let text = r#"{"id": "acme", "name": "Acme", "version": "1", "journeys": [
+    ///   {"id": "net-new", "name": "Net-new", "version": "1", "stages": [{"id": "a", "name": "A", "kind": "pre-sale"}]},
+    ///   {"id": "save", "name": "Save", "version": "1", "stages": [{"id": "at-risk", "name": "At risk", "kind": "post-sale"}]}],
+    ///   "conflicts": [{"id": "c", "when": {"journey": "save", "stages": ["at-risk"]},
+    ///                  "suppress": {"journey": "net-new", "stages": ["a"]}}]}"#;
+    /// let (doc, diagnostics) = Document::from_json(text);
+    /// assert!(diagnostics.is_empty());
+    /// assert!(matches!(doc, Some(Document::Set(set)) if set.journeys.len() == 2));
+    /// ```
+    pub fn from_json(text: &str) -> (Option<Document>, Vec<Diagnostic>) {
+        read(text, true)
+    }
+
+    /// As [`Document::from_json`], for text serialised from a caller's object (no spans).
+    pub fn from_serialized_json(text: &str) -> (Option<Document>, Vec<Diagnostic>) {
+        read(text, false)
+    }
+}
+
+/// SHA-256 of a text as 64 lowercase hex digits.
+pub(crate) fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A single journey out of a document; a file with several is an error here.
+fn single(
+    (document, mut diagnostics): (Option<Document>, Vec<Diagnostic>),
+) -> (Option<Definition>, Vec<Diagnostic>) {
+    match document {
+        Some(Document::Journey(def)) => (Some(def), diagnostics),
+        Some(Document::Set(_)) => {
+            diagnostics.push(Diagnostic::error(
+                crate::Code::InvalidType,
+                "/journeys",
+                "this file holds several journeys: read it as a journey set (JourneySet)",
+            ));
+            (None, diagnostics)
+        }
+        None => (None, diagnostics),
+    }
 }
 
 impl Validation {
@@ -268,7 +327,7 @@ pub fn not_a_definition(found: &str) -> Diagnostic {
     )
 }
 
-fn read(text: &str, spans: bool) -> (Option<Definition>, Vec<Diagnostic>) {
+fn read(text: &str, spans: bool) -> (Option<Document>, Vec<Diagnostic>) {
     let node = match json::parse(text) {
         Ok(node) => node,
         Err(diagnostic) => {
@@ -281,24 +340,45 @@ fn read(text: &str, spans: bool) -> (Option<Definition>, Vec<Diagnostic>) {
         }
     };
     let mut reader = Reader::default();
-    let definition = read_definition(&mut reader, &node);
+    let is_set = matches!(&node.value, Value::Object(members) if members.iter().any(|m| m.key == "journeys"));
+    let document = if is_set {
+        reader
+            .object(&node, "", "a journey file", &set::SET_FIELDS)
+            .map(|root| Document::Set(set::read_set(&mut reader, &root)))
+    } else {
+        read_definition(&mut reader, &node, "").map(Document::Journey)
+    };
     // The model is complete even where fields were missing or wrong (placeholders keep stage
     // indices stable), so the semantic rules run too. A rule's finding at or under a path that
     // reading already reported is a consequence of that problem, not a new one.
-    if let Some(def) = &definition {
-        let reported: BTreeSet<String> = reader
-            .diagnostics
+    let findings: Vec<(Diagnostic, Option<(usize, usize)>)> = match &document {
+        Some(Document::Journey(def)) => validate::check(def),
+        Some(Document::Set(set)) => set
+            .journeys
             .iter()
-            .map(|(d, _)| d.path.clone())
-            .collect();
-        for (d, inner) in validate::check(def) {
-            let consequence = ancestors_or_self(&d.path).any(|p| reported.contains(p))
-                // A warning about something that already has an error inside it is noise.
-                || (d.severity == Severity::Warning && has_descendant(&reported, &d.path));
-            if !consequence {
-                let range = inner.and_then(|range| criterion_range(&node, &d.path, range));
-                reader.push(d, range);
-            }
+            .enumerate()
+            .flat_map(|(k, def)| {
+                validate::check(def).into_iter().map(move |(mut d, inner)| {
+                    d.path = format!("/journeys/{k}{}", d.path);
+                    (d, inner)
+                })
+            })
+            .chain(set::check_set(set).into_iter().map(|d| (d, None)))
+            .collect(),
+        None => Vec::new(),
+    };
+    let reported: BTreeSet<String> = reader
+        .diagnostics
+        .iter()
+        .map(|(d, _)| d.path.clone())
+        .collect();
+    for (d, inner) in findings {
+        let consequence = ancestors_or_self(&d.path).any(|p| reported.contains(p))
+            // A warning about something that already has an error inside it is noise.
+            || (d.severity == Severity::Warning && has_descendant(&reported, &d.path));
+        if !consequence {
+            let range = inner.and_then(|range| criterion_range(&node, &d.path, range));
+            reader.push(d, range);
         }
     }
     if reader.dropped > 0 {
@@ -316,7 +396,7 @@ fn read(text: &str, spans: bool) -> (Option<Definition>, Vec<Diagnostic>) {
         ));
     }
     if reader.diagnostics.is_empty() {
-        return (definition.map(Definition::normalized), Vec::new());
+        return (document.map(Document::normalized), Vec::new());
     }
     let map = spans.then(|| SourceMap::new(text));
     let diagnostics: Vec<Diagnostic> = reader
@@ -332,9 +412,7 @@ fn read(text: &str, spans: bool) -> (Option<Definition>, Vec<Diagnostic>) {
         .collect();
     let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
     (
-        definition
-            .filter(|_| !has_errors)
-            .map(Definition::normalized),
+        document.filter(|_| !has_errors).map(Document::normalized),
         diagnostics,
     )
 }
@@ -374,8 +452,24 @@ fn ancestors_or_self(path: &str) -> impl Iterator<Item = &str> {
 
 /// Reads the definition; fields that are missing or invalid are reported and replaced by
 /// placeholders, so the model is complete. `None` only when the root is not an object.
-fn read_definition(r: &mut Reader, node: &Node) -> Option<Definition> {
-    let root = r.object(node, "", "a journey definition", &ROOT_FIELDS)?;
+impl Document {
+    fn normalized(self) -> Document {
+        match self {
+            Document::Journey(def) => Document::Journey(def.normalized()),
+            Document::Set(mut set) => {
+                set.journeys = set
+                    .journeys
+                    .into_iter()
+                    .map(Definition::normalized)
+                    .collect();
+                Document::Set(set)
+            }
+        }
+    }
+}
+
+fn read_definition(r: &mut Reader, node: &Node, base: &str) -> Option<Definition> {
+    let root = r.object(node, base, "a journey definition", &ROOT_FIELDS)?;
     // `$schema` only helps editors; it is read so a wrong type is still reported.
     let _ = r.string(&root, "$schema", false);
     let id = r.string(&root, "id", true).unwrap_or_default();

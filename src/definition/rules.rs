@@ -218,7 +218,8 @@ pub(super) fn read_calendar(r: &mut Reader, root: &Object<'_>) -> Option<Calenda
         "workEnd",
         "holidays",
     ];
-    let obj = r.object(node, "/calendar", "a business calendar", &fields)?;
+    let base = pointer_push(&root.path, "calendar");
+    let obj = r.object(node, &base, "a business calendar", &fields)?;
     let mut clock = |key: &str, default: u32| -> u32 {
         let Some(text) = r.string(&obj, key, false) else {
             return default;
@@ -226,7 +227,7 @@ pub(super) fn read_calendar(r: &mut Reader, root: &Object<'_>) -> Option<Calenda
         parse_clock(&text).unwrap_or_else(|| {
             r.error(
                 Code::InvalidValue,
-                &format!("/calendar/{key}"),
+                &pointer_push(&base, key),
                 None,
                 format!("\"{text}\" is not a time of day such as \"09:00\""),
             );
@@ -240,7 +241,7 @@ pub(super) fn read_calendar(r: &mut Reader, root: &Object<'_>) -> Option<Calenda
         Some(text) => parse_offset(&text).unwrap_or_else(|| {
             r.error(
                 Code::InvalidValue,
-                "/calendar/utcOffset",
+                &pointer_push(&base, "utcOffset"),
                 None,
                 format!("\"{text}\" is not a UTC offset such as \"+01:00\" or \"-05:00\""),
             );

@@ -148,7 +148,7 @@ pub(super) fn read_scoring(r: &mut Reader, root: &Object<'_>) -> Option<Scoring>
     let node = r.field(root, "scoring", false)?;
     let obj = r.object(
         node,
-        "/scoring",
+        &pointer_push(&root.path, "scoring"),
         "a scoring model",
         &["weights", "caps", "fit", "signals"],
     )?;

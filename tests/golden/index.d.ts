@@ -98,6 +98,19 @@ export interface TemplateInfo {
     id: string; name: string; description: string | null; hash: string; definition: JourneyDefinition;
 }
 
+/** A conflict rule: while an account is in `when`'s stages, `suppress`'s stages do not apply. */
+export interface Conflict {
+    id: string;
+    when: { journey: string; stages: string[] };
+    suppress: { journey: string; stages: string[] };
+}
+
+/** What a JourneySet is: its journeys, roll-up order and conflict rules. */
+export interface JourneySetSummary {
+    id: string; name: string; version: string; hash: string;
+    journeys: JourneySummary[]; rollup: string[]; conflicts: Conflict[];
+}
+
 /** One side of a definition diff. */
 export interface DiffSide { id: string; version: string; hash: string; }
 
@@ -198,6 +211,41 @@ export class Journey {
      * The definition's version.
      */
     readonly version: string;
+}
+
+/**
+ * Several journeys compiled together (a definition file with a `journeys` array), with their
+ * roll-up order and conflict rules.
+ */
+export class JourneySet {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * One journey of the set, by id, or `null`.
+     */
+    journey(id: string): Journey | undefined;
+    /**
+     * Compiles a file of several journeys (an object or JSON text).
+     *
+     * # Errors
+     * Throws a `JourneyError` whose `diagnostics` list every problem.
+     */
+    constructor(definition: DefinitionInput);
+    /**
+     * Identity, each journey's summary, the roll-up order and the conflict rules.
+     *
+     * # Errors
+     * Only an internal fault converting the result.
+     */
+    toJSON(): JourneySetSummary;
+    /**
+     * SHA-256 (hex) of the canonical file.
+     */
+    readonly hash: string;
+    /**
+     * The file's id.
+     */
+    readonly id: string;
 }
 
 /**

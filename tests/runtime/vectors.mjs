@@ -11,6 +11,7 @@ const CALLS = {
   defaultJourney: (api) => api.Journey.default().toJSON(),
   newJourney: (api, [definition]) => new api.Journey(definition).toJSON(),
   diffDefinitions: (api, [old, neu]) => api.diffDefinitions(old, neu),
+  newJourneySet: (api, [definition]) => new api.JourneySet(definition).toJSON(),
   templates: (api) => api.templates().map((t) => ({ id: t.id, name: t.name, hash: t.hash,
     stages: new api.Journey(t.definition).stages().map((s) => s.id) })),
 };
