@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::Stage;
-use super::read::{Object, Reader, closest};
+use super::read::{Object, Reader, did_you_mean};
 use crate::Code;
 use crate::error::{Diagnostic, pointer_push};
 use crate::expr::{Expression, data::format_duration, data::parse_duration};
@@ -61,6 +61,26 @@ fn duration_text<S: serde::Serializer>(ms: &i64, serializer: S) -> Result<S::Ok,
 
 const MAX_DWELL_FIELDS: [&str; 4] = ["after", "action", "play", "downgradeTo"];
 
+/// Reads a required action field (`re-engagement`, `manager-review`, `stage-downgrade`),
+/// reporting an unknown one with a suggestion.
+pub(super) fn read_action(r: &mut Reader, obj: &Object<'_>, key: &str) -> Option<DwellAction> {
+    let name = r.string(obj, key, true)?;
+    let parsed = DwellAction::from_name(&name);
+    if parsed.is_none() {
+        let hint = did_you_mean(&name, &DwellAction::NAMES);
+        r.error(
+            Code::InvalidValue,
+            &pointer_push(&obj.path, key),
+            None,
+            format!(
+                "unknown action \"{name}\"; expected one of {}{hint}",
+                DwellAction::NAMES.join(", ")
+            ),
+        );
+    }
+    parsed
+}
+
 /// Reads a stage's `maxDwell` object, if present.
 pub(super) fn read_max_dwell(r: &mut Reader, stage: &Object<'_>) -> Option<MaxDwell> {
     let node = r.field(stage, "maxDwell", false)?;
@@ -78,24 +98,7 @@ pub(super) fn read_max_dwell(r: &mut Reader, stage: &Object<'_>) -> Option<MaxDw
         }
         parsed
     });
-    let action = r.string(&obj, "action", true).and_then(|name| {
-        let parsed = DwellAction::from_name(&name);
-        if parsed.is_none() {
-            let hint = closest(&name, &DwellAction::NAMES)
-                .map(|near| format!("; did you mean \"{near}\"?"))
-                .unwrap_or_default();
-            r.error(
-                Code::InvalidValue,
-                &pointer_push(&path, "action"),
-                None,
-                format!(
-                    "unknown action \"{name}\"; expected one of {}{hint}",
-                    DwellAction::NAMES.join(", ")
-                ),
-            );
-        }
-        parsed
-    });
+    let action = read_action(r, &obj, "action");
     let downgrade_to = r.string(&obj, "downgradeTo", false);
     // Placeholders for what failed to read keep the rules quiet about it: an unreadable action
     // next to a `downgradeTo` stands for the downgrade it evidently meant.
@@ -219,9 +222,7 @@ pub(super) fn check_stage(out: &mut Vec<Finding>, stages: &[Stage], i: usize) {
                 )),
                 None => {
                     let ids: Vec<&str> = stages.iter().map(|s| s.id.as_str()).collect();
-                    let hint = closest(target, &ids)
-                        .map(|near| format!("; did you mean \"{near}\"?"))
-                        .unwrap_or_default();
+                    let hint = did_you_mean(target, &ids);
                     out.push((
                         Diagnostic::error(
                             Code::UnknownStage,

@@ -528,9 +528,7 @@ fn read_stage(r: &mut Reader, node: &Node, path: &str) -> Stage {
     let kind = r.string(&obj, "kind", true).and_then(|kind| {
         let parsed = StageKind::from_name(&kind);
         if parsed.is_none() {
-            let hint = read::closest(&kind, &StageKind::NAMES)
-                .map(|near| format!("; did you mean \"{near}\"?"))
-                .unwrap_or_default();
+            let hint = read::did_you_mean(&kind, &StageKind::NAMES);
             r.error(
                 crate::Code::InvalidValue,
                 &crate::error::pointer_push(path, "kind"),

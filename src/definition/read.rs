@@ -248,6 +248,14 @@ impl Reader {
     }
 }
 
+/// `; did you mean "near"?` for the candidate closest to `word`, or nothing: the hint every
+/// "unknown name" message ends with.
+pub(crate) fn did_you_mean(word: &str, candidates: &[&str]) -> String {
+    closest(word, candidates)
+        .map(|near| format!("; did you mean \"{near}\"?"))
+        .unwrap_or_default()
+}
+
 /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
 pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase();

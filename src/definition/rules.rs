@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::behaviour::{DwellAction, Finding, MAX_DWELL_MS};
-use super::read::{Object, Reader, closest};
+use super::read::{Object, Reader, did_you_mean};
 use super::{Definition, Stage, format_date, parse_date};
 use crate::Code;
 use crate::error::{Diagnostic, pointer_push};
@@ -138,26 +138,6 @@ fn duration(r: &mut Reader, obj: &Object<'_>, key: &str, required: bool) -> Opti
     parsed
 }
 
-fn action(r: &mut Reader, obj: &Object<'_>, key: &str) -> Option<DwellAction> {
-    let name = r.string(obj, key, true)?;
-    let parsed = DwellAction::from_name(&name);
-    if parsed.is_none() {
-        let hint = closest(&name, &DwellAction::NAMES)
-            .map(|near| format!("; did you mean \"{near}\"?"))
-            .unwrap_or_default();
-        r.error(
-            Code::InvalidValue,
-            &pointer_push(&obj.path, key),
-            None,
-            format!(
-                "unknown action \"{name}\"; expected one of {}{hint}",
-                DwellAction::NAMES.join(", ")
-            ),
-        );
-    }
-    parsed
-}
-
 /// Reads a stage's `sla`, if present.
 pub(super) fn read_sla(r: &mut Reader, stage: &Object<'_>) -> Option<Sla> {
     let node = r.field(stage, "sla", false)?;
@@ -175,7 +155,8 @@ pub(super) fn read_sla(r: &mut Reader, stage: &Object<'_>) -> Option<Sla> {
         let path = pointer_push(&path, "onBreach");
         let breach = r.object(node, &path, "a breach action", &["action", "play"])?;
         Some(BreachAction {
-            action: action(r, &breach, "action").unwrap_or(DwellAction::ManagerReview),
+            action: super::behaviour::read_action(r, &breach, "action")
+                .unwrap_or(DwellAction::ManagerReview),
             play: r.string(&breach, "play", false),
         })
     });
@@ -295,9 +276,7 @@ fn earlier_stage(out: &mut Vec<Finding>, stages: &[Stage], i: usize, target: &st
         ),
         None => {
             let ids: Vec<&str> = stages.iter().map(|s| s.id.as_str()).collect();
-            let hint = closest(target, &ids)
-                .map(|near| format!("; did you mean \"{near}\"?"))
-                .unwrap_or_default();
+            let hint = did_you_mean(target, &ids);
             error(
                 out,
                 Code::UnknownStage,
@@ -437,9 +416,7 @@ pub(super) fn check_calendar(out: &mut Vec<Finding>, calendar: &Calendar) {
     for (j, day) in calendar.working_days.iter().enumerate() {
         let path = format!("/calendar/workingDays/{j}");
         if !WEEKDAYS.contains(&day.as_str()) {
-            let hint = closest(day, &WEEKDAYS)
-                .map(|near| format!("; did you mean \"{near}\"?"))
-                .unwrap_or_default();
+            let hint = did_you_mean(day, &WEEKDAYS);
             error(
                 out,
                 Code::InvalidValue,

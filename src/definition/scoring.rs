@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::behaviour::{Finding, check_criterion};
-use super::read::{Object, Reader, closest};
+use super::read::{Object, Reader, did_you_mean};
 use crate::Code;
 use crate::error::{Diagnostic, pointer_push};
 use crate::expr::data::{format_duration, parse_duration};
@@ -259,9 +259,7 @@ fn known_component(out: &mut Vec<Finding>, name: &str, path: String) -> bool {
     if COMPONENTS.contains(&name) {
         return true;
     }
-    let hint = closest(name, &COMPONENTS)
-        .map(|near| format!("; did you mean \"{near}\"?"))
-        .unwrap_or_default();
+    let hint = did_you_mean(name, &COMPONENTS);
     error(
         out,
         Code::InvalidValue,

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::read::{Object, Reader, closest};
+use super::read::{Object, Reader, did_you_mean};
 use super::{Definition, read_definition};
 use crate::Code;
 use crate::error::{Diagnostic, pointer_push};
@@ -173,9 +173,7 @@ pub(super) fn check_set(set: &SetDefinition) -> Vec<Diagnostic> {
     }
     let journey = |id: &str| set.journeys.iter().find(|j| j.id == id);
     let unknown_journey = |out: &mut Vec<Diagnostic>, id: &str, path: String| {
-        let hint = closest(id, &ids)
-            .map(|near| format!("; did you mean \"{near}\"?"))
-            .unwrap_or_default();
+        let hint = did_you_mean(id, &ids);
         error(
             out,
             Code::UnknownJourney,
@@ -214,9 +212,7 @@ pub(super) fn check_set(set: &SetDefinition) -> Vec<Diagnostic> {
             let stage_ids: Vec<&str> = def.stages.iter().map(|s| s.id.as_str()).collect();
             for (s, stage) in target.stages.iter().enumerate() {
                 if !stage_ids.contains(&stage.as_str()) {
-                    let hint = closest(stage, &stage_ids)
-                        .map(|near| format!("; did you mean \"{near}\"?"))
-                        .unwrap_or_default();
+                    let hint = did_you_mean(stage, &stage_ids);
                     error(
                         &mut out,
                         Code::UnknownStage,
