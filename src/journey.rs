@@ -28,8 +28,9 @@ pub struct Journey {
     entry: Vec<Option<Expression>>,
     /// Each stage's compiled exit criterion, in stage order.
     exit: Vec<Option<Expression>>,
-    /// SHA-256 of the canonical definition.
-    hash: String,
+    /// SHA-256 of the canonical definition, computed on first use: compiling does not need it,
+    /// and hashing on the first compile costs cold-start time.
+    hash: std::sync::OnceLock<String>,
 }
 
 /// What a journey is, as reported to users: identity and ordered stages.
@@ -131,7 +132,7 @@ impl Journey {
             .map(|i| compile(&stages.get(i).and_then(|s| s.exit_criteria.clone()), i))
             .collect::<Result<_, _>>()?;
         Ok(Journey {
-            hash: definition.content_hash(),
+            hash: std::sync::OnceLock::new(),
             definition,
             warnings: diagnostics,
             entry,
@@ -184,7 +185,7 @@ impl Journey {
 
     /// SHA-256 of the canonical definition, as 64 hex digits.
     pub fn hash(&self) -> &str {
-        &self.hash
+        self.hash.get_or_init(|| self.definition.content_hash())
     }
 
     /// Warnings found while compiling (errors prevent compilation).
@@ -204,7 +205,7 @@ impl Journey {
             id: def.id.clone(),
             name: def.name.clone(),
             version: def.version.clone(),
-            hash: self.hash.clone(),
+            hash: self.hash().to_string(),
             stages: def
                 .stages
                 .iter()
