@@ -28,14 +28,10 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
-import { fileURLToPath } from "node:url";
-import { startStaticServer } from "../runtime/static-server.mjs";
+import { ROOT, checkOutputs as checkVectors, loadVectors, runPage } from "../runtime/harness.mjs";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const PKG = join(ROOT, "pkg");
 const APP = join(ROOT, "tests/bundler");
-const CASES = join(ROOT, "tests/golden/cases");
-const CHROMIUM = "/usr/bin/chromium";
 const LINK = join(ROOT, "node_modules/account-journey");
 const LINK_TARGET = "../pkg"; // what scripts/build-pkg.sh creates
 
@@ -44,53 +40,9 @@ const TEST_TIMEOUT_MS = 40_000;
 // ---------------------------------------------------------------------------------------------
 // Vectors
 
-const INPUTS = {};
-const EXPECTED = {};
-for (const file of readdirSync(CASES).sort()) {
-  if (!file.endsWith(".input.json")) continue;
-  const name = file.slice(0, -".input.json".length);
-  INPUTS[name] = JSON.parse(readFileSync(join(CASES, file), "utf8"));
-  const expectedFile = join(CASES, `${name}.expected.json`);
-  EXPECTED[name] = existsSync(expectedFile) ? readFileSync(expectedFile) : null;
-}
-const NAMES = Object.keys(INPUTS).sort();
-const INPUTS_JSON = JSON.stringify(INPUTS);
-
-/** Asserts the outputs equal the expected files byte for byte (every problem in one message). */
-function checkOutputs(label, outputs) {
-  assert.ok(
-    outputs && typeof outputs === "object" && !Array.isArray(outputs),
-    `${label}: expected an object of outputs, got ${JSON.stringify(outputs)?.slice(0, 200)}`,
-  );
-  const problems = [];
-  const missing = NAMES.filter((n) => !Object.hasOwn(outputs, n));
-  const extra = Object.keys(outputs).filter((n) => !Object.hasOwn(INPUTS, n)).sort();
-  if (missing.length) problems.push(`missing outputs: ${missing.join(", ")}`);
-  if (extra.length) problems.push(`unexpected outputs: ${extra.join(", ")}`);
-  for (const name of NAMES) {
-    if (!Object.hasOwn(outputs, name)) continue;
-    const expected = EXPECTED[name];
-    if (expected === null) {
-      problems.push(`${name}: tests/golden/cases/${name}.expected.json does not exist`);
-      continue;
-    }
-    const actual = outputs[name];
-    if (typeof actual !== "string") {
-      problems.push(`${name}: output is not a string: ${JSON.stringify(actual)}`);
-      continue;
-    }
-    if (!Buffer.from(`${actual}\n`, "utf8").equals(expected)) {
-      problems.push(
-        `${name} differs from tests/golden/cases/${name}.expected.json\n` +
-          `    actual:   ${JSON.stringify(`${actual}\n`)}\n` +
-          `    expected: ${JSON.stringify(expected.toString("utf8"))}`,
-      );
-    }
-  }
-  if (problems.length) {
-    assert.fail(`${label}: ${problems.length} problem(s) with the golden vectors\n  ${problems.join("\n  ")}`);
-  }
-}
+const VECTORS = loadVectors();
+const { names: NAMES, inputsJson: INPUTS_JSON } = VECTORS;
+const checkOutputs = (label, outputs) => checkVectors(label, outputs, VECTORS);
 
 // ---------------------------------------------------------------------------------------------
 // Setup and teardown
@@ -98,13 +50,6 @@ function checkOutputs(label, outputs) {
 let tmp; // fresh temp dir: Vite's outDir and cacheDir
 let outDir;
 let built = null; // { files, wasmAssets } once the build test has passed
-const closers = []; // servers and browsers still open
-
-function forget(close) {
-  const i = closers.indexOf(close);
-  if (i >= 0) closers.splice(i, 1);
-}
-
 /** Imports an npm package, turning its absence into a failure that says what to do. */
 async function need(name, why) {
   try {
@@ -121,7 +66,7 @@ before(() => {
   if (!existsSync(join(PKG, "package.json"))) {
     throw new Error(`pkg/ is not built (${join(PKG, "package.json")} is missing): run scripts/build-pkg.sh`);
   }
-  assert.ok(NAMES.length > 0, `no vectors found in ${CASES}`);
+  assert.ok(NAMES.length > 0, "no vectors found in tests/golden/cases");
   // node_modules/account-journey -> ../pkg is made by scripts/build-pkg.sh, but every
   // `npm ci` / `npm install` removes it (it is not in package-lock.json), so it is restored here
   // exactly as build-pkg.sh makes it. Anything else at that path is left alone and reported.
@@ -141,8 +86,7 @@ before(() => {
   outDir = join(tmp, "dist");
 });
 
-after(async () => {
-  await Promise.allSettled(closers.splice(0).map((close) => close()));
+after(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -260,84 +204,23 @@ test("Vite builds tests/bundler: browser entry, top-level await, .wasm emitted a
 
 test("the Vite bundle runs every golden vector in Chromium, byte for byte", { timeout: TEST_TIMEOUT_MS }, async () => {
   assert.ok(built, "the Vite build failed (see the test above), so there is no bundle to run");
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium (Debian package chromium) is missing: ${CHROMIUM} does not exist. ` +
-      "Run the project's setup, `bash scripts/setup.sh test`.");
-  }
-  const { chromium } = await need("playwright-core", "drives Chromium");
-
-  const server = await startStaticServer({
+  const { outputs, requests, consoleLines, diagnostics } = await runPage({
+    label: "Chromium (Vite bundle)",
     root: outDir,
     prefixes: ["/index.html", "/assets/"],
-    virtual: { "/__inputs.json": { body: INPUTS_JSON, type: "application/json; charset=utf-8" } },
+    path: "/index.html",
+    inputsJson: INPUTS_JSON,
   });
-  closers.push(server.close);
-  let browser;
-  const closeBrowser = async () => {
-    if (browser) await browser.close().catch(() => {});
-  };
-  closers.push(closeBrowser);
-  try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      timeout: 20_000,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    const context = await browser.newContext();
-    // Nothing leaves 127.0.0.1.
-    await context.route("**/*", (route) => {
-      const { hostname } = new URL(route.request().url());
-      return hostname === "127.0.0.1" ? route.continue() : route.abort();
-    });
-    const page = await context.newPage();
-    const consoleLines = [];
-    page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
-    page.on("pageerror", (e) => consoleLines.push(`pageerror: ${e.message}`));
-    page.on("requestfailed", (r) => consoleLines.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
-    const diagnostics = () =>
-      `\n--- console\n${consoleLines.join("\n")}\n--- requests\n${server.requests.join("\n")}`;
-
-    await page.goto(`${server.url}/index.html`, { timeout: 15_000 });
-    try {
-      await page.waitForFunction(() => window.__results !== undefined || window.__error !== undefined, null, {
-        timeout: 15_000,
-      });
-    } catch (e) {
-      assert.fail(`Chromium: the bundle produced neither window.__results nor window.__error: ${e.message}${diagnostics()}`);
-    }
-    const { results: outputs, error } = await page.evaluate(() => ({
-      results: window.__results,
-      error: window.__error,
-    }));
-    assert.equal(error, undefined, `Chromium: window.__error is set${diagnostics()}`);
-    // The page ran the bundle and fetched the emitted .wasm, with a type that allows streaming
-    // instantiation (wasm-bindgen falls back, with a console warning, when it does not).
-    assert.ok(
-      server.requests.includes(`200 GET /${built.wasm}`),
-      `Chromium: the emitted /${built.wasm} was not fetched${diagnostics()}`,
-    );
-    assert.ok(
-      !server.requests.some((r) => !r.startsWith("200 ") && !r.endsWith(" /favicon.ico")),
-      `Chromium: a request of the bundle failed${diagnostics()}`,
-    );
-    assert.ok(
-      !consoleLines.some((l) => /instantiateStreaming|MIME|pageerror/i.test(l)),
-      `Chromium: errors while loading the bundle${diagnostics()}`,
-    );
-    checkOutputs("Chromium (Vite bundle)", outputs);
-  } finally {
-    await closeBrowser();
-    await server.close();
-    forget(closeBrowser);
-    forget(server.close);
-  }
+  // The page ran the bundle and fetched the emitted .wasm, with a type that allows streaming
+  // instantiation (wasm-bindgen falls back, with a console warning, when it does not).
+  assert.ok(requests.includes(`200 GET /${built.wasm}`), `Chromium: the emitted /${built.wasm} was not fetched${diagnostics()}`);
+  assert.ok(
+    !requests.some((r) => !r.startsWith("200 ") && !r.endsWith(" /favicon.ico")),
+    `Chromium: a request of the bundle failed${diagnostics()}`,
+  );
+  assert.ok(
+    !consoleLines.some((l) => /instantiateStreaming|MIME|pageerror/i.test(l)),
+    `Chromium: errors while loading the bundle${diagnostics()}`,
+  );
+  checkOutputs("Chromium (Vite bundle)", outputs);
 });

@@ -27,8 +27,6 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
-  readFileSync,
-  readdirSync,
   readlinkSync,
   rmSync,
   symlinkSync,
@@ -38,15 +36,12 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { startStaticServer } from "../runtime/static-server.mjs";
+import { pathToFileURL } from "node:url";
+import { ROOT, checkOutputs as checkVectors, loadVectors, runPage } from "../runtime/harness.mjs";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const PKG = join(ROOT, "pkg");
-const CASES = join(ROOT, "tests/golden/cases");
 const RUNTIME = join(ROOT, "tests/runtime");
 const BIN = join(ROOT, "node_modules/.bin");
-const CHROMIUM = "/usr/bin/chromium";
 const LINK = join(RUNTIME, "node_modules/account-journey");
 const LINK_TARGET = "../../../pkg";
 
@@ -56,17 +51,8 @@ const TEST_TIMEOUT_MS = 40_000;
 // ---------------------------------------------------------------------------------------------
 // Vectors
 
-const INPUTS = {};
-const EXPECTED = {};
-for (const file of readdirSync(CASES).sort()) {
-  if (!file.endsWith(".input.json")) continue;
-  const name = file.slice(0, -".input.json".length);
-  INPUTS[name] = JSON.parse(readFileSync(join(CASES, file), "utf8"));
-  const expectedFile = join(CASES, `${name}.expected.json`);
-  EXPECTED[name] = existsSync(expectedFile) ? readFileSync(expectedFile) : null;
-}
-const NAMES = Object.keys(INPUTS).sort();
-const INPUTS_JSON = JSON.stringify(INPUTS);
+const VECTORS = loadVectors();
+const { inputs: INPUTS, names: NAMES, inputsJson: INPUTS_JSON } = VECTORS;
 
 /** Runtime label → { name: output JSON string }, filled by each runtime's test. */
 const results = new Map();
@@ -74,40 +60,8 @@ const RUNTIMES = ["node-esm", "node-cjs", "deno", "bun", "workerd", "chromium"];
 
 /** Asserts one runtime's outputs equal the expected files byte for byte, and records them. */
 function checkOutputs(runtime, outputs) {
-  assert.ok(
-    outputs && typeof outputs === "object" && !Array.isArray(outputs),
-    `${runtime}: expected an object of outputs, got ${JSON.stringify(outputs)?.slice(0, 200)}`,
-  );
-  results.set(runtime, outputs);
-  const problems = [];
-  const got = Object.keys(outputs).sort();
-  const missing = NAMES.filter((n) => !Object.hasOwn(outputs, n));
-  const extra = got.filter((n) => !Object.hasOwn(INPUTS, n));
-  if (missing.length) problems.push(`missing outputs: ${missing.join(", ")}`);
-  if (extra.length) problems.push(`unexpected outputs: ${extra.join(", ")}`);
-  for (const name of NAMES) {
-    if (!Object.hasOwn(outputs, name)) continue;
-    const expected = EXPECTED[name];
-    if (expected === null) {
-      problems.push(`${name}: tests/golden/cases/${name}.expected.json does not exist`);
-      continue;
-    }
-    const actual = outputs[name];
-    if (typeof actual !== "string") {
-      problems.push(`${name}: output is not a string: ${JSON.stringify(actual)}`);
-      continue;
-    }
-    if (!Buffer.from(`${actual}\n`, "utf8").equals(expected)) {
-      problems.push(
-        `${name} differs from tests/golden/cases/${name}.expected.json\n` +
-          `    actual:   ${JSON.stringify(`${actual}\n`)}\n` +
-          `    expected: ${JSON.stringify(expected.toString("utf8"))}`,
-      );
-    }
-  }
-  if (problems.length) {
-    assert.fail(`${runtime}: ${problems.length} problem(s) with the golden vectors\n  ${problems.join("\n  ")}`);
-  }
+  if (outputs && typeof outputs === "object") results.set(runtime, outputs);
+  checkVectors(runtime, outputs, VECTORS);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -134,7 +88,7 @@ before(() => {
   if (!existsSync(join(PKG, "package.json"))) {
     throw new Error(`pkg/ is not built (${join(PKG, "package.json")} is missing): run scripts/build-pkg.sh`);
   }
-  assert.ok(NAMES.length > 0, `no vectors found in ${CASES}`);
+  assert.ok(NAMES.length > 0, "no vectors found in tests/golden/cases");
   // The symlink that makes "account-journey" resolvable from tests/runtime/ (gitignored).
   mkdirSync(join(RUNTIME, "node_modules"), { recursive: true });
   let ok = false;
@@ -400,87 +354,26 @@ test("workerd: module \"account-journey\" = pkg/workerd.mjs (exports map workerd
 // Chromium
 
 test("Chromium: import map \"account-journey\" -> /pkg/browser.mjs (exports map browser)", { timeout: TEST_TIMEOUT_MS }, async () => {
-  requireFile(CHROMIUM, "Chromium (Debian package chromium)");
-  let chromium;
-  try {
-    ({ chromium } = await import("playwright-core"));
-  } catch (e) {
-    throw new Error(`playwright-core is missing (root devDependency; run npm ci): ${e.message}`);
-  }
-  const server = await startStaticServer({
+  const { outputs, requests, consoleLines, diagnostics } = await runPage({
+    label: "Chromium",
     root: ROOT,
     prefixes: ["/pkg/", "/tests/runtime/"],
-    virtual: { "/__inputs.json": { body: INPUTS_JSON, type: "application/json; charset=utf-8" } },
+    path: "/tests/runtime/browser.html",
+    inputsJson: INPUTS_JSON,
   });
-  closers.push(server.close);
-  let browser;
-  const closeBrowser = async () => {
-    if (browser) await browser.close().catch(() => {});
-  };
-  closers.push(closeBrowser);
-  try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      timeout: 20_000,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    const context = await browser.newContext();
-    // Nothing leaves 127.0.0.1.
-    await context.route("**/*", (route) => {
-      const { hostname } = new URL(route.request().url());
-      return hostname === "127.0.0.1" ? route.continue() : route.abort();
-    });
-    const page = await context.newPage();
-    const consoleLines = [];
-    page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
-    page.on("pageerror", (e) => consoleLines.push(`pageerror: ${e.message}`));
-    page.on("requestfailed", (r) => consoleLines.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
-    const diagnostics = () =>
-      `\n--- console\n${consoleLines.join("\n")}\n--- requests\n${server.requests.join("\n")}`;
-
-    await page.goto(`${server.url}/tests/runtime/browser.html`, { timeout: 15_000 });
-    try {
-      await page.waitForFunction(() => window.__results !== undefined || window.__error !== undefined, null, {
-        timeout: 15_000,
-      });
-    } catch (e) {
-      assert.fail(`Chromium: the page produced neither window.__results nor window.__error: ${e.message}${diagnostics()}`);
-    }
-    const { results: outputs, error } = await page.evaluate(() => ({
-      results: window.__results,
-      error: window.__error,
-    }));
-    assert.equal(error, undefined, `Chromium: window.__error is set${diagnostics()}`);
-    // The package was loaded through the import map, and the wasm streamed with the right type
-    // (wasm-bindgen falls back to a slower path, with a console warning, when it is not).
-    assert.ok(server.requests.includes("200 GET /pkg/browser.mjs"), `Chromium: /pkg/browser.mjs not loaded${diagnostics()}`);
-    assert.ok(
-      server.requests.includes("200 GET /pkg/account_journey_bg.wasm"),
-      `Chromium: the .wasm was not fetched${diagnostics()}`,
-    );
-    assert.ok(
-      !consoleLines.some((l) => /instantiateStreaming|MIME/i.test(l)),
-      `Chromium: wasm streaming instantiation failed${diagnostics()}`,
-    );
-    checkOutputs("chromium", outputs);
-  } finally {
-    await closeBrowser();
-    await server.close();
-    forget(closeBrowser);
-    forget(server.close);
-  }
+  // The package was loaded through the import map, and the wasm streamed with the right type
+  // (wasm-bindgen falls back to a slower path, with a console warning, when it is not).
+  assert.ok(requests.includes("200 GET /pkg/browser.mjs"), `Chromium: /pkg/browser.mjs not loaded${diagnostics()}`);
+  assert.ok(
+    requests.includes("200 GET /pkg/account_journey_bg.wasm"),
+    `Chromium: the .wasm was not fetched${diagnostics()}`,
+  );
+  assert.ok(
+    !consoleLines.some((l) => /instantiateStreaming|MIME/i.test(l)),
+    `Chromium: wasm streaming instantiation failed${diagnostics()}`,
+  );
+  checkOutputs("chromium", outputs);
 });
-
-// ---------------------------------------------------------------------------------------------
 
 test("all runtimes produce identical output sets", () => {
   const problems = [];
