@@ -289,9 +289,26 @@ impl JourneySet {
         self.inner.hash().to_string()
     }
 
-    /// One journey of the set, by id, or `null`.
-    pub fn journey(&self, id: &str) -> Option<Journey> {
-        self.inner.journey(id).map(|j| Journey { inner: j.clone() })
+    /// One journey of the set, by id, or `null` when the set has none by that id.
+    ///
+    /// # Errors
+    /// Throws a `JourneyError` (`invalid-argument`) when `id` is not a string.
+    #[wasm_bindgen(unchecked_return_type = "Journey | null")]
+    pub fn journey(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        // Converted here, not by the ABI: a non-string there corrupts the module's memory.
+        let id = id.as_string().ok_or_else(|| {
+            js_error(&Error::new(
+                Code::InvalidArgument,
+                "",
+                "journey(id) expects a journey id (a string)",
+            ))
+        })?;
+        Ok(self.inner.journey(&id).map_or(JsValue::NULL, |j| {
+            JsValue::from(Journey { inner: j.clone() })
+        }))
     }
 
     /// Identity, each journey's summary, the roll-up order and the conflict rules.

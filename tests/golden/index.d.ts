@@ -221,9 +221,12 @@ export class JourneySet {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * One journey of the set, by id, or `null`.
+     * One journey of the set, by id, or `null` when the set has none by that id.
+     *
+     * # Errors
+     * Throws a `JourneyError` (`invalid-argument`) when `id` is not a string.
      */
-    journey(id: string): Journey | undefined;
+    journey(id: string): Journey | null;
     /**
      * Compiles a file of several journeys (an object or JSON text).
      *

@@ -188,3 +188,26 @@ test("formatDiagnostic shows the line and a caret under the problem", () => {
   assert.throws(() => formatDiagnostic({}), (e) => e.code === "invalid-argument");
   assert.throws(() => formatDiagnostic(undefined), (e) => e.code === "invalid-argument");
 });
+
+test("every export refuses wrong argument types with a JourneyError, and the module keeps working", () => {
+  const { JourneySet, diffDefinitions, templates } = api;
+  const set = new JourneySet({ id: "s", name: "S", version: "1", journeys: [minimal] });
+  const bad = [undefined, null, 42, true, {}, [], Symbol("s"), 10n, () => 1];
+  for (const value of bad) {
+    const label = typeof value;
+    // A method taking a string: converted inside, never by the ABI (which corrupted memory).
+    assertJourneyError(() => set.journey(value), "invalid-argument");
+    assert.throws(() => diffDefinitions(value, minimal), (e) => e.name === "JourneyError", label);
+    assert.throws(() => diffDefinitions(minimal, value), (e) => e.name === "JourneyError", label);
+    assert.throws(() => new JourneySet(value), (e) => e.name === "JourneyError", label);
+    assert.throws(() => formatDiagnostic(value), (e) => e.name === "JourneyError", label);
+    assertStillWorks();
+  }
+  assert.equal(set.journey("nope"), null);
+  assert.equal(set.journey("minimal").id, "minimal");
+  assert.equal(templates().length, 4);
+  // Each kind of compiled file refuses the other kind, saying which to use.
+  assertJourneyError(() => new JourneySet(minimal), "invalid-type");
+  const twoJourneys = { id: "s", name: "S", version: "1", journeys: [minimal] };
+  assertJourneyError(() => new Journey(twoJourneys), "invalid-type");
+});
