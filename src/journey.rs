@@ -28,6 +28,8 @@ pub struct Journey {
     entry: Vec<Option<Expression>>,
     /// Each stage's compiled exit criterion, in stage order.
     exit: Vec<Option<Expression>>,
+    /// The scoring model compiled, when the definition has one.
+    scoring: Option<crate::score::ScoreModel>,
     /// SHA-256 of the canonical definition, computed on first use: compiling does not need it,
     /// and hashing on the first compile costs cold-start time.
     hash: std::sync::OnceLock<String>,
@@ -131,7 +133,14 @@ impl Journey {
         let exit = (0..stages.len())
             .map(|i| compile(&stages.get(i).and_then(|s| s.exit_criteria.clone()), i))
             .collect::<Result<_, _>>()?;
+        let scoring = definition
+            .scoring
+            .as_ref()
+            .map(crate::score::ScoreModel::new)
+            .transpose()
+            .map_err(|e| Error::new(Code::Internal, "/scoring", e.message))?;
         Ok(Journey {
+            scoring,
             hash: std::sync::OnceLock::new(),
             definition,
             warnings: diagnostics,
@@ -158,6 +167,23 @@ impl Journey {
     /// `invalid-argument` for a stage index out of range.
     pub fn entry_holds(&self, stage: usize, context: &Data) -> Result<Option<bool>, ExprError> {
         holds(&self.entry, stage, context)
+    }
+
+    /// Scores an account with the definition's scoring model, as of the account's `asOf`:
+    /// components, composite and the ledger of contributions that sums to them.
+    ///
+    /// # Errors
+    /// `invalid-argument` when the definition has no scoring model or the context is not an
+    /// account; an evaluation error of a fit rule.
+    pub fn score(&self, account: &Data) -> Result<crate::score::Score, ExprError> {
+        match &self.scoring {
+            Some(model) => model.score(account),
+            None => Err(ExprError::new(
+                Code::InvalidArgument,
+                crate::expr::Span { start: 0, end: 0 },
+                "this journey's definition has no scoring model",
+            )),
+        }
     }
 
     /// As [`Journey::entry_holds`], for the exit criterion.

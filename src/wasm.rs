@@ -127,6 +127,24 @@ export interface JourneySetSummary {
   journeys: JourneySummary[]; rollup: string[]; conflicts: Conflict[];
 }
 
+/** One dated contribution to a score component. */
+export interface Contribution {
+  component: ScoreComponent;
+  /** `signal:<type>`, `fit:<rule index>`, or `cap` (the component's cap or floor). */
+  source: string;
+  at: string | null; base: number; factor: number; points: number; note: string | null;
+}
+
+/** An account's score as of a date, with the ledger that explains it. */
+export interface Score {
+  asOf: string;
+  /** Weighted blend of the known components, 0–100; null when none is known. */
+  composite: number | null;
+  components: { component: ScoreComponent; value: number | null; cap: number; normalized: number | null; weight: number }[];
+  ledger: Contribution[];
+  ignored: { afterAsOf: number; unknownTypes: Record<string, number> };
+}
+
 /** One side of a definition diff. */
 export interface DiffSide { id: string; version: string; hash: string; }
 
@@ -405,6 +423,55 @@ impl Journey {
     #[wasm_bindgen(getter)]
     pub fn hash(&self) -> String {
         self.inner.hash().to_string()
+    }
+
+    /// Scores an account with the definition's scoring model, as of `options.asOf`: components,
+    /// composite and the ledger of dated contributions that sums to them.
+    ///
+    /// # Errors
+    /// Throws a `JourneyError`: `invalid-argument` (no scoring model, no `asOf`, not an
+    /// account), `invalid-value` (a field that does not fit the account schema), or an
+    /// evaluation error of a fit rule.
+    #[wasm_bindgen(unchecked_return_type = "Score")]
+    pub fn score(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] account: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let fail = |code: Code, message: String| js_error(&Error::new(code, "", message));
+        let as_of = Reflect::get(&options, &JsValue::from_str("asOf"))
+            .ok()
+            .and_then(|v| v.as_string())
+            .ok_or_else(|| {
+                fail(
+                    Code::InvalidArgument,
+                    "score(account, { asOf }) needs asOf, a timestamp string: the engine never \
+                     reads the clock"
+                        .to_string(),
+                )
+            })?;
+        if !account.is_object() || js_sys::Array::is_array(&account) {
+            return Err(fail(
+                Code::InvalidArgument,
+                "expected an account (an object)".to_string(),
+            ));
+        }
+        let text = js_sys::JSON::stringify(&account)
+            .ok()
+            .and_then(|t| JsValue::from(t).as_string())
+            .ok_or_else(|| {
+                fail(
+                    Code::InvalidArgument,
+                    "the account cannot be read as JSON (a cycle or a BigInt?)".to_string(),
+                )
+            })?;
+        let data =
+            crate::expr::Data::account_from_json_at(&text, &as_of).map_err(|e| js_error(&e))?;
+        let score = self
+            .inner
+            .score(&data)
+            .map_err(|e| fail(e.code, e.message))?;
+        to_js(&score)
     }
 
     /// The definition in canonical form (absent values as `null`, durations canonical).

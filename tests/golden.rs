@@ -96,6 +96,22 @@ fn run(input: &Value) -> Value {
                 Err(e) => error_json(e),
             }
         }
+        Some("score") => {
+            let options = input["args"].get(1).cloned().unwrap_or(Value::Null);
+            let as_of = options["asOf"].as_str().unwrap_or_default().to_string();
+            let scored =
+                account_journey::expr::Data::account_from_json_at(&arg.to_string(), &as_of)
+                    .and_then(|account| {
+                        Journey::embedded_default()
+                            .unwrap()
+                            .score(&account)
+                            .map_err(|e| account_journey::Error::new(e.code, "", e.message))
+                    });
+            match scored {
+                Ok(score) => to_json(&score),
+                Err(e) => error_json(e),
+            }
+        }
         Some("templates") => {
             let list: Vec<Value> = account_journey::templates::templates()
                 .unwrap()
@@ -115,7 +131,25 @@ fn run(input: &Value) -> Value {
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).expect("API results serialise")
+    js_numbers(serde_json::to_value(value).expect("API results serialise"))
+}
+
+/// Whole doubles as integers, as JavaScript prints them (`2`, not serde_json's `2.0`): the
+/// JS runtimes print these outputs with JSON.stringify, and the bytes must match.
+fn js_numbers(value: Value) -> Value {
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => {
+                json!(f as i64)
+            }
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(js_numbers).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, js_numbers(v))).collect())
+        }
+        other => other,
+    }
 }
 
 #[test]

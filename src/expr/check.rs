@@ -95,6 +95,52 @@ pub(super) enum Op {
     Abs(Box<Op>),
 }
 
+impl Op {
+    /// The operations this one evaluates directly.
+    fn children(&self) -> Vec<&Op> {
+        match self {
+            Op::Const(_) | Op::Path(..) => Vec::new(),
+            Op::Get(a, _)
+            | Op::Not(a)
+            | Op::Neg(a)
+            | Op::Size(a)
+            | Op::DaysSince(a)
+            | Op::NotNull(a)
+            | Op::ToTimestamp(a, _)
+            | Op::ToDuration(a, _)
+            | Op::Abs(a) => vec![a],
+            Op::Index(a, b)
+            | Op::And(a, b)
+            | Op::Or(a, b)
+            | Op::Eq(a, b, _)
+            | Op::Cmp(_, a, b)
+            | Op::Arith(_, a, b, _)
+            | Op::In(a, b)
+            | Op::Str(_, a, b)
+            | Op::Quant(_, a, b)
+            | Op::Within(a, b)
+            | Op::Num2(_, a, b) => vec![a, b],
+            Op::Cond(a, b, c) => vec![a, b, c],
+            Op::InItems(a, items) => std::iter::once(a.as_ref()).chain(items).collect(),
+        }
+    }
+
+    /// The account fields (paths from the root) the expression reads, each once.
+    pub(super) fn root_paths(&self) -> Vec<Box<[usize]>> {
+        let mut out: Vec<Box<[usize]>> = Vec::new();
+        let mut stack = vec![self];
+        while let Some(op) = stack.pop() {
+            if let Op::Path(Base::Root, path) = op
+                && !out.contains(path)
+            {
+                out.push(path.clone());
+            }
+            stack.extend(op.children());
+        }
+        out
+    }
+}
+
 const FUNCTIONS: [&str; 12] = [
     "size",
     "count",

@@ -42,21 +42,45 @@ impl Data {
     pub fn account_from_json(text: &str) -> Result<Data, ExprError> {
         let node =
             json::parse(text).map_err(|d| ExprError::new(d.code, Span::new(0, 0), d.message))?;
-        Data::from_json_node(&node, Ty::Object(ACCOUNT), "")
+        Data::from_json_node(&node, Ty::Object(ACCOUNT), "").map_err(|e| {
+            ExprError::new(
+                e.code(),
+                Span::new(0, 0),
+                format!("{}: {}", e.path(), e.message()),
+            )
+        })
+    }
+
+    /// Reads an account context from JSON text, as of `as_of` (RFC 3339 or `YYYY-MM-DD`), which
+    /// replaces any `asOf` in the text: the caller always says when.
+    ///
+    /// # Errors
+    /// An [`crate::Error`] with the JSON pointer of the first field that does not fit the
+    /// schema (`invalid-value`), or `invalid-argument` when `as_of` is not a timestamp.
+    pub fn account_from_json_at(text: &str, as_of: &str) -> Result<Data, crate::Error> {
+        let at = parse_timestamp(as_of).ok_or_else(|| {
+            crate::Error::new(
+                Code::InvalidArgument,
+                "",
+                format!("asOf: \"{as_of}\" is not an RFC 3339 timestamp or YYYY-MM-DD date"),
+            )
+        })?;
+        let node = json::parse(text).map_err(crate::Error::from)?;
+        let mut account = Data::from_json_node(&node, Ty::Object(ACCOUNT), "")?;
+        if let Data::Object(fields) = &mut account
+            && let Some(slot) = fields.first_mut()
+        {
+            *slot = Data::Timestamp(at);
+        }
+        Ok(account)
     }
 
     /// Reads a JSON value as a value of type `ty`.
     ///
     /// # Errors
     /// As [`Data::account_from_json`].
-    pub fn from_json_node(node: &Node, ty: Ty, path: &str) -> Result<Data, ExprError> {
-        let bad = |message: String| {
-            ExprError::new(
-                Code::InvalidValue,
-                Span::new(0, 0),
-                format!("{path}: {message}"),
-            )
-        };
+    pub fn from_json_node(node: &Node, ty: Ty, path: &str) -> Result<Data, crate::Error> {
+        let bad = |message: String| crate::Error::new(Code::InvalidValue, path, message);
         let expected =
             |what: &str| bad(format!("expected {what}, found {}", node.value.type_name()));
         Ok(match (&node.value, ty) {

@@ -169,6 +169,27 @@ impl Expression {
         eval::evaluate(&self.program, context).map(|v| v.to_data())
     }
 
+    /// Whether every account field the expression reads is null in `context` (it reads at
+    /// least one): then its answer says nothing about the account — a fit rule over missing
+    /// firmographics is unknown, not false.
+    pub fn reads_only_nulls(&self, context: &Data) -> bool {
+        let Data::Object(_) = context else {
+            return false;
+        };
+        let paths = self.program.root_paths();
+        !paths.is_empty()
+            && paths.iter().all(|path| {
+                let mut value = Some(context);
+                for &i in path.iter() {
+                    value = match value {
+                        Some(Data::Object(fields)) => fields.get(i),
+                        _ => None,
+                    };
+                }
+                matches!(value, None | Some(Data::Null))
+            })
+    }
+
     /// Evaluates a boolean expression: `Some(true)`, `Some(false)`, or `None` when the answer is
     /// unknown because a value it needed was null.
     ///

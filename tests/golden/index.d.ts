@@ -111,6 +111,24 @@ export interface JourneySetSummary {
     journeys: JourneySummary[]; rollup: string[]; conflicts: Conflict[];
 }
 
+/** One dated contribution to a score component. */
+export interface Contribution {
+    component: ScoreComponent;
+    /** `signal:<type>`, `fit:<rule index>`, or `cap` (the component's cap or floor). */
+    source: string;
+    at: string | null; base: number; factor: number; points: number; note: string | null;
+}
+
+/** An account's score as of a date, with the ledger that explains it. */
+export interface Score {
+    asOf: string;
+    /** Weighted blend of the known components, 0–100; null when none is known. */
+    composite: number | null;
+    components: { component: ScoreComponent; value: number | null; cap: number; normalized: number | null; weight: number }[];
+    ledger: Contribution[];
+    ignored: { afterAsOf: number; unknownTypes: Record<string, number> };
+}
+
 /** One side of a definition diff. */
 export interface DiffSide { id: string; version: string; hash: string; }
 
@@ -174,6 +192,16 @@ export class Journey {
      * Throws a `JourneyError` whose `diagnostics` list every problem.
      */
     constructor(definition: DefinitionInput);
+    /**
+     * Scores an account with the definition's scoring model, as of `options.asOf`: components,
+     * composite and the ledger of dated contributions that sums to them.
+     *
+     * # Errors
+     * Throws a `JourneyError`: `invalid-argument` (no scoring model, no `asOf`, not an
+     * account), `invalid-value` (a field that does not fit the account schema), or an
+     * evaluation error of a fit rule.
+     */
+    score(account: Record<string, unknown>, options: { asOf: string }): Score;
     /**
      * The stages in journey order.
      *

@@ -1,0 +1,127 @@
+//! Scoring, table-driven: `tests/data/scoring/cases.json` holds scoring models, accounts and the
+//! hand-computed component values and composite each must give (decay, caps, negative points,
+//! unknown fit, after-asOf and unknown signals). Every score's ledger must sum, per component,
+//! exactly to the component's value — here and over random histories (property test).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use account_journey::Definition;
+use account_journey::expr::Data;
+use account_journey::score::{Score, ScoreModel};
+use serde_json::{Value, json};
+
+fn model(scoring: &Value) -> ScoreModel {
+    let text = json!({"id": "s", "name": "S", "version": "1", "scoring": scoring,
+        "stages": [{"id": "a", "name": "A", "kind": "pre-sale"}]})
+    .to_string();
+    let (def, diagnostics) = Definition::from_json(&text);
+    let def = def.unwrap_or_else(|| panic!("invalid scoring model: {diagnostics:?}"));
+    ScoreModel::new(def.scoring.as_ref().unwrap()).unwrap()
+}
+
+fn assert_ledger_sums(score: &Score) {
+    for c in &score.components {
+        let Some(value) = c.value else { continue };
+        let sum: f64 = score
+            .ledger
+            .iter()
+            .filter(|l| l.component == c.component)
+            .map(|l| l.points)
+            .sum();
+        assert!(
+            (sum - value).abs() < 1e-9,
+            "{}: ledger {sum} vs value {value}",
+            c.component
+        );
+    }
+}
+
+#[test]
+fn scoring_cases() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/scoring/cases.json"
+    ))
+    .unwrap();
+    let cases: Vec<Value> = serde_json::from_str(&text).unwrap();
+    assert!(cases.len() >= 7);
+    for case in &cases {
+        let name = case["name"].as_str().unwrap();
+        let account = Data::account_from_json(&case["account"].to_string()).unwrap();
+        let score = model(&case["scoring"]).score(&account).unwrap();
+        let expected = &case["expected"];
+        let composite = score.composite.unwrap_or(f64::NAN);
+        assert!(
+            (composite - expected["composite"].as_f64().unwrap()).abs() < 1e-9,
+            "{name}: composite {composite}"
+        );
+        for (component, want) in expected["components"].as_object().unwrap() {
+            let got = score
+                .components
+                .iter()
+                .find(|c| c.component == component)
+                .unwrap();
+            match want.as_f64() {
+                Some(want) => assert!(
+                    got.value.is_some_and(|v| (v - want).abs() < 1e-9),
+                    "{name}: {component} = {:?}, want {want}",
+                    got.value
+                ),
+                None => assert_eq!(got.value, None, "{name}: {component} should be unknown"),
+            }
+        }
+        assert_eq!(
+            score.ignored.after_as_of as u64,
+            expected["afterAsOf"].as_u64().unwrap(),
+            "{name}"
+        );
+        let unknown = serde_json::to_value(&score.ignored.unknown_types).unwrap();
+        assert_eq!(unknown, expected["unknownTypes"], "{name}");
+        assert_ledger_sums(&score);
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// The ledger sums to every component's value and the composite stays within 0–100,
+        /// whatever the history.
+        #[test]
+        fn ledger_always_sums_to_the_score(
+            history in prop::collection::vec((0usize..4, 0i64..120), 0..60),
+            caps in (1.0f64..200.0, 1.0f64..200.0),
+        ) {
+            let types = ["page_view", "unsubscribe", "intent_surge", "webinar"];
+            let signals: Vec<Value> = history
+                .iter()
+                .map(|(t, days)| json!({"type": types[*t],
+                    "at": format!("2026-{:02}-{:02}", 11 - (*days / 28) as u32 % 11, 1 + (*days % 28) as u32)}))
+                .collect();
+            let model = model(&json!({
+                "weights": {"engagement": 0.6, "intent": 0.4},
+                "caps": {"engagement": caps.0, "intent": caps.1},
+                "signals": {
+                    "page_view": {"component": "engagement", "points": 7, "decay": {"halfLife": "9d"}, "cap": 60},
+                    "unsubscribe": {"component": "engagement", "points": -25},
+                    "intent_surge": {"component": "intent", "points": 18, "decay": {"linear": "40d"}}
+                }
+            }));
+            let account = Data::account_from_json(
+                &json!({"asOf": "2026-11-22T00:00:00Z", "signals": signals}).to_string(),
+            ).unwrap();
+            let score = model.score(&account).unwrap();
+            assert_ledger_sums(&score);
+            let composite = score.composite.unwrap();
+            prop_assert!((0.0..=100.0).contains(&composite), "composite {composite}");
+        }
+    }
+}
