@@ -186,6 +186,22 @@ impl Journey {
         }
     }
 
+    /// Why the account's score moved between two dates (milliseconds since the epoch): both
+    /// scores, and every contribution that changed, largest first.
+    ///
+    /// # Errors
+    /// As [`Journey::score`].
+    pub fn score_delta(
+        &self,
+        account: &Data,
+        from: i64,
+        to: i64,
+    ) -> Result<crate::score::ScoreDelta, ExprError> {
+        let a = self.score(&account.with_as_of(from))?;
+        let b = self.score(&account.with_as_of(to))?;
+        Ok(crate::score::delta(&a, &b))
+    }
+
     /// As [`Journey::entry_holds`], for the exit criterion.
     ///
     /// # Errors

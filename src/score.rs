@@ -303,3 +303,132 @@ impl ScoreModel {
         })
     }
 }
+
+/// Why a score moved between two dates: the change of the composite and of each component,
+/// and every contribution that changed, largest change first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScoreDelta {
+    /// The earlier date.
+    pub from: String,
+    /// The later date.
+    pub to: String,
+    /// The composite at each date and the change (null when unknown at either).
+    pub composite: Moved,
+    /// Each component at each date.
+    pub components: Vec<ComponentMove>,
+    /// Contributions whose points differ between the dates, largest change first.
+    pub contributions: Vec<ContributionMove>,
+}
+
+/// A value at two dates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Moved {
+    /// At the earlier date.
+    pub from: Option<f64>,
+    /// At the later date.
+    pub to: Option<f64>,
+    /// `to − from`, when both are known.
+    pub change: Option<f64>,
+}
+
+/// A component at two dates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComponentMove {
+    /// The component.
+    pub component: &'static str,
+    /// Its values.
+    #[serde(flatten)]
+    pub value: Moved,
+}
+
+/// One contribution at two dates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContributionMove {
+    /// The component.
+    pub component: &'static str,
+    /// As in [`Contribution::source`].
+    pub source: String,
+    /// When the signal happened (null for fit rules and caps).
+    pub at: Option<String>,
+    /// Points at the earlier date (0 when it did not count yet).
+    pub from: f64,
+    /// Points at the later date (0 when it no longer counts).
+    pub to: f64,
+    /// `to − from`.
+    pub change: f64,
+    /// `new` (counts only at the later date), `gone` (only at the earlier), `decayed`
+    /// (fewer points), or `grew` (more points, e.g. a cap that clipped less).
+    pub reason: &'static str,
+}
+
+fn moved(from: Option<f64>, to: Option<f64>) -> Moved {
+    let change = match (from, to) {
+        (Some(a), Some(b)) => Some(b - a),
+        _ => None,
+    };
+    Moved { from, to, change }
+}
+
+/// Explains the move from score `a` (earlier) to score `b` (later) of one account.
+pub fn delta(a: &Score, b: &Score) -> ScoreDelta {
+    type Key<'s> = (&'static str, &'s str, Option<&'s str>);
+    fn key(c: &Contribution) -> Key<'_> {
+        (c.component, c.source.as_str(), c.at.as_deref())
+    }
+    let mut points: std::collections::BTreeMap<Key<'_>, (f64, f64)> = Default::default();
+    for c in &a.ledger {
+        points.entry(key(c)).or_default().0 += c.points;
+    }
+    for c in &b.ledger {
+        points.entry(key(c)).or_default().1 += c.points;
+    }
+    let in_a: std::collections::BTreeSet<Key<'_>> = a.ledger.iter().map(key).collect();
+    let in_b: std::collections::BTreeSet<Key<'_>> = b.ledger.iter().map(key).collect();
+    let mut contributions: Vec<ContributionMove> = points
+        .into_iter()
+        .filter(|(_, (x, y))| (y - x).abs() > 1e-12)
+        .map(|((component, source, at), (x, y))| {
+            let k = (component, source, at);
+            let reason = match (in_a.contains(&k), in_b.contains(&k)) {
+                (false, _) => "new",
+                (_, false) => "gone",
+                _ if y < x => "decayed",
+                _ => "grew",
+            };
+            ContributionMove {
+                component,
+                source: source.to_string(),
+                at: at.map(str::to_string),
+                from: x,
+                to: y,
+                change: y - x,
+                reason,
+            }
+        })
+        .collect();
+    contributions.sort_by(|p, q| {
+        q.change
+            .abs()
+            .total_cmp(&p.change.abs())
+            .then_with(|| p.source.cmp(&q.source))
+            .then_with(|| p.at.cmp(&q.at))
+    });
+    let components = a
+        .components
+        .iter()
+        .zip(&b.components)
+        .map(|(x, y)| ComponentMove {
+            component: x.component,
+            value: moved(x.value, y.value),
+        })
+        .collect();
+    ScoreDelta {
+        from: a.as_of.clone(),
+        to: b.as_of.clone(),
+        composite: moved(a.composite, b.composite),
+        components,
+        contributions,
+    }
+}

@@ -145,6 +145,19 @@ export interface Score {
   ignored: { afterAsOf: number; unknownTypes: Record<string, number> };
 }
 
+/** A value at two dates. */
+export interface Moved { from: number | null; to: number | null; change: number | null; }
+
+/** Why a score moved between two dates. */
+export interface ScoreDelta {
+  from: string; to: string; composite: Moved;
+  components: ({ component: ScoreComponent } & Moved)[];
+  contributions: {
+    component: ScoreComponent; source: string; at: string | null;
+    from: number; to: number; change: number; reason: "new" | "gone" | "decayed" | "grew";
+  }[];
+}
+
 /** One side of a definition diff. */
 export interface DiffSide { id: string; version: string; hash: string; }
 
@@ -450,28 +463,49 @@ impl Journey {
                         .to_string(),
                 )
             })?;
-        if !account.is_object() || js_sys::Array::is_array(&account) {
-            return Err(fail(
-                Code::InvalidArgument,
-                "expected an account (an object)".to_string(),
-            ));
-        }
-        let text = js_sys::JSON::stringify(&account)
-            .ok()
-            .and_then(|t| JsValue::from(t).as_string())
-            .ok_or_else(|| {
-                fail(
-                    Code::InvalidArgument,
-                    "the account cannot be read as JSON (a cycle or a BigInt?)".to_string(),
-                )
-            })?;
-        let data =
-            crate::expr::Data::account_from_json_at(&text, &as_of).map_err(|e| js_error(&e))?;
+        let data = account_data(&account, &as_of)?;
         let score = self
             .inner
             .score(&data)
             .map_err(|e| fail(e.code, e.message))?;
         to_js(&score)
+    }
+
+    /// Why an account's score moved between `options.from` and `options.to`: the composite and
+    /// each component at both dates, and every contribution that changed, largest first.
+    ///
+    /// # Errors
+    /// As `score`, and `invalid-argument` when `from` or `to` is missing or not a timestamp.
+    #[wasm_bindgen(js_name = scoreDelta, unchecked_return_type = "ScoreDelta")]
+    pub fn score_delta(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] account: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ from: string; to: string }")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let date = |key: &str| -> Result<(String, i64), JsValue> {
+            let text = Reflect::get(&options, &JsValue::from_str(key))
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            let ms = crate::expr::data::parse_timestamp(&text).ok_or_else(|| {
+                js_error(&Error::new(
+                    Code::InvalidArgument,
+                    "",
+                    format!(
+                        "scoreDelta(account, {{ from, to }}) needs {key}, a timestamp (RFC 3339 \
+                         or YYYY-MM-DD)"
+                    ),
+                ))
+            })?;
+            Ok((text, ms))
+        };
+        let ((from_text, from), (_, to)) = (date("from")?, date("to")?);
+        let data = account_data(&account, &from_text)?;
+        let delta = self
+            .inner
+            .score_delta(&data, from, to)
+            .map_err(|e| js_error(&Error::new(e.code, "", e.message)))?;
+        to_js(&delta)
     }
 
     /// The definition in canonical form (absent values as `null`, durations canonical).
@@ -509,6 +543,19 @@ impl Journey {
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.summary())
     }
+}
+
+/// An account argument read as an account context as of `as_of`.
+fn account_data(account: &JsValue, as_of: &str) -> Result<crate::expr::Data, JsValue> {
+    let invalid = |message: &str| js_error(&Error::new(Code::InvalidArgument, "", message));
+    if !account.is_object() || js_sys::Array::is_array(account) {
+        return Err(invalid("expected an account (an object)"));
+    }
+    let text = js_sys::JSON::stringify(account)
+        .ok()
+        .and_then(|t| JsValue::from(t).as_string())
+        .ok_or_else(|| invalid("the account cannot be read as JSON (a cycle or a BigInt?)"))?;
+    crate::expr::Data::account_from_json_at(&text, as_of).map_err(|e| js_error(&e))
 }
 
 /// A definition argument as JSON text: the caller's own (spans point into it), or ours,

@@ -112,6 +112,30 @@ fn run(input: &Value) -> Value {
                 Err(e) => error_json(e),
             }
         }
+        Some("scoreDelta") => {
+            let options = input["args"].get(1).cloned().unwrap_or(Value::Null);
+            let date = |key: &str| options[key].as_str().unwrap_or_default().to_string();
+            let (from, to) = (date("from"), date("to"));
+            let ms = |d: &str| account_journey::expr::data::parse_timestamp(d);
+            let moved = account_journey::expr::Data::account_from_json_at(&arg.to_string(), &from)
+                .and_then(|account| {
+                    let (Some(a), Some(b)) = (ms(&from), ms(&to)) else {
+                        return Err(account_journey::Error::new(
+                            account_journey::Code::InvalidArgument,
+                            "",
+                            "bad dates",
+                        ));
+                    };
+                    Journey::embedded_default()
+                        .unwrap()
+                        .score_delta(&account, a, b)
+                        .map_err(|e| account_journey::Error::new(e.code, "", e.message))
+                });
+            match moved {
+                Ok(delta) => to_json(&delta),
+                Err(e) => error_json(e),
+            }
+        }
         Some("templates") => {
             let list: Vec<Value> = account_journey::templates::templates()
                 .unwrap()

@@ -125,3 +125,51 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn score_delta_explains_the_move() {
+    let journey = account_journey::Journey::embedded_default().unwrap();
+    let account = Data::account_from_json(
+        r#"{"asOf": "2026-11-22", "signals": [
+            {"type": "webinar", "at": "2026-10-20"},
+            {"type": "page_view", "at": "2026-11-15"},
+            {"type": "unsubscribe", "at": "2026-11-18"}]}"#,
+    )
+    .unwrap();
+    let day = |d: &str| account_journey::expr::data::parse_timestamp(d).unwrap();
+    let delta = journey
+        .score_delta(&account, day("2026-11-01"), day("2026-11-22"))
+        .unwrap();
+    let reasons: Vec<(&str, &str)> = delta
+        .contributions
+        .iter()
+        .map(|c| (c.source.as_str(), c.reason))
+        .collect();
+    // The unsubscribe (-15) is the largest move; it takes engagement below zero, so the floor
+    // (a `cap` entry) gives some back; then the webinar decays and a page view arrives.
+    assert_eq!(
+        reasons,
+        [
+            ("signal:unsubscribe", "new"),
+            ("cap", "new"),
+            ("signal:webinar", "decayed"),
+            ("signal:page_view", "new"),
+        ]
+    );
+    let engagement = delta
+        .components
+        .iter()
+        .find(|c| c.component == "engagement")
+        .unwrap();
+    let change = engagement.value.change.unwrap();
+    let sum: f64 = delta
+        .contributions
+        .iter()
+        .filter(|c| c.component == "engagement")
+        .map(|c| c.change)
+        .sum();
+    assert!(
+        (change - sum).abs() < 1e-9,
+        "component change {change} vs contributions {sum}"
+    );
+}

@@ -66,13 +66,18 @@ impl Data {
             )
         })?;
         let node = json::parse(text).map_err(crate::Error::from)?;
-        let mut account = Data::from_json_node(&node, Ty::Object(ACCOUNT), "")?;
+        Ok(Data::from_json_node(&node, Ty::Object(ACCOUNT), "")?.with_as_of(at))
+    }
+
+    /// The same account context as of another date (milliseconds since the epoch).
+    pub fn with_as_of(&self, as_of: i64) -> Data {
+        let mut account = self.clone();
         if let Data::Object(fields) = &mut account
             && let Some(slot) = fields.first_mut()
         {
-            *slot = Data::Timestamp(at);
+            *slot = Data::Timestamp(as_of);
         }
-        Ok(account)
+        account
     }
 
     /// Reads a JSON value as a value of type `ty`.

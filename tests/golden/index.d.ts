@@ -129,6 +129,19 @@ export interface Score {
     ignored: { afterAsOf: number; unknownTypes: Record<string, number> };
 }
 
+/** A value at two dates. */
+export interface Moved { from: number | null; to: number | null; change: number | null; }
+
+/** Why a score moved between two dates. */
+export interface ScoreDelta {
+    from: string; to: string; composite: Moved;
+    components: ({ component: ScoreComponent } & Moved)[];
+    contributions: {
+        component: ScoreComponent; source: string; at: string | null;
+        from: number; to: number; change: number; reason: "new" | "gone" | "decayed" | "grew";
+    }[];
+}
+
 /** One side of a definition diff. */
 export interface DiffSide { id: string; version: string; hash: string; }
 
@@ -192,6 +205,14 @@ export class Journey {
      * Throws a `JourneyError` whose `diagnostics` list every problem.
      */
     constructor(definition: DefinitionInput);
+    /**
+     * Why an account's score moved between `options.from` and `options.to`: the composite and
+     * each component at both dates, and every contribution that changed, largest first.
+     *
+     * # Errors
+     * As `score`, and `invalid-argument` when `from` or `to` is missing or not a timestamp.
+     */
+    scoreDelta(account: Record<string, unknown>, options: { from: string; to: string }): ScoreDelta;
     /**
      * Scores an account with the definition's scoring model, as of `options.asOf`: components,
      * composite and the ledger of dated contributions that sums to them.
