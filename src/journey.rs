@@ -186,6 +186,55 @@ impl Journey {
         }
     }
 
+    /// The account context with its computed score filled in where the input leaves the
+    /// `score` fields empty (an imported score, given in the input, is kept): what criteria
+    /// such as `score.composite > 75` read. Without a scoring model the context is unchanged.
+    ///
+    /// ```
+    /// use account_journey::{Journey, expr::Data};
+    /// let journey = Journey::embedded_default()?;
+    /// let account = Data::account_from_json(r#"{"asOf": "2026-11-22",
+    ///     "firmographics": {"resolved": true, "industry": "software", "employees": 900,
+    ///                       "revenue": 90000000, "country": "DE", "techStack": ["salesforce"]},
+    ///     "signals": [{"type": "intent_surge", "at": "2026-11-21"},
+    ///                 {"type": "meeting", "at": "2026-11-20"},
+    ///                 {"type": "webinar", "at": "2026-11-19"},
+    ///                 {"type": "content_download", "at": "2026-11-18"}]}"#)?;
+    /// let context = journey.with_score(&account)?;
+    /// let mqa = journey.stage_index("mqa").unwrap_or_default();
+    /// assert_eq!(journey.entry_holds(mqa, &account)?, None); // no score given: unknown
+    /// assert_eq!(journey.entry_holds(mqa, &context)?, Some(false)); // computed, below 75
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Journey::score`].
+    pub fn with_score(&self, account: &Data) -> Result<Data, ExprError> {
+        if self.scoring.is_none() {
+            return Ok(account.clone());
+        }
+        let score = self.score(account)?;
+        let mut context = account.clone();
+        let score_index = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT)
+            .field("score")
+            .map(|(i, f)| (i, f.ty));
+        if let (Data::Object(fields), Some((i, ty))) = (&mut context, score_index)
+            && let Some(Data::Object(values)) = fields.get_mut(i)
+        {
+            let computed = std::iter::once(("composite", score.composite))
+                .chain(score.components.iter().map(|c| (c.component, c.normalized)));
+            for (name, value) in computed {
+                if let (Some((j, _)), Some(value)) = (ty.field(name), value)
+                    && let Some(slot) = values.get_mut(j)
+                    && *slot == Data::Null
+                {
+                    *slot = Data::Number(value);
+                }
+            }
+        }
+        Ok(context)
+    }
+
     /// Why the account's score moved between two dates (milliseconds since the epoch): both
     /// scores, and every contribution that changed, largest first.
     ///
