@@ -32,6 +32,7 @@ pub mod expr;
 mod journey;
 mod journey_set;
 pub mod json;
+pub mod matching;
 pub mod score;
 pub mod templates;
 
