@@ -133,6 +133,7 @@ fn leads(rng: &mut Lcg, facts: &[(String, String)]) -> Vec<Lead> {
                 id: format!("lead-{i:07}"),
                 email,
                 company,
+                invalid: false,
             }
         })
         .collect()

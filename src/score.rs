@@ -85,6 +85,21 @@ pub struct Ignored {
     pub unknown_types: std::collections::BTreeMap<String, usize>,
 }
 
+/// A number for a message, without core's float printer (11 KB of wasm): whole numbers as
+/// such, others to three decimals.
+fn number_text(x: f64) -> String {
+    let scaled = (x * 1000.0).round();
+    if !scaled.is_finite() || scaled.abs() > 1e15 {
+        return "a very large number".to_string();
+    }
+    let n = scaled as i64;
+    let (sign, n) = (if n < 0 { "-" } else { "" }, n.unsigned_abs());
+    match n % 1000 {
+        0 => format!("{sign}{}", n / 1000),
+        frac => format!("{sign}{}.{frac:03}", n / 1000),
+    }
+}
+
 /// The decay factor for a signal `age_ms` old.
 fn decay_factor(decay: Option<Decay>, age_ms: i64) -> f64 {
     let age = age_ms.max(0) as f64;
@@ -203,7 +218,10 @@ impl ScoreModel {
                 let total = type_totals.entry(kind.as_ref()).or_default();
                 let room = (cap - *total).max(0.0);
                 if points > room {
-                    note = Some(format!("capped: {kind} counts at most {cap} points in all"));
+                    note = Some(format!(
+                        "capped: {kind} counts at most {} points in all",
+                        number_text(cap)
+                    ));
                     points = room;
                 }
                 *total += points;
@@ -269,7 +287,7 @@ impl ScoreModel {
                     factor: 1.0,
                     points: value - sum,
                     note: Some(if sum > cap {
-                        format!("{component} is capped at {cap}")
+                        format!("{component} is capped at {}", number_text(cap))
                     } else {
                         format!("{component} does not go below 0")
                     }),

@@ -158,6 +158,28 @@ export interface ScoreDelta {
   }[];
 }
 
+/** A lead for matchLeads. */
+export interface LeadInput { id: string | number; email?: string | null; company?: string | null; }
+/** An account for matchLeads: several domains allowed (bare, URLs or addresses). */
+export interface AccountInput { id: string | number; name?: string | null; domains?: string[] | null; }
+
+/** One lead's outcome. */
+export type LeadMatch =
+  | { status: "matched"; leadId: string; accountId: string; rule: "domain" | "company-name"; value: string;
+      tieBreak: { candidates: number; by: string } | null }
+  | { status: "unmatched"; leadId: string; reason: string; domain: string | null; name: string | null };
+
+/** The result of matchLeads: one outcome per lead, in order, and a summary (docs/matching.md). */
+export interface MatchReport {
+  summary: {
+    total: number; matched: number; unmatched: number;
+    byRule: { domain: number; companyName: number };
+    byReason: Record<string, number>; tieBreaks: number; shareMatched: number | null;
+  };
+  accountIssues: { accountId: string; domain: string | null; reason: string }[];
+  matches: LeadMatch[];
+}
+
 /** One side of a definition diff. */
 export interface DiffSide { id: string; version: string; hash: string; }
 
@@ -350,6 +372,115 @@ impl JourneySet {
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.summary())
     }
+}
+
+/// Matches leads to accounts: one outcome per lead, in order — matched (by domain or company
+/// name, with the value and any tie-break) or unmatched with its reason — and a summary.
+/// A lead row that is not a lead (not an object, or an id, email or company of the wrong type)
+/// gets the outcome `invalid-row`; no row is dropped.
+///
+/// # Errors
+/// Throws a `JourneyError`: `invalid-argument` when `leads` or `accounts` is not an array,
+/// `invalid-value` (with the row's path) for an account row that is not an account.
+#[wasm_bindgen(js_name = matchLeads, unchecked_return_type = "MatchReport")]
+pub fn match_leads(
+    #[wasm_bindgen(unchecked_param_type = "LeadInput[]")] leads: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "AccountInput[]")] accounts: JsValue,
+) -> Result<JsValue, JsValue> {
+    let array = |value: &JsValue, what: &str| {
+        value.dyn_ref::<js_sys::Array>().cloned().ok_or_else(|| {
+            js_error(&Error::new(
+                Code::InvalidArgument,
+                "",
+                format!("matchLeads expects {what} as an array"),
+            ))
+        })
+    };
+    let get = |row: &JsValue, key: &str| Reflect::get(row, &JsValue::from_str(key)).ok();
+    // An id may be a string or a whole number (CRM ids often are).
+    let id_of = |value: Option<JsValue>| -> Option<String> {
+        let value = value?;
+        value.as_string().or_else(|| {
+            value
+                .as_f64()
+                .filter(|n| n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15)
+                .map(|n| format!("{}", n as i64))
+        })
+    };
+    // `Some(None)` for absent/null, `Some(Some(text))` for a string, `None` for anything else.
+    let text_of = |value: Option<JsValue>| -> Option<Option<String>> {
+        match value {
+            None => Some(None),
+            Some(v) if v.is_undefined() || v.is_null() => Some(None),
+            Some(v) => v.as_string().map(Some),
+        }
+    };
+    let leads: Vec<crate::matching::Lead> = array(&leads, "leads")?
+        .iter()
+        .map(|row| {
+            let fields = row
+                .is_object()
+                .then(|| {
+                    Some((
+                        id_of(get(&row, "id"))?,
+                        text_of(get(&row, "email"))?,
+                        text_of(get(&row, "company"))?,
+                    ))
+                })
+                .flatten();
+            match fields {
+                Some((id, email, company)) => crate::matching::Lead {
+                    id,
+                    email,
+                    company,
+                    invalid: false,
+                },
+                None => crate::matching::Lead {
+                    id: id_of(row.is_object().then(|| get(&row, "id")).flatten())
+                        .unwrap_or_default(),
+                    invalid: true,
+                    ..Default::default()
+                },
+            }
+        })
+        .collect();
+    let accounts: Vec<crate::matching::AccountRef> = array(&accounts, "accounts")?
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let bad = |field: &str, what: &str| {
+                js_error(&Error::new(
+                    Code::InvalidValue,
+                    format!("/accounts/{i}{field}"),
+                    format!("expected {what}"),
+                ))
+            };
+            if !row.is_object() {
+                return Err(bad("", "an account: { id, name?, domains? }"));
+            }
+            let id = id_of(get(&row, "id")).ok_or_else(|| bad("/id", "an id (a string)"))?;
+            let name =
+                text_of(get(&row, "name")).ok_or_else(|| bad("/name", "a string or null"))?;
+            let domains = match get(&row, "domains") {
+                Some(v) if v.is_undefined() || v.is_null() => Vec::new(),
+                Some(v) => {
+                    let list = v
+                        .dyn_ref::<js_sys::Array>()
+                        .ok_or_else(|| bad("/domains", "an array of domains"))?;
+                    list.iter()
+                        .enumerate()
+                        .map(|(j, d)| {
+                            d.as_string()
+                                .ok_or_else(|| bad(&format!("/domains/{j}"), "a domain (a string)"))
+                        })
+                        .collect::<Result<_, _>>()?
+                }
+                None => Vec::new(),
+            };
+            Ok(crate::matching::AccountRef { id, name, domains })
+        })
+        .collect::<Result<_, JsValue>>()?;
+    to_js(&crate::matching::match_leads(&leads, &accounts))
 }
 
 /// The semantic difference between two definitions (objects or JSON text): stages added,

@@ -136,6 +136,50 @@ fn run(input: &Value) -> Value {
                 Err(e) => error_json(e),
             }
         }
+        Some("matchLeads") => {
+            // As the binding reads rows: ids may be whole numbers; a lead row of the wrong shape
+            // is an invalid row.
+            let id_of = |v: &Value| {
+                v.as_str()
+                    .map(str::to_string)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            };
+            let text_of = |v: Option<&Value>| match v {
+                None | Some(Value::Null) => Some(None),
+                Some(Value::String(s)) => Some(Some(s.clone())),
+                Some(_) => None,
+            };
+            let leads: Vec<account_journey::matching::Lead> = arg
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|row| {
+                    let fields = row.as_object().and_then(|o| {
+                        Some((
+                            id_of(o.get("id")?)?,
+                            text_of(o.get("email"))?,
+                            text_of(o.get("company"))?,
+                        ))
+                    });
+                    match fields {
+                        Some((id, email, company)) => account_journey::matching::Lead {
+                            id,
+                            email,
+                            company,
+                            invalid: false,
+                        },
+                        None => account_journey::matching::Lead {
+                            id: row.get("id").and_then(id_of).unwrap_or_default(),
+                            invalid: true,
+                            ..Default::default()
+                        },
+                    }
+                })
+                .collect();
+            let accounts: Vec<account_journey::matching::AccountRef> =
+                serde_json::from_value(input["args"][1].clone()).unwrap();
+            to_json(&account_journey::matching::match_leads(&leads, &accounts))
+        }
         Some("templates") => {
             let list: Vec<Value> = account_journey::templates::templates()
                 .unwrap()

@@ -77,7 +77,19 @@ fn matching_cases() {
     for case in &cases {
         let name = case["name"].as_str().unwrap();
         let accounts: Vec<AccountRef> = serde_json::from_value(case["accounts"].clone()).unwrap();
-        let leads: Vec<Lead> = serde_json::from_value(case["leads"].clone()).unwrap();
+        // A row that is not a lead becomes an invalid row, as the JS binding makes it.
+        let leads: Vec<Lead> = case["leads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| {
+                serde_json::from_value(row.clone()).unwrap_or_else(|_| Lead {
+                    id: row["id"].as_str().unwrap_or_default().to_string(),
+                    invalid: true,
+                    ..Lead::default()
+                })
+            })
+            .collect();
         let report = match_leads(&leads, &accounts);
         assert_reconciles(&report, &leads);
         let actual = serde_json::to_value(&report).unwrap();
@@ -168,6 +180,7 @@ fn batch(leads: usize, accounts: usize) -> (Vec<Lead>, Vec<AccountRef>) {
                 id: format!("lead-{i}"),
                 email,
                 company,
+                invalid: false,
             }
         })
         .collect();
@@ -241,11 +254,13 @@ fn json_is_byte_identical_across_runs_and_has_the_documented_shape() {
             id: "l1".into(),
             email: Some("jo@acme.com".into()),
             company: None,
+            invalid: false,
         },
         Lead {
             id: "l2".into(),
             email: Some("jo@gmail.com".into()),
             company: Some("Nope".into()),
+            invalid: false,
         },
     ];
     let json = serde_json::to_string(&match_leads(&leads, &accounts)).unwrap();
@@ -255,7 +270,7 @@ fn json_is_byte_identical_across_runs_and_has_the_documented_shape() {
             r#"{"summary":{"total":2,"matched":1,"unmatched":1,"byRule":{"domain":1,"companyName":0},"#,
             r#""byReason":{"no-email-and-no-company":0,"invalid-email":0,"free-mail-domain":1,"#,
             r#""disposable-domain":0,"no-account-with-domain":0,"no-account-with-name":0,"#,
-            r#""no-account-with-domain-or-name":0},"tieBreaks":0,"shareMatched":0.5},"#,
+            r#""no-account-with-domain-or-name":0,"invalid-row":0},"tieBreaks":0,"shareMatched":0.5},"#,
             r#""accountIssues":[],"matches":["#,
             r#"{"status":"matched","leadId":"l1","accountId":"acme","rule":"domain","value":"acme.com","tieBreak":null},"#,
             r#"{"status":"unmatched","leadId":"l2","reason":"free-mail-domain","domain":"gmail.com","name":"nope"}]}"#
@@ -300,6 +315,7 @@ fn hostile_input_never_panics_and_keeps_its_row() {
             id: i.to_string(),
             email: Some(w.clone()),
             company: Some(w.clone()),
+            invalid: false,
         })
         .collect();
     let report = match_leads(&leads, &accounts);
@@ -393,7 +409,12 @@ mod properties {
             prop::option::of(email()),
             prop::option::of(text(NAME, 6)),
         )
-            .prop_map(|(id, email, company)| Lead { id, email, company })
+            .prop_map(|(id, email, company)| Lead {
+                id,
+                email,
+                company,
+                invalid: false,
+            })
     }
 
     fn account() -> impl Strategy<Value = AccountRef> {

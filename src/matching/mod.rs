@@ -21,9 +21,9 @@
 //!     domains: vec!["https://www.acme.com".into(), "acme.co.uk".into()],
 //! }];
 //! let leads = [
-//!     Lead { id: "l1".into(), email: Some("Jo@Sales.ACME.co.uk".into()), company: None },
-//!     Lead { id: "l2".into(), email: Some("jo@gmail.com".into()), company: Some("ACME".into()) },
-//!     Lead { id: "l3".into(), email: Some("jo@mailinator.com".into()), company: None },
+//!     Lead { id: "l1".into(), email: Some("Jo@Sales.ACME.co.uk".into()), ..Lead::default() },
+//!     Lead { id: "l2".into(), email: Some("jo@gmail.com".into()), company: Some("ACME".into()), ..Lead::default() },
+//!     Lead { id: "l3".into(), email: Some("jo@mailinator.com".into()), ..Lead::default() },
 //! ];
 //! let report = match_leads(&leads, &accounts);
 //! assert!(matches!(&report.matches[0],
@@ -63,6 +63,10 @@ pub struct Lead {
     /// The company name it gave (used when the email cannot decide).
     #[serde(default)]
     pub company: Option<String>,
+    /// Set by a binding when the input row was not a lead (not an object, or fields of the
+    /// wrong type): the row still gets its outcome, `invalid-row`, so no row is dropped.
+    #[serde(skip)]
+    pub invalid: bool,
 }
 
 /// An account leads can match.
@@ -203,6 +207,14 @@ impl<'a> Matcher<'a> {
     where
         'a: 'l,
     {
+        if lead.invalid {
+            return LeadMatch::Unmatched {
+                lead_id: &lead.id,
+                reason: Reason::InvalidRow,
+                domain: None,
+                name: None,
+            };
+        }
         let email = lead
             .email
             .as_deref()

@@ -53,11 +53,14 @@ pub enum Reason {
     NoAccountWithName,
     /// No account has the email's domain, nor the company name.
     NoAccountWithDomainOrName,
+    /// The input row was not a lead (from JS: not an object, or an id, email or company of the
+    /// wrong type).
+    InvalidRow,
 }
 
 impl Reason {
     /// Every reason, in documentation order.
-    pub const ALL: [Reason; 7] = [
+    pub const ALL: [Reason; 8] = [
         Reason::NoEmailAndNoCompany,
         Reason::InvalidEmail,
         Reason::FreeMailDomain,
@@ -65,6 +68,7 @@ impl Reason {
         Reason::NoAccountWithDomain,
         Reason::NoAccountWithName,
         Reason::NoAccountWithDomainOrName,
+        Reason::InvalidRow,
     ];
 
     /// The reason's code in JSON (`free-mail-domain`, …).
@@ -77,6 +81,7 @@ impl Reason {
             Reason::NoAccountWithDomain => "no-account-with-domain",
             Reason::NoAccountWithName => "no-account-with-name",
             Reason::NoAccountWithDomainOrName => "no-account-with-domain-or-name",
+            Reason::InvalidRow => "invalid-row",
         }
     }
 }

@@ -142,6 +142,28 @@ export interface ScoreDelta {
     }[];
 }
 
+/** A lead for matchLeads. */
+export interface LeadInput { id: string | number; email?: string | null; company?: string | null; }
+/** An account for matchLeads: several domains allowed (bare, URLs or addresses). */
+export interface AccountInput { id: string | number; name?: string | null; domains?: string[] | null; }
+
+/** One lead's outcome. */
+export type LeadMatch =
+| { status: "matched"; leadId: string; accountId: string; rule: "domain" | "company-name"; value: string;
+tieBreak: { candidates: number; by: string } | null }
+| { status: "unmatched"; leadId: string; reason: string; domain: string | null; name: string | null };
+
+/** The result of matchLeads: one outcome per lead, in order, and a summary (docs/matching.md). */
+export interface MatchReport {
+    summary: {
+        total: number; matched: number; unmatched: number;
+        byRule: { domain: number; companyName: number };
+        byReason: Record<string, number>; tieBreaks: number; shareMatched: number | null;
+    };
+    accountIssues: { accountId: string; domain: string | null; reason: string }[];
+    matches: LeadMatch[];
+}
+
 /** One side of a definition diff. */
 export interface DiffSide { id: string; version: string; hash: string; }
 
@@ -318,6 +340,18 @@ export function diffDefinitions(old: DefinitionInput, _new: DefinitionInput): De
  * Throws a `JourneyError` (`invalid-argument`) when `diagnostic` is not a diagnostic object.
  */
 export function formatDiagnostic(diagnostic: Diagnostic, text: string | undefined): string;
+
+/**
+ * Matches leads to accounts: one outcome per lead, in order — matched (by domain or company
+ * name, with the value and any tie-break) or unmatched with its reason — and a summary.
+ * A lead row that is not a lead (not an object, or an id, email or company of the wrong type)
+ * gets the outcome `invalid-row`; no row is dropped.
+ *
+ * # Errors
+ * Throws a `JourneyError`: `invalid-argument` when `leads` or `accounts` is not an array,
+ * `invalid-value` (with the row's path) for an account row that is not an account.
+ */
+export function matchLeads(leads: LeadInput[], accounts: AccountInput[]): MatchReport;
 
 /**
  * The journey templates shipped with the engine (the default first), each with its canonical

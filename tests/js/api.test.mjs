@@ -211,3 +211,22 @@ test("every export refuses wrong argument types with a JourneyError, and the mod
   const twoJourneys = { id: "s", name: "S", version: "1", journeys: [minimal] };
   assertJourneyError(() => new Journey(twoJourneys), "invalid-type");
 });
+
+test("matchLeads gives one outcome per lead row, malformed rows included", () => {
+  const { matchLeads } = api;
+  const report = matchLeads(
+    [{ id: "a", email: "jo@acme.com" }, "junk", { id: "c", email: 5 }, { id: 7, company: "Acme Inc." }],
+    [{ id: "acme", name: "Acme", domains: ["acme.com"] }],
+  );
+  assert.deepEqual(report.matches.map((m) => [m.leadId, m.status, m.reason ?? m.rule]), [
+    ["a", "matched", "domain"],
+    ["", "unmatched", "invalid-row"],
+    ["c", "unmatched", "invalid-row"],
+    ["7", "matched", "company-name"],
+  ]);
+  assert.equal(report.summary.total, 4);
+  assert.equal(report.summary.matched + report.summary.unmatched, 4);
+  assertJourneyError(() => matchLeads("x", []), "invalid-argument");
+  assertJourneyError(() => matchLeads([], [{ id: "a", domains: "acme.com" }]), "invalid-value");
+  assertStillWorks();
+});

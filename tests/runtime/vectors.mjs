@@ -13,6 +13,7 @@ const CALLS = {
   diffDefinitions: (api, [old, neu]) => api.diffDefinitions(old, neu),
   newJourneySet: (api, [definition]) => new api.JourneySet(definition).toJSON(),
   score: (api, [account, options]) => api.Journey.default().score(account, options),
+  matchLeads: (api, [leads, accounts]) => api.matchLeads(leads, accounts),
   scoreDelta: (api, [account, options]) => api.Journey.default().scoreDelta(account, options),
   templates: (api) => api.templates().map((t) => ({ id: t.id, name: t.name, hash: t.hash,
     stages: new api.Journey(t.definition).stages().map((s) => s.id) })),
