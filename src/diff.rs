@@ -28,7 +28,7 @@ pub struct DiffSide {
 )]
 pub enum Change {
     /// A metadata field (`id`, `name`, `version`, `owner`, `approvers`, `effectiveDate`,
-    /// `description`) changed.
+    /// `description`) or the journey's `unmatched` policy changed.
     Metadata {
         /// The field.
         field: &'static str,
@@ -225,7 +225,7 @@ pub fn diff_definitions(old: &Definition, new: &Definition) -> DefinitionDiff {
 
 fn metadata(out: &mut Vec<Change>, old: &Definition, new: &Definition) {
     let date = |d: &Definition| d.effective_date.map(crate::definition::format_date);
-    let fields: [(&'static str, Option<String>, Option<String>); 7] = [
+    let fields: [(&'static str, Option<String>, Option<String>); 8] = [
         ("id", Some(old.id.clone()), Some(new.id.clone())),
         ("name", Some(old.name.clone()), Some(new.name.clone())),
         (
@@ -244,6 +244,11 @@ fn metadata(out: &mut Vec<Change>, old: &Definition, new: &Definition) {
             "description",
             old.description.clone(),
             new.description.clone(),
+        ),
+        (
+            "unmatched",
+            Some(old.unmatched.as_str().to_string()),
+            Some(new.unmatched.as_str().to_string()),
         ),
     ];
     for (field, a, b) in fields {

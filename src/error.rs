@@ -64,15 +64,18 @@ pub enum Code {
     UnknownJourney,
     /// No account can enter a stage (warning).
     UnreachableStage,
-    /// Two stages share an explicit priority (warning).
+    /// Two stages share an explicit priority and an account can match both (warning).
     AmbiguousPriority,
+    /// An account can match no stage's entry criteria, and the journey does not declare such
+    /// accounts outside it (warning).
+    StageGap,
     /// A fault inside the engine, not in the input; please report it.
     Internal,
 }
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 25] = [
         Code::JsonSyntax,
         Code::DuplicateKey,
         Code::LimitExceeded,
@@ -96,6 +99,7 @@ impl Code {
         Code::UnknownJourney,
         Code::UnreachableStage,
         Code::AmbiguousPriority,
+        Code::StageGap,
         Code::Internal,
     ];
 
@@ -129,6 +133,7 @@ impl Code {
             Code::UnknownJourney => "unknown-journey",
             Code::UnreachableStage => "unreachable-stage",
             Code::AmbiguousPriority => "ambiguous-priority",
+            Code::StageGap => "stage-gap",
             Code::Internal => "internal",
         }
     }

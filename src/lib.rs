@@ -40,7 +40,8 @@ pub mod templates;
 pub mod wasm;
 
 pub use definition::{
-    Definition, Stage, StageKind, Validation, validate_definition, validate_serialized_definition,
+    Definition, Stage, StageKind, Unmatched, Validation, validate_definition,
+    validate_serialized_definition,
 };
 pub use error::{Code, Diagnostic, Error, Severity, Span};
 pub use journey::{DEFAULT_DEFINITION, Journey, JourneySummary, StageSummary};

@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::definition::{COMPONENTS, Decay, Scoring};
-use crate::expr::data::format_timestamp;
+use crate::expr::data::{format_timestamp, number_text};
 use crate::expr::{Data, ExprError, Expression, types};
 
 /// Default cap of a component without one: scores are on 0–100.
@@ -83,21 +83,6 @@ pub struct Ignored {
     pub after_as_of: usize,
     /// Signals whose type the model gives no points, by type.
     pub unknown_types: std::collections::BTreeMap<String, usize>,
-}
-
-/// A number for a message, without core's float printer (11 KB of wasm): whole numbers as
-/// such, others to three decimals.
-fn number_text(x: f64) -> String {
-    let scaled = (x * 1000.0).round();
-    if !scaled.is_finite() || scaled.abs() > 1e15 {
-        return "a very large number".to_string();
-    }
-    let n = scaled as i64;
-    let (sign, n) = (if n < 0 { "-" } else { "" }, n.unsigned_abs());
-    match n % 1000 {
-        0 => format!("{sign}{}", n / 1000),
-        frac => format!("{sign}{}.{frac:03}", n / 1000),
-    }
 }
 
 /// The decay factor for a signal `age_ms` old.

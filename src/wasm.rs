@@ -103,7 +103,10 @@ export interface Scoring {
 export interface JourneyDefinition {
   id: string; name: string; version: string; owner: string | null; approvers: string[];
   effectiveDate: string | null; description: string | null; calendar: Calendar | null;
-  scoring: Scoring | null; stages: StageDefinition[];
+  scoring: Scoring | null;
+  /** What an account meeting no stage's entry criteria is: a gap (warned) or outside the journey. */
+  unmatched: "gap" | "outside";
+  stages: StageDefinition[];
 }
 
 /** A journey definition: an object, or its JSON text (then diagnostics carry spans). */

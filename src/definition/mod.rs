@@ -8,6 +8,7 @@
 //! The format is documented in `docs/definition-format.md`.
 
 mod behaviour;
+mod coverage;
 mod read;
 mod rules;
 mod scoring;
@@ -63,8 +64,36 @@ pub struct Definition {
     pub calendar: Option<Calendar>,
     /// The scoring model: component weights, fit rules, points per signal type.
     pub scoring: Option<Scoring>,
+    /// What an account that meets no stage's entry criteria is.
+    pub unmatched: Unmatched,
     /// The stages, in journey order: earlier stages first.
     pub stages: Vec<Stage>,
+}
+
+/// What an account that meets no stage's entry criteria is (`"unmatched"` in a definition).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub enum Unmatched {
+    /// A hole in the model (the default): validation warns (`stage-gap`) with an example
+    /// account; such an account has no stage.
+    #[default]
+    #[serde(rename = "gap")]
+    Gap,
+    /// Expected: the account is outside this journey (an ABM journey over a target list).
+    #[serde(rename = "outside")]
+    Outside,
+}
+
+impl Unmatched {
+    /// The names as written in definitions.
+    pub const NAMES: [&'static str; 2] = ["gap", "outside"];
+
+    /// The name as written in definitions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unmatched::Gap => "gap",
+            Unmatched::Outside => "outside",
+        }
+    }
 }
 
 /// One stage of a journey.
@@ -147,10 +176,11 @@ pub struct Validation {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-const ROOT_FIELDS: [&str; 11] = [
+const ROOT_FIELDS: [&str; 12] = [
     "$schema",
     "calendar",
     "scoring",
+    "unmatched",
     "id",
     "name",
     "version",
@@ -502,6 +532,7 @@ fn read_definition(r: &mut Reader, node: &Node, base: &str) -> Option<Definition
         description,
         calendar: rules::read_calendar(r, &root),
         scoring: scoring::read_scoring(r, &root),
+        unmatched: read_unmatched(r, &root),
         stages,
     })
 }
@@ -554,6 +585,26 @@ fn read_stage(r: &mut Reader, node: &Node, path: &str) -> Stage {
         rejection: rules::read_rejection(r, &obj),
         regress_to: r.string_list(&obj, "regressTo"),
         priority: r.integer(&obj, "priority", -1000..=1000),
+    }
+}
+
+fn read_unmatched(r: &mut Reader, obj: &Object<'_>) -> Unmatched {
+    let Some(text) = r.string(obj, "unmatched", false) else {
+        return Unmatched::default();
+    };
+    match text.as_str() {
+        "gap" => Unmatched::Gap,
+        "outside" => Unmatched::Outside,
+        other => {
+            let hint = read::did_you_mean(other, &Unmatched::NAMES);
+            r.error(
+                crate::Code::InvalidValue,
+                &crate::error::pointer_push(&obj.path, "unmatched"),
+                None,
+                format!("\"unmatched\" is \"{other}\"; expected \"gap\" or \"outside\"{hint}"),
+            );
+            Unmatched::default()
+        }
     }
 }
 
@@ -639,6 +690,7 @@ mod tests {
             effective_date: parse_date("2026-03-04"),
             description: None,
             calendar: None,
+            unmatched: Unmatched::Gap,
             scoring: None,
             stages: vec![],
         })

@@ -28,6 +28,8 @@ pub(super) fn check(def: &Definition) -> Vec<Finding> {
         super::scoring::check_scoring(&mut findings, scoring);
     }
     reachability(&mut findings, def);
+    let stages = def.stages.get(..MAX_STAGES).unwrap_or(&def.stages);
+    super::coverage::check(&mut findings, def, stages);
     let mut out = Vec::new();
     check_id(&mut out, &def.id, "/id");
     if def.stages.is_empty() {
@@ -114,10 +116,9 @@ fn check_id(out: &mut Vec<Diagnostic>, id: &str, path: &str) {
     }
 }
 
-/// Warnings about the journey's shape: in a journey driven by criteria, a stage no account can
-/// enter (no entry criterion and no rule moves accounts into it; a journey with no criteria at
-/// all is moved by hand and is left alone), and stages that share an explicit priority (when
-/// both match, neither is "more advanced": their order decides silently).
+/// In a journey driven by criteria, a stage no account can enter (no entry criterion and no
+/// rule moves accounts into it; a journey with no criteria at all is moved by hand and is left
+/// alone). Gaps and overlaps between criteria are `coverage`'s.
 fn reachability(out: &mut Vec<Finding>, def: &Definition) {
     let stages = &def.stages;
     let driven_by_criteria = stages.iter().any(|s| s.entry_criteria.is_some());
@@ -144,36 +145,6 @@ fn reachability(out: &mut Vec<Finding>, def: &Definition) {
                 ),
                 None,
             ));
-        }
-    }
-    // Without an explicit priority a stage's priority is its position; a collision with at least
-    // one explicit priority is ambiguous (two positions never collide).
-    let mut by_priority: std::collections::BTreeMap<i64, usize> = std::collections::BTreeMap::new();
-    for (i, stage) in stages.iter().enumerate().take(MAX_STAGES) {
-        let effective = stage.priority.map_or(i as i64, i64::from);
-        match by_priority.get(&effective) {
-            Some(&first)
-                if stage.priority.is_some()
-                    || stages.get(first).is_some_and(|s| s.priority.is_some()) =>
-            {
-                out.push((
-                    Diagnostic::warning(
-                        Code::AmbiguousPriority,
-                        format!("/stages/{i}/priority"),
-                        format!(
-                            "stage \"{}\" has the same priority ({effective}) as /stages/{first} \
-                             (a stage without one has its position); when both match, their order \
-                             in the list decides",
-                            stage.id
-                        ),
-                    ),
-                    None,
-                ));
-            }
-            Some(_) => {}
-            None => {
-                by_priority.insert(effective, i);
-            }
         }
     }
 }

@@ -97,7 +97,7 @@ pub(super) enum Op {
 
 impl Op {
     /// The operations this one evaluates directly.
-    fn children(&self) -> Vec<&Op> {
+    pub(super) fn children(&self) -> Vec<&Op> {
         match self {
             Op::Const(_) | Op::Path(..) => Vec::new(),
             Op::Get(a, _)

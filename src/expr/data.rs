@@ -340,6 +340,21 @@ pub fn date_of(ms: i64) -> Option<NaiveDate> {
     DateTime::from_timestamp_millis(ms).map(|t| t.date_naive())
 }
 
+/// A number for a message, without core's float printer (11 KB of wasm): whole numbers as
+/// such, others to three decimals.
+pub(crate) fn number_text(x: f64) -> String {
+    let scaled = (x * 1000.0).round();
+    if !scaled.is_finite() || scaled.abs() > 1e15 {
+        return "a very large number".to_string();
+    }
+    let n = scaled as i64;
+    let (sign, n) = (if n < 0 { "-" } else { "" }, n.unsigned_abs());
+    match n % 1000 {
+        0 => format!("{sign}{}", n / 1000),
+        frac => format!("{sign}{}.{frac:03}", n / 1000),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

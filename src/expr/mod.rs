@@ -12,6 +12,7 @@ pub mod data;
 mod eval;
 mod lex;
 mod parse;
+pub mod probe;
 pub mod types;
 
 use std::fmt;
@@ -188,6 +189,16 @@ impl Expression {
                 }
                 matches!(value, None | Some(Data::Null))
             })
+    }
+
+    /// Whether the expression reads no account field and is `true` (a catch-all criterion).
+    pub fn is_constant_true(&self) -> bool {
+        matches!(self.program, check::Op::Const(Data::Bool(true)))
+            || (self.program.root_paths().is_empty()
+                && matches!(
+                    eval::evaluate(&self.program, &Data::Object(vec![Data::Timestamp(0)])),
+                    Ok(eval::Val::Bool(true))
+                ))
     }
 
     /// Evaluates a boolean expression: `Some(true)`, `Some(false)`, or `None` when the answer is
