@@ -506,6 +506,17 @@ pub(crate) fn pointer_push(base: &str, token: &str) -> String {
     out
 }
 
+/// An evaluation error as an engine error: a message that starts with a JSON pointer
+/// (`"/scoring/fit/0/when: division by zero"`) gives the error its path.
+impl From<crate::expr::ExprError> for Error {
+    fn from(e: crate::expr::ExprError) -> Error {
+        match e.message.split_once(": ") {
+            Some((path, rest)) if path.starts_with('/') => Error::new(e.code, path, rest),
+            _ => Error::new(e.code, "", e.message),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use crate::buying_group::BuyingGroupFacts;
 use crate::definition::{Definition, MaxDwell, StageKind};
 use crate::error::{Code, Diagnostic, Error, Severity};
 use crate::expr::{Data, ExprError, Expression};
@@ -30,6 +31,8 @@ pub struct Journey {
     exit: Vec<Option<Expression>>,
     /// The scoring model compiled, when the definition has one.
     scoring: Option<crate::score::ScoreModel>,
+    /// The buying-group model: the definition's, or the defaults.
+    buying_group: crate::definition::BuyingGroup,
     /// SHA-256 of the canonical definition, computed on first use: compiling does not need it,
     /// and hashing on the first compile costs cold-start time.
     hash: std::sync::OnceLock<String>,
@@ -141,6 +144,7 @@ impl Journey {
             .map_err(|e| Error::new(Code::Internal, "/scoring", e.message))?;
         Ok(Journey {
             scoring,
+            buying_group: definition.buying_group.clone().unwrap_or_default(),
             hash: std::sync::OnceLock::new(),
             definition,
             warnings: diagnostics,
@@ -166,7 +170,49 @@ impl Journey {
     /// An evaluation error of the criterion (division by zero, step limit), or
     /// `invalid-argument` for a stage index out of range.
     pub fn entry_holds(&self, stage: usize, context: &Data) -> Result<Option<bool>, ExprError> {
-        holds(&self.entry, stage, context)
+        let verdict = holds(&self.entry, stage, context)?;
+        let required = self
+            .definition
+            .stages
+            .get(stage)
+            .map_or(&[][..], |s| &s.required_roles);
+        if verdict == Some(true) && !required.is_empty() {
+            return Ok(Some(roles_engaged(required, context)));
+        }
+        Ok(verdict)
+    }
+
+    /// The account's buying group as of its `asOf`: engaged contacts and roles, coverage of
+    /// the required roles, multi-threading count.
+    ///
+    /// # Errors
+    /// As [`crate::buying_group::facts`].
+    pub fn buying_group(&self, account: &Data) -> Result<BuyingGroupFacts, Error> {
+        crate::buying_group::facts(&self.buying_group, account)
+    }
+
+    /// The account context criteria read: the buying-group facts computed from the contacts
+    /// (when the account lists contacts; otherwise `buyingGroup` stays as given), then the
+    /// score computed over that (score fields the input gives are kept, as imports).
+    ///
+    /// # Errors
+    /// As [`Journey::buying_group`]; a fit rule's evaluation error (with the rule's path).
+    pub fn context(&self, account: &Data) -> Result<Data, Error> {
+        let l = crate::expr::types::layout();
+        let mut context = account.clone();
+        let has_contacts = matches!(
+            account,
+            Data::Object(fields) if matches!(fields.get(l.contacts), Some(Data::List(c)) if !c.is_empty())
+        );
+        if has_contacts {
+            let facts = self.buying_group(account)?;
+            if let Data::Object(fields) = &mut context
+                && let Some(slot) = fields.get_mut(l.buying_group)
+            {
+                *slot = crate::buying_group::to_context(&facts);
+            }
+        }
+        self.with_score(&context).map_err(Error::from)
     }
 
     /// Scores an account with the definition's scoring model, as of the account's `asOf`:
@@ -316,6 +362,27 @@ impl Journey {
     }
 }
 
+/// Whether every role in `required` is among the context's `buyingGroup.engagedRoles`.
+fn roles_engaged(required: &[String], context: &Data) -> bool {
+    let l = crate::expr::types::layout();
+    let engaged: &[Data] = match context {
+        Data::Object(fields) => match fields.get(l.buying_group) {
+            Some(Data::Object(group)) => match group.get(l.engaged_roles) {
+                Some(Data::List(roles)) => roles,
+                _ => &[],
+            },
+            _ => &[],
+        },
+        _ => &[],
+    };
+    required.iter().all(|role| {
+        let role = crate::definition::normalize_role(role);
+        engaged
+            .iter()
+            .any(|r| matches!(r, Data::String(s) if crate::definition::normalize_role(s) == role))
+    })
+}
+
 fn holds(
     criteria: &[Option<Expression>],
     stage: usize,
@@ -409,5 +476,34 @@ mod tests {
                 .message
                 .contains("did you mean \"composite\"")
         );
+    }
+
+    #[test]
+    fn context_computes_the_buying_group_and_stages_require_roles() {
+        let journey = Journey::from_json(
+            r#"{"id": "j", "name": "J", "version": "1",
+                "buyingGroup": {"requiredRoles": ["champion", "economic_buyer"]},
+                "stages": [{"id": "all", "name": "All", "kind": "pre-sale", "entryCriteria": "true"},
+                  {"id": "deal", "name": "Deal", "kind": "pre-sale",
+                   "entryCriteria": "buyingGroup.coverage >= 0.5", "requiredRoles": ["Economic Buyer"]}]}"#,
+        )
+        .unwrap();
+        let with = |role: &str| {
+            account(&format!(
+                r#"{{"asOf": "2026-11-22", "contacts": [{{"id": "c1", "role": "{role}"}}],
+                    "signals": [{{"type": "meeting", "at": "2026-11-20", "contact": "c1"}}]}}"#
+            ))
+        };
+        let champion = journey.context(&with("champion")).unwrap();
+        let buyer = journey.context(&with("economic-buyer")).unwrap();
+        // Coverage 0.5 either way; only the economic buyer meets the stage's required role.
+        assert_eq!(journey.entry_holds(1, &champion).unwrap(), Some(false));
+        assert_eq!(journey.entry_holds(1, &buyer).unwrap(), Some(true));
+        // Without contacts the given buyingGroup is read as is.
+        let given = account(
+            r#"{"asOf": "2026-11-22", "buyingGroup": {"coverage": 1, "engagedRoles": ["economic_buyer"]}}"#,
+        );
+        let context = journey.context(&given).unwrap();
+        assert_eq!(journey.entry_holds(1, &context).unwrap(), Some(true));
     }
 }

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::definition::{COMPONENTS, Decay, Scoring};
+use crate::definition::{COMPONENTS, Decay, FitSource, Scoring};
 use crate::expr::data::{format_timestamp, number_text};
 use crate::expr::{Data, ExprError, Expression, types};
 
@@ -21,6 +21,9 @@ pub struct ScoreModel {
     fit: Vec<Expression>,
 }
 
+/// How many aggregated contributions [`Score::top`] lists.
+pub const TOP_CONTRIBUTIONS: usize = 5;
+
 /// An account's score with its explanation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -32,10 +35,43 @@ pub struct Score {
     pub composite: Option<f64>,
     /// Each component, in the order fit, intent, engagement, usage, relationship.
     pub components: Vec<ComponentScore>,
+    /// The largest contributions, summed by component and source (at most
+    /// [`TOP_CONTRIBUTIONS`]), largest first: the short answer to "why this score?".
+    pub top: Vec<TopContribution>,
+    /// Every cap that clipped points, with how many it clipped.
+    pub clipped: Vec<Clip>,
     /// Every contribution, in the order computed; per component they sum to its value.
     pub ledger: Vec<Contribution>,
     /// Signals that did not count, and why.
     pub ignored: Ignored,
+}
+
+/// A score as the JS API returns it: the full ledger only on request (else `null`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScoreView<'a> {
+    as_of: &'a str,
+    composite: Option<f64>,
+    components: &'a [ComponentScore],
+    top: &'a [TopContribution],
+    clipped: &'a [Clip],
+    ledger: Option<&'a [Contribution]>,
+    ignored: &'a Ignored,
+}
+
+impl Score {
+    /// The score to serialise, with or without the full ledger.
+    pub fn view(&self, with_ledger: bool) -> ScoreView<'_> {
+        ScoreView {
+            as_of: &self.as_of,
+            composite: self.composite,
+            components: &self.components,
+            top: &self.top,
+            clipped: &self.clipped,
+            ledger: with_ledger.then_some(self.ledger.as_slice()),
+            ignored: &self.ignored,
+        }
+    }
 }
 
 /// One component's value.
@@ -44,7 +80,8 @@ pub struct Score {
 pub struct ComponentScore {
     /// `fit`, `intent`, `engagement`, `usage` or `relationship`.
     pub component: &'static str,
-    /// Points after caps, 0..cap; `null` when unknown (fit with no rule decidable).
+    /// Points after caps, 0..cap; `null` when unknown (fit with no rule decidable, or an
+    /// imported fit score that is missing).
     pub value: Option<f64>,
     /// The cap the value is clamped to.
     pub cap: f64,
@@ -60,19 +97,50 @@ pub struct ComponentScore {
 pub struct Contribution {
     /// The component it goes to.
     pub component: &'static str,
-    /// What it is: `signal:<type>`, `fit:<rule index>`, `cap:<signal type>` (a per-type cap
-    /// clipping) or `cap` (the component's cap or floor).
+    /// What it is: `signal:<type>`, `fit:<rule index>`, `imported:fit` (a fit score from an
+    /// external model) or `cap` (the component's cap or floor).
     pub source: String,
     /// When the signal happened (null for fit rules and caps).
     pub at: Option<String>,
-    /// Points before decay.
+    /// The contact the signal names, when it is one of the account's contacts.
+    pub contact: Option<String>,
+    /// Points before decay (and before scaling by strength).
     pub base: f64,
-    /// Decay factor applied (1 when none).
+    /// Decay factor applied, times strength / 100 for types scored by strength (1 when none).
     pub factor: f64,
     /// Points counted: base × factor, less what caps clipped.
     pub points: f64,
     /// Why, when it is not plain (a fit rule whose values were unknown, a clipping).
     pub note: Option<String>,
+}
+
+/// Contributions of one source to one component, summed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TopContribution {
+    /// The component.
+    pub component: &'static str,
+    /// As in [`Contribution::source`].
+    pub source: String,
+    /// How many ledger entries were summed.
+    pub count: usize,
+    /// Their points.
+    pub points: f64,
+}
+
+/// A cap that clipped points.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Clip {
+    /// The component whose points were clipped.
+    pub component: &'static str,
+    /// Which cap: `component` (the component's cap or its floor at 0), `type:<signal type>`
+    /// (a per-type cap) or `contact:<id>` (a per-contact cap).
+    pub cap: String,
+    /// The cap's value (0 for the floor).
+    pub limit: f64,
+    /// Points it removed (negative when the floor added points back).
+    pub clipped: f64,
 }
 
 /// Signals that did not count.
@@ -83,14 +151,17 @@ pub struct Ignored {
     pub after_as_of: usize,
     /// Signals whose type the model gives no points, by type.
     pub unknown_types: std::collections::BTreeMap<String, usize>,
+    /// Signals of a type scored by strength that carry no strength.
+    pub missing_strength: usize,
 }
 
-/// The decay factor for a signal `age_ms` old.
-fn decay_factor(decay: Option<Decay>, age_ms: i64) -> f64 {
+/// The decay factor for a signal `age_ms` old. `libm`'s `pow`, not std's, so the factor is
+/// bit-for-bit the same natively and in wasm.
+pub(crate) fn decay_factor(decay: Option<Decay>, age_ms: i64) -> f64 {
     let age = age_ms.max(0) as f64;
     match decay {
         None => 1.0,
-        Some(Decay::HalfLife(h)) => 0.5f64.powf(age / h as f64),
+        Some(Decay::HalfLife(h)) => libm::pow(0.5, age / h as f64),
         Some(Decay::Linear(l)) => (1.0 - age / l as f64).max(0.0),
         Some(Decay::Window(w)) => {
             if age <= w as f64 {
@@ -102,21 +173,61 @@ fn decay_factor(decay: Option<Decay>, age_ms: i64) -> f64 {
     }
 }
 
-/// Positions of a signal's fields in the account schema's signal object.
-struct SignalFields {
-    kind: usize,
-    at: usize,
+/// Running totals that per-type and per-contact caps clip against.
+#[derive(Default)]
+pub(crate) struct CapTotals<'a> {
+    by_type: std::collections::BTreeMap<&'a str, f64>,
+    by_contact: std::collections::BTreeMap<(&'a str, &'static str), f64>,
 }
 
-fn signal_fields() -> Option<SignalFields> {
-    let (_, signals) = types::Ty::Object(types::ACCOUNT).field("signals")?;
-    let types::Ty::List(elem) = signals.ty else {
-        return None;
-    };
-    Some(SignalFields {
-        kind: elem.field("type")?.0,
-        at: elem.field("at")?.0,
-    })
+impl<'a> CapTotals<'a> {
+    /// Clips `points` to what the type's cap and the contact's cap leave; returns the points
+    /// kept and, when something was clipped, which cap did it.
+    pub(crate) fn clip(
+        &mut self,
+        points: f64,
+        kind: &'a str,
+        type_cap: Option<f64>,
+        contact: Option<(&'a str, &'static str, f64)>,
+    ) -> (f64, Option<Clipped>) {
+        let mut kept = points;
+        let mut clipped = None;
+        if points <= 0.0 {
+            return (kept, clipped);
+        }
+        if let Some(cap) = type_cap {
+            let total = self.by_type.entry(kind).or_default();
+            let room = (cap - *total).max(0.0);
+            if kept > room {
+                clipped = Some(Clipped::Type(cap, kept - room));
+                kept = room;
+            }
+            *total += kept;
+        }
+        if let Some((id, component, cap)) = contact {
+            let total = self.by_contact.entry((id, component)).or_default();
+            let room = (cap - *total).max(0.0);
+            if kept > room {
+                let removed = kept - room;
+                clipped = Some(match clipped {
+                    Some(Clipped::Type(type_cap, by_type)) => {
+                        Clipped::Both(type_cap, by_type, cap, removed)
+                    }
+                    _ => Clipped::Contact(cap, removed),
+                });
+                kept = room;
+            }
+            *total += kept;
+        }
+        (kept, clipped)
+    }
+}
+
+/// What a per-type or per-contact cap removed: (cap, points removed).
+pub(crate) enum Clipped {
+    Type(f64, f64),
+    Contact(f64, f64),
+    Both(f64, f64, f64, f64),
 }
 
 impl ScoreModel {
@@ -136,7 +247,12 @@ impl ScoreModel {
         })
     }
 
-    fn cap(&self, component: &str) -> f64 {
+    /// The model as written.
+    pub fn scoring(&self) -> &Scoring {
+        &self.scoring
+    }
+
+    pub(crate) fn cap(&self, component: &str) -> f64 {
         self.scoring
             .caps
             .get(component)
@@ -157,31 +273,38 @@ impl ScoreModel {
                 message,
             )
         };
+        let l = types::layout();
         let Data::Object(root) = account else {
             return Err(invalid("the account must be an account context object"));
         };
-        let Some(Data::Timestamp(as_of)) = root.first() else {
+        let Some(Data::Timestamp(as_of)) = root.get(l.as_of) else {
             return Err(invalid("the account has no asOf timestamp"));
         };
         let as_of = *as_of;
-        let fields = signal_fields().ok_or_else(|| invalid("the account schema has no signals"))?;
-        let signals_index = types::Ty::Object(types::ACCOUNT)
-            .field("signals")
-            .map(|(i, _)| i)
-            .unwrap_or(usize::MAX);
-        let mut ledger = Vec::new();
-        let mut ignored = Ignored::default();
-        let mut type_totals: std::collections::BTreeMap<&str, f64> = Default::default();
-        let signals: &[Data] = match root.get(signals_index) {
-            Some(Data::List(items)) => items,
+        let list = |i: usize| match root.get(i) {
+            Some(Data::List(items)) => items.as_slice(),
             _ => &[],
         };
-        for signal in signals {
+        let contacts: Vec<&str> = list(l.contacts)
+            .iter()
+            .filter_map(|c| match c {
+                Data::Object(fields) => match fields.get(l.contact_id) {
+                    Some(Data::String(id)) => Some(id.as_ref()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let mut ledger = Vec::new();
+        let mut ignored = Ignored::default();
+        let mut totals = CapTotals::default();
+        let mut clips: Vec<Clip> = Vec::new();
+        for signal in list(l.signals) {
             let Data::Object(values) = signal else {
                 continue;
             };
             let (Some(Data::String(kind)), Some(Data::Timestamp(at))) =
-                (values.get(fields.kind), values.get(fields.at))
+                (values.get(l.signal_type), values.get(l.signal_at))
             else {
                 continue;
             };
@@ -196,46 +319,141 @@ impl ScoreModel {
             let Some(component) = COMPONENTS.iter().copied().find(|c| *c == rule.component) else {
                 continue;
             };
-            let factor = decay_factor(rule.decay, as_of - at);
-            let mut points = rule.points * factor;
-            let mut note = None;
-            if let (Some(cap), true) = (rule.cap, points > 0.0) {
-                let total = type_totals.entry(kind.as_ref()).or_default();
-                let room = (cap - *total).max(0.0);
-                if points > room {
-                    note = Some(format!(
+            let strength = match (rule.by_strength, values.get(l.signal_strength)) {
+                (false, _) => 1.0,
+                (true, Some(Data::Number(s))) => s / 100.0,
+                (true, _) => {
+                    ignored.missing_strength += 1;
+                    continue;
+                }
+            };
+            let contact = match values.get(l.signal_contact) {
+                Some(Data::String(id)) => contacts.iter().copied().find(|c| *c == id.as_ref()),
+                _ => None,
+            };
+            let factor = decay_factor(rule.decay, as_of - at) * strength;
+            let contact_cap = contact.and_then(|id| {
+                let cap = self.scoring.contact_caps.get(component)?;
+                Some((id, component, *cap))
+            });
+            let (points, clipped) =
+                totals.clip(rule.points * factor, kind.as_ref(), rule.cap, contact_cap);
+            let note = clipped.map(|c| {
+                let mut note = Vec::new();
+                let (type_clip, contact_clip) = match c {
+                    Clipped::Type(cap, removed) => (Some((cap, removed)), None),
+                    Clipped::Contact(cap, removed) => (None, Some((cap, removed))),
+                    Clipped::Both(tc, tr, cc, cr) => (Some((tc, tr)), Some((cc, cr))),
+                };
+                if let Some((cap, removed)) = type_clip {
+                    note.push(format!(
                         "capped: {kind} counts at most {} points in all",
                         number_text(cap)
                     ));
-                    points = room;
+                    add_clip(&mut clips, component, format!("type:{kind}"), cap, removed);
                 }
-                *total += points;
-            }
+                if let (Some((cap, removed)), Some(id)) = (contact_clip, contact) {
+                    note.push(format!(
+                        "capped: contact {id} adds at most {} {component} points",
+                        number_text(cap)
+                    ));
+                    add_clip(&mut clips, component, format!("contact:{id}"), cap, removed);
+                }
+                note.join("; ")
+            });
             ledger.push(Contribution {
                 component,
                 source: format!("signal:{kind}"),
                 at: Some(format_timestamp(*at)),
+                contact: contact.map(str::to_string),
                 base: rule.points,
                 factor,
                 points,
                 note,
             });
         }
-        let mut fit_decided = false;
+        let fit_known = match self.scoring.fit_source {
+            FitSource::Imported => self.imported_fit(root, &mut ledger),
+            FitSource::Rules => self.fit_rules(account, &mut ledger)?,
+        };
+        let mut components = Vec::with_capacity(COMPONENTS.len());
+        for component in COMPONENTS {
+            let cap = self.cap(component);
+            let sum: f64 = ledger
+                .iter()
+                .filter(|c| c.component == component)
+                .map(|c| c.points)
+                .sum();
+            let unknown = component == "fit" && !fit_known;
+            let value = sum.clamp(0.0, cap);
+            if !unknown && value != sum {
+                ledger.push(Contribution {
+                    component,
+                    source: "cap".to_string(),
+                    at: None,
+                    contact: None,
+                    base: 0.0,
+                    factor: 1.0,
+                    points: value - sum,
+                    note: Some(if sum > cap {
+                        format!("{component} is capped at {}", number_text(cap))
+                    } else {
+                        format!("{component} does not go below 0")
+                    }),
+                });
+                let limit = if sum > cap { cap } else { 0.0 };
+                add_clip(
+                    &mut clips,
+                    component,
+                    "component".into(),
+                    limit,
+                    sum - value,
+                );
+            }
+            let value = (!unknown).then_some(value);
+            components.push(ComponentScore {
+                component,
+                value,
+                cap,
+                normalized: value.map(|v| v / cap * 100.0),
+                weight: self.scoring.weights.get(component).copied().unwrap_or(0.0),
+            });
+        }
+        let composite = composite(&components);
+        Ok(Score {
+            as_of: format_timestamp(as_of),
+            composite,
+            components,
+            top: top(&ledger),
+            clipped: clips,
+            ledger,
+            ignored,
+        })
+    }
+
+    /// The fit rules' contributions; whether fit is known (some rule decidable, or no rules).
+    fn fit_rules(&self, account: &Data, ledger: &mut Vec<Contribution>) -> Result<bool, ExprError> {
+        let mut decided = self.scoring.fit.is_empty();
         for (i, (rule, criterion)) in self.scoring.fit.iter().zip(&self.fit).enumerate() {
             // A rule over fields that are all missing is unknown, whatever `==` says of null.
             let verdict = if criterion.reads_only_nulls(account) {
                 None
             } else {
-                criterion.evaluate_bool(account)?
+                criterion.evaluate_bool(account).map_err(|e| {
+                    ExprError::new(
+                        e.code,
+                        e.span,
+                        format!("/scoring/fit/{i}/when: {}", e.message),
+                    )
+                })?
             };
             let (points, note) = match verdict {
                 Some(true) => {
-                    fit_decided = true;
+                    decided = true;
                     (rule.points, None)
                 }
                 Some(false) => {
-                    fit_decided = true;
+                    decided = true;
                     continue;
                 }
                 None => (
@@ -247,64 +465,101 @@ impl ScoreModel {
                 component: "fit",
                 source: format!("fit:{i}"),
                 at: None,
+                contact: None,
                 base: rule.points,
                 factor: 1.0,
                 points,
                 note: note.map(str::to_string),
             });
         }
-        let mut components = Vec::with_capacity(COMPONENTS.len());
-        for component in COMPONENTS {
-            let cap = self.cap(component);
-            let sum: f64 = ledger
-                .iter()
-                .filter(|c| c.component == component)
-                .map(|c| c.points)
-                .sum();
-            let unknown = component == "fit" && !self.scoring.fit.is_empty() && !fit_decided;
-            let value = sum.clamp(0.0, cap);
-            if !unknown && value != sum {
-                ledger.push(Contribution {
-                    component,
-                    source: "cap".to_string(),
-                    at: None,
-                    base: 0.0,
-                    factor: 1.0,
-                    points: value - sum,
-                    note: Some(if sum > cap {
-                        format!("{component} is capped at {}", number_text(cap))
-                    } else {
-                        format!("{component} does not go below 0")
-                    }),
-                });
-            }
-            let value = (!unknown).then_some(value);
-            components.push(ComponentScore {
-                component,
-                value,
-                cap,
-                normalized: value.map(|v| v / cap * 100.0),
-                weight: self.scoring.weights.get(component).copied().unwrap_or(0.0),
-            });
-        }
-        // The composite blends the known components, re-weighted among themselves: a missing
-        // fact lowers confidence, not the score.
-        let known: Vec<(f64, f64)> = components
-            .iter()
-            .filter(|c| c.weight > 0.0)
-            .filter_map(|c| Some((c.weight, c.normalized?)))
-            .collect();
-        let weight: f64 = known.iter().map(|(w, _)| w).sum();
-        let composite =
-            (weight > 0.0).then(|| known.iter().map(|(w, n)| w * n).sum::<f64>() / weight);
-        Ok(Score {
-            as_of: format_timestamp(as_of),
-            composite,
-            components,
-            ledger,
-            ignored,
-        })
+        Ok(decided)
     }
+
+    /// The imported fit score (`score.fit`, 0–100) as the fit component's contribution, scaled
+    /// to its cap; whether it is known.
+    fn imported_fit(&self, root: &[Data], ledger: &mut Vec<Contribution>) -> bool {
+        let l = types::layout();
+        let imported = match root.get(l.score) {
+            Some(Data::Object(score)) => match score.get(l.score_fit) {
+                Some(Data::Number(n)) => Some(*n),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(value) = imported else {
+            return false;
+        };
+        let cap = self.cap("fit");
+        ledger.push(Contribution {
+            component: "fit",
+            source: "imported:fit".to_string(),
+            at: None,
+            contact: None,
+            base: value,
+            factor: cap / 100.0,
+            points: value * cap / 100.0,
+            note: Some("imported from an external model (score.fit)".to_string()),
+        });
+        true
+    }
+}
+
+/// Adds what a cap clipped to the report, summing per component and cap.
+fn add_clip(clips: &mut Vec<Clip>, component: &'static str, cap: String, limit: f64, clipped: f64) {
+    match clips
+        .iter_mut()
+        .find(|c| c.component == component && c.cap == cap)
+    {
+        Some(clip) => clip.clipped += clipped,
+        None => clips.push(Clip {
+            component,
+            cap,
+            limit,
+            clipped,
+        }),
+    }
+}
+
+/// The composite: the known components blended by weight, re-weighted among themselves, so a
+/// missing fact lowers confidence, not the score.
+pub(crate) fn composite(components: &[ComponentScore]) -> Option<f64> {
+    let mut weight = 0.0;
+    let mut sum = 0.0;
+    for c in components {
+        if let (true, Some(n)) = (c.weight > 0.0, c.normalized) {
+            weight += c.weight;
+            sum += c.weight * n;
+        }
+    }
+    (weight > 0.0).then(|| sum / weight)
+}
+
+/// The ledger summed by component and source, largest absolute points first (ties: first
+/// seen), at most [`TOP_CONTRIBUTIONS`].
+fn top(ledger: &[Contribution]) -> Vec<TopContribution> {
+    let mut sums: Vec<TopContribution> = Vec::new();
+    for c in ledger {
+        match sums
+            .iter_mut()
+            .find(|t| t.component == c.component && t.source == c.source)
+        {
+            Some(t) => {
+                t.count += 1;
+                t.points += c.points;
+            }
+            None => sums.push(TopContribution {
+                component: c.component,
+                source: c.source.clone(),
+                count: 1,
+                points: c.points,
+            }),
+        }
+    }
+    sums.retain(|t| t.points != 0.0);
+    // A stable sort keeps first-seen order among equals.
+    sums.sort_by(|a, b| b.points.abs().total_cmp(&a.points.abs()));
+    sums.truncate(TOP_CONTRIBUTIONS);
+    sums
 }
 
 /// Why a score moved between two dates: the change of the composite and of each component,

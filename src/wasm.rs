@@ -79,7 +79,15 @@ export interface Calendar {
 export interface StageDefinition {
   id: string; name: string; kind: StageKind; owner: string | null; description: string | null;
   entryCriteria: string | null; exitCriteria: string | null; maxDwell: MaxDwell | null;
-  sla: Sla | null; rejection: Rejection | null; regressTo: string[]; priority: number | null;
+  sla: Sla | null; rejection: Rejection | null; regressTo: string[];
+  /** Buying-group roles that must be engaged, besides the entry criteria. */
+  requiredRoles: string[];
+  priority: number | null;
+}
+
+/** How contacts count as engaged and which roles a deal needs (docs/scoring.md). */
+export interface BuyingGroupModel {
+  requiredRoles: string[]; engagementWindow: string; minSignals: number; signalTypes: string[];
 }
 
 export type ScoreComponent = "fit" | "intent" | "engagement" | "usage" | "relationship";
@@ -89,12 +97,18 @@ export interface SignalPoints {
   component: ScoreComponent; points: number;
   decay: { halfLife: string } | { linear: string } | { window: string } | null;
   cap: number | null;
+  /** Points × strength / 100 (a signal without strength does not count). */
+  byStrength: boolean;
 }
 
 /** The scoring model (docs/definition-format.md, "scoring"). */
 export interface Scoring {
   weights: Partial<Record<ScoreComponent, number>>;
   caps: Partial<Record<ScoreComponent, number>>;
+  /** Most points one contact's signals may add to a component. */
+  contactCaps: Partial<Record<ScoreComponent, number>>;
+  /** Fit from the rules, or imported from the account's `score.fit` (0–100). */
+  fitSource: "rules" | "imported";
   fit: { when: string; points: number }[];
   signals: Record<string, SignalPoints>;
 }
@@ -103,7 +117,7 @@ export interface Scoring {
 export interface JourneyDefinition {
   id: string; name: string; version: string; owner: string | null; approvers: string[];
   effectiveDate: string | null; description: string | null; calendar: Calendar | null;
-  scoring: Scoring | null;
+  scoring: Scoring | null; buyingGroup: BuyingGroupModel | null;
   /** What an account meeting no stage's entry criteria is: a gap (warned) or outside the journey. */
   unmatched: "gap" | "outside";
   stages: StageDefinition[];
@@ -130,22 +144,79 @@ export interface JourneySetSummary {
   journeys: JourneySummary[]; rollup: string[]; conflicts: Conflict[];
 }
 
+/** An account as score(), buyingGroup() and criteria read it (docs/criteria-language.md).
+ * Every field may be left out; timestamps are RFC 3339 strings, `YYYY-MM-DD` or Date objects. */
+export interface AccountData {
+  stage?: string | null; daysInStage?: number | null;
+  account?: {
+    id?: string; name?: string | null; domain?: string | null; segment?: string | null;
+    owner?: string | null; motion?: string | null; productLine?: string | null; target?: boolean;
+  };
+  firmographics?: {
+    resolved?: boolean; industry?: string | null; country?: string | null;
+    employees?: number | null; revenue?: number | null; techStack?: string[];
+  };
+  /** Scores given as input are kept (imports); `fit` is the import when `fitSource` is "imported". */
+  score?: {
+    composite?: number; fit?: number | null; intent?: number | null; engagement?: number | null;
+    usage?: number | null; relationship?: number | null;
+  };
+  signals?: {
+    type: string; at: string | Date; topic?: string | null; strength?: number | null;
+    contact?: string | null; value?: number | null;
+  }[];
+  contacts?: { id: string; role?: string | null; name?: string | null; title?: string | null }[];
+  /** Computed from `contacts` when there are any; otherwise read as given. */
+  buyingGroup?: {
+    roles?: string[]; engagedRoles?: string[]; engagedContacts?: number; coverage?: number | null;
+    missingRoles?: string[];
+  };
+  crm?: {
+    salesAccepted?: boolean; rejected?: boolean; rejectionReason?: string | null; won?: boolean;
+    lost?: boolean; churned?: boolean; customerSince?: string | Date | null;
+    opportunity?: { open?: boolean; amount?: number | null; stage?: string | null; createdAt?: string | Date | null };
+  };
+}
+
 /** One dated contribution to a score component. */
 export interface Contribution {
   component: ScoreComponent;
-  /** `signal:<type>`, `fit:<rule index>`, or `cap` (the component's cap or floor). */
+  /** `signal:<type>`, `fit:<rule index>`, `imported:fit`, or `cap` (the component's cap or floor). */
   source: string;
-  at: string | null; base: number; factor: number; points: number; note: string | null;
+  at: string | null;
+  /** The contact the signal names, when the account lists it. */
+  contact: string | null;
+  base: number; factor: number; points: number; note: string | null;
 }
 
-/** An account's score as of a date, with the ledger that explains it. */
+/** An account's score as of a date, with what explains it. */
 export interface Score {
   asOf: string;
   /** Weighted blend of the known components, 0–100; null when none is known. */
   composite: number | null;
   components: { component: ScoreComponent; value: number | null; cap: number; normalized: number | null; weight: number }[];
-  ledger: Contribution[];
-  ignored: { afterAsOf: number; unknownTypes: Record<string, number> };
+  /** The largest contributions summed by component and source (at most 5), largest first. */
+  top: { component: ScoreComponent; source: string; count: number; points: number }[];
+  /** Caps that clipped points: `component`, `type:<signal type>` or `contact:<id>`. */
+  clipped: { component: ScoreComponent; cap: string; limit: number; clipped: number }[];
+  /** Every contribution (they sum to the components); null unless asked for with `ledger: true`. */
+  ledger: Contribution[] | null;
+  ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number };
+}
+
+/** An account's buying group as of a date. */
+export interface BuyingGroupFacts {
+  asOf: string;
+  contacts: { id: string; role: string | null; signals: number; lastSignalAt: string | null; engaged: boolean }[];
+  roles: string[]; engagedRoles: string[];
+  /** The multi-threading count: contacts engaged in the window. */
+  engagedContacts: number;
+  requiredRoles: string[];
+  /** Share of required roles engaged, 0–1; null when none are required. */
+  coverage: number | null;
+  missingRoles: string[];
+  /** Signals naming a contact the account does not list. */
+  unlinkedSignals: number;
 }
 
 /** A value at two dates. */
@@ -573,36 +644,51 @@ impl Journey {
     }
 
     /// Scores an account with the definition's scoring model, as of `options.asOf`: components,
-    /// composite and the ledger of dated contributions that sums to them.
+    /// composite, the top contributions and the caps that clipped; the full ledger of dated
+    /// contributions (which sums to the components) with `ledger: true`.
     ///
     /// # Errors
     /// Throws a `JourneyError`: `invalid-argument` (no scoring model, no `asOf`, not an
-    /// account), `invalid-value` (a field that does not fit the account schema), or an
-    /// evaluation error of a fit rule.
+    /// account), `invalid-value` (a field that does not fit the account schema, with its path:
+    /// a wrong type, a malformed timestamp, NaN or infinity, a number out of range), or an
+    /// evaluation error of a fit rule (with the rule's path).
     #[wasm_bindgen(unchecked_return_type = "Score")]
     pub fn score(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] account: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AccountData")] account: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ asOf: string; ledger?: boolean }")]
+        options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let fail = |code: Code, message: String| js_error(&Error::new(code, "", message));
-        let as_of = Reflect::get(&options, &JsValue::from_str("asOf"))
+        let as_of = as_of_option(&options, "score(account, { asOf })")?;
+        let with_ledger = Reflect::get(&options, &JsValue::from_str("ledger"))
             .ok()
-            .and_then(|v| v.as_string())
-            .ok_or_else(|| {
-                fail(
-                    Code::InvalidArgument,
-                    "score(account, { asOf }) needs asOf, a timestamp string: the engine never \
-                     reads the clock"
-                        .to_string(),
-                )
-            })?;
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
         let data = account_data(&account, &as_of)?;
         let score = self
             .inner
             .score(&data)
-            .map_err(|e| fail(e.code, e.message))?;
-        to_js(&score)
+            .map_err(|e| js_error(&Error::from(e)))?;
+        to_js(&score.view(with_ledger))
+    }
+
+    /// The account's buying group as of `options.asOf`: each contact's engagement in the
+    /// definition's window, engaged roles, the multi-threading count, and coverage of the
+    /// required roles.
+    ///
+    /// # Errors
+    /// Throws a `JourneyError`: `invalid-argument` (no `asOf`, not an account) or
+    /// `invalid-value` (a field that does not fit the account schema; two contacts with one id).
+    #[wasm_bindgen(js_name = buyingGroup, unchecked_return_type = "BuyingGroupFacts")]
+    pub fn buying_group(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AccountData")] account: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = as_of_option(&options, "buyingGroup(account, { asOf })")?;
+        let data = account_data(&account, &as_of)?;
+        let facts = self.inner.buying_group(&data).map_err(|e| js_error(&e))?;
+        to_js(&facts)
     }
 
     /// Why an account's score moved between `options.from` and `options.to`: the composite and
@@ -613,7 +699,7 @@ impl Journey {
     #[wasm_bindgen(js_name = scoreDelta, unchecked_return_type = "ScoreDelta")]
     pub fn score_delta(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] account: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AccountData")] account: JsValue,
         #[wasm_bindgen(unchecked_param_type = "{ from: string; to: string }")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let date = |key: &str| -> Result<(String, i64), JsValue> {
@@ -638,7 +724,7 @@ impl Journey {
         let delta = self
             .inner
             .score_delta(&data, from, to)
-            .map_err(|e| js_error(&Error::new(e.code, "", e.message)))?;
+            .map_err(|e| js_error(&Error::from(e)))?;
         to_js(&delta)
     }
 
@@ -679,6 +765,20 @@ impl Journey {
     }
 }
 
+/// `options.asOf`, which every call that evaluates needs: the engine never reads the clock.
+fn as_of_option(options: &JsValue, call: &str) -> Result<String, JsValue> {
+    Reflect::get(options, &JsValue::from_str("asOf"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or_else(|| {
+            js_error(&Error::new(
+                Code::InvalidArgument,
+                "",
+                format!("{call} needs asOf, a timestamp string: the engine never reads the clock"),
+            ))
+        })
+}
+
 /// An account argument read as an account context as of `as_of`.
 fn account_data(account: &JsValue, as_of: &str) -> Result<crate::expr::Data, JsValue> {
     let invalid = |message: &str| js_error(&Error::new(Code::InvalidArgument, "", message));
@@ -689,7 +789,52 @@ fn account_data(account: &JsValue, as_of: &str) -> Result<crate::expr::Data, JsV
         .ok()
         .and_then(|t| JsValue::from(t).as_string())
         .ok_or_else(|| invalid("the account cannot be read as JSON (a cycle or a BigInt?)"))?;
+    // JSON.stringify writes NaN and ±Infinity as null, which would read as "missing": find the
+    // nulls that were numbers and report them (cheap: only when the text has a null at all).
+    if text.contains("null")
+        && let Ok(node) = crate::json::parse(&text)
+        && let Some((path, value)) = non_finite(&node, account, String::new())
+    {
+        return Err(js_error(&Error::new(
+            Code::InvalidValue,
+            path,
+            format!("{value} is not a number the engine accepts (NaN and infinities are errors)"),
+        )));
+    }
     crate::expr::Data::account_from_json_at(&text, as_of).map_err(|e| js_error(&e))
+}
+
+/// The path and text of the first number in `js` that JSON wrote as `null` (NaN, ±Infinity).
+fn non_finite(node: &crate::json::Node, js: &JsValue, path: String) -> Option<(String, String)> {
+    use crate::json::Value;
+    match &node.value {
+        Value::Null => js.as_f64().map(|n| {
+            (
+                path,
+                if n.is_nan() {
+                    "NaN"
+                } else if n > 0.0 {
+                    "Infinity"
+                } else {
+                    "-Infinity"
+                }
+                .to_string(),
+            )
+        }),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let child = Reflect::get_u32(js, i as u32).ok()?;
+            non_finite(
+                item,
+                &child,
+                crate::error::pointer_push(&path, &i.to_string()),
+            )
+        }),
+        Value::Object(members) => members.iter().find_map(|m| {
+            let child = Reflect::get(js, &JsValue::from_str(&m.key)).ok()?;
+            non_finite(&m.value, &child, crate::error::pointer_push(&path, &m.key))
+        }),
+        _ => None,
+    }
 }
 
 /// A definition argument as JSON text: the caller's own (spans point into it), or ours,

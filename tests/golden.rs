@@ -105,10 +105,21 @@ fn run(input: &Value) -> Value {
                         Journey::embedded_default()
                             .unwrap()
                             .score(&account)
-                            .map_err(|e| account_journey::Error::new(e.code, "", e.message))
+                            .map_err(account_journey::Error::from)
                     });
             match scored {
-                Ok(score) => to_json(&score),
+                // As the binding: the full ledger only on request.
+                Ok(score) => to_json(&score.view(options["ledger"] == Value::Bool(true))),
+                Err(e) => error_json(e),
+            }
+        }
+        Some("buyingGroup") => {
+            let options = input["args"].get(1).cloned().unwrap_or(Value::Null);
+            let as_of = options["asOf"].as_str().unwrap_or_default().to_string();
+            let facts = account_journey::expr::Data::account_from_json_at(&arg.to_string(), &as_of)
+                .and_then(|account| Journey::embedded_default().unwrap().buying_group(&account));
+            match facts {
+                Ok(facts) => to_json(&facts),
                 Err(e) => error_json(e),
             }
         }
@@ -129,7 +140,7 @@ fn run(input: &Value) -> Value {
                     Journey::embedded_default()
                         .unwrap()
                         .score_delta(&account, a, b)
-                        .map_err(|e| account_journey::Error::new(e.code, "", e.message))
+                        .map_err(account_journey::Error::from)
                 });
             match moved {
                 Ok(delta) => to_json(&delta),

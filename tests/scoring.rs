@@ -48,7 +48,7 @@ fn scoring_cases() {
     ))
     .unwrap();
     let cases: Vec<Value> = serde_json::from_str(&text).unwrap();
-    assert!(cases.len() >= 7);
+    assert!(cases.len() >= 12);
     for case in &cases {
         let name = case["name"].as_str().unwrap();
         let account = Data::account_from_json(&case["account"].to_string()).unwrap();
@@ -81,6 +81,27 @@ fn scoring_cases() {
         );
         let unknown = serde_json::to_value(&score.ignored.unknown_types).unwrap();
         assert_eq!(unknown, expected["unknownTypes"], "{name}");
+        assert_eq!(
+            score.ignored.missing_strength as u64,
+            expected["missingStrength"].as_u64().unwrap_or(0),
+            "{name}"
+        );
+        if let Some(clipped) = expected["clipped"].as_array() {
+            let got: Vec<(String, String, f64)> = score
+                .clipped
+                .iter()
+                .map(|c| (c.component.to_string(), c.cap.clone(), c.clipped))
+                .collect();
+            assert_eq!(got.len(), clipped.len(), "{name}: clipped {got:?}");
+            for (g, want) in got.iter().zip(clipped) {
+                assert_eq!(g.0, want[0].as_str().unwrap(), "{name}");
+                assert_eq!(g.1, want[1].as_str().unwrap(), "{name}");
+                assert!(
+                    (g.2 - want[2].as_f64().unwrap()).abs() < 1e-9,
+                    "{name}: {got:?}"
+                );
+            }
+        }
         assert_ledger_sums(&score);
     }
 }
@@ -97,26 +118,38 @@ mod properties {
         /// whatever the history.
         #[test]
         fn ledger_always_sums_to_the_score(
-            history in prop::collection::vec((0usize..4, 0i64..120), 0..60),
-            caps in (1.0f64..200.0, 1.0f64..200.0),
+            history in prop::collection::vec((0usize..4, 0i64..120, 0usize..4, 0u8..=101), 0..60),
+            caps in (1.0f64..200.0, 1.0f64..200.0, 1.0f64..80.0),
         ) {
             let types = ["page_view", "unsubscribe", "intent_surge", "webinar"];
             let signals: Vec<Value> = history
                 .iter()
-                .map(|(t, days)| json!({"type": types[*t],
-                    "at": format!("2026-{:02}-{:02}", 11 - (*days / 28) as u32 % 11, 1 + (*days % 28) as u32)}))
+                .map(|(t, days, contact, strength)| {
+                    let mut signal = json!({"type": types[*t],
+                        "at": format!("2026-{:02}-{:02}", 11 - (*days / 28) as u32 % 11, 1 + (*days % 28) as u32)});
+                    // Contacts c0–c2 are listed; 3 means no contact. Strength 101: none given.
+                    if *contact < 3 {
+                        signal["contact"] = json!(format!("c{contact}"));
+                    }
+                    if *strength <= 100 {
+                        signal["strength"] = json!(strength);
+                    }
+                    signal
+                })
                 .collect();
             let model = model(&json!({
                 "weights": {"engagement": 0.6, "intent": 0.4},
                 "caps": {"engagement": caps.0, "intent": caps.1},
+                "contactCaps": {"engagement": caps.2},
                 "signals": {
                     "page_view": {"component": "engagement", "points": 7, "decay": {"halfLife": "9d"}, "cap": 60},
                     "unsubscribe": {"component": "engagement", "points": -25},
-                    "intent_surge": {"component": "intent", "points": 18, "decay": {"linear": "40d"}}
+                    "intent_surge": {"component": "intent", "points": 18, "decay": {"linear": "40d"}, "byStrength": true}
                 }
             }));
             let account = Data::account_from_json(
-                &json!({"asOf": "2026-11-22T00:00:00Z", "signals": signals}).to_string(),
+                &json!({"asOf": "2026-11-22T00:00:00Z", "signals": signals,
+                        "contacts": [{"id": "c0"}, {"id": "c1"}, {"id": "c2"}]}).to_string(),
             ).unwrap();
             let score = model.score(&account).unwrap();
             assert_ledger_sums(&score);

@@ -8,6 +8,7 @@
 //! The format is documented in `docs/definition-format.md`.
 
 mod behaviour;
+mod buying_group;
 mod coverage;
 mod read;
 mod rules;
@@ -26,13 +27,19 @@ pub(crate) use read::closest;
 use read::{Object, Reader};
 
 pub use behaviour::{DwellAction, MAX_DWELL_MS, MaxDwell};
+pub use buying_group::{
+    BuyingGroup, DEFAULT_ENGAGEMENT_WINDOW_MS, KNOWN_ROLES, MAX_ENGAGEMENT_WINDOW_MS,
+    normalize_role,
+};
 pub use rules::{BreachAction, Calendar, MAX_SLA_MS, Rejection, Sla};
-pub use scoring::{COMPONENTS, Decay, FitRule, Scoring, SignalPoints};
+pub use scoring::{COMPONENTS, Decay, FitRule, FitSource, Scoring, SignalPoints};
 pub use set::{Conflict, MAX_JOURNEYS, SetDefinition, StageRef};
 
 /// What a definition file holds: one journey, or several with roll-up and conflict rules.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+// One document per read: the size of the variants does not matter, plain patterns do.
+#[allow(clippy::large_enum_variant)]
 pub enum Document {
     /// A single journey.
     Journey(Definition),
@@ -64,6 +71,8 @@ pub struct Definition {
     pub calendar: Option<Calendar>,
     /// The scoring model: component weights, fit rules, points per signal type.
     pub scoring: Option<Scoring>,
+    /// How contacts count as engaged and which roles a deal needs (defaults when absent).
+    pub buying_group: Option<BuyingGroup>,
     /// What an account that meets no stage's entry criteria is.
     pub unmatched: Unmatched,
     /// The stages, in journey order: earlier stages first.
@@ -124,6 +133,9 @@ pub struct Stage {
     /// Earlier stages an account may expectedly move back to from here (others are flagged as
     /// unexpected regressions).
     pub regress_to: Vec<String>,
+    /// Buying-group roles that must be engaged, besides the entry criteria, for an account to
+    /// be in this stage.
+    pub required_roles: Vec<String>,
     /// When several stages' criteria hold, the highest priority wins; without one, a stage's
     /// priority is its position, so the most advanced stage wins.
     pub priority: Option<i32>,
@@ -176,10 +188,11 @@ pub struct Validation {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-const ROOT_FIELDS: [&str; 12] = [
+const ROOT_FIELDS: [&str; 13] = [
     "$schema",
     "calendar",
     "scoring",
+    "buyingGroup",
     "unmatched",
     "id",
     "name",
@@ -190,7 +203,7 @@ const ROOT_FIELDS: [&str; 12] = [
     "description",
     "stages",
 ];
-const STAGE_FIELDS: [&str; 12] = [
+const STAGE_FIELDS: [&str; 13] = [
     "id",
     "name",
     "kind",
@@ -202,6 +215,7 @@ const STAGE_FIELDS: [&str; 12] = [
     "sla",
     "rejection",
     "regressTo",
+    "requiredRoles",
     "priority",
 ];
 
@@ -532,6 +546,7 @@ fn read_definition(r: &mut Reader, node: &Node, base: &str) -> Option<Definition
         description,
         calendar: rules::read_calendar(r, &root),
         scoring: scoring::read_scoring(r, &root),
+        buying_group: buying_group::read_buying_group(r, &root),
         unmatched: read_unmatched(r, &root),
         stages,
     })
@@ -551,6 +566,7 @@ fn read_stage(r: &mut Reader, node: &Node, path: &str) -> Stage {
         sla: None,
         rejection: None,
         regress_to: Vec::new(),
+        required_roles: Vec::new(),
         priority: None,
     };
     let Some(obj) = r.object(node, path, "a stage", &STAGE_FIELDS) else {
@@ -584,6 +600,7 @@ fn read_stage(r: &mut Reader, node: &Node, path: &str) -> Stage {
         sla: rules::read_sla(r, &obj),
         rejection: rules::read_rejection(r, &obj),
         regress_to: r.string_list(&obj, "regressTo"),
+        required_roles: r.string_list(&obj, "requiredRoles"),
         priority: r.integer(&obj, "priority", -1000..=1000),
     }
 }
@@ -690,6 +707,7 @@ mod tests {
             effective_date: parse_date("2026-03-04"),
             description: None,
             calendar: None,
+            buying_group: None,
             unmatched: Unmatched::Gap,
             scoring: None,
             stages: vec![],

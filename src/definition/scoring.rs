@@ -26,10 +26,28 @@ pub struct Scoring {
     pub weights: BTreeMap<String, f64>,
     /// Largest value each component may reach before weighting, by component (default 100).
     pub caps: BTreeMap<String, f64>,
+    /// Most points one contact's signals may add to a component, by component: engagement is
+    /// rolled up per contact, so one busy contact cannot make an account hot alone.
+    pub contact_caps: BTreeMap<String, f64>,
+    /// Where the fit component comes from: the fit rules, or a score imported from an external
+    /// model (the account's `score.fit`, 0–100).
+    pub fit_source: FitSource,
     /// ICP fit rules: points when a criterion holds.
     pub fit: Vec<FitRule>,
     /// Points per signal type.
     pub signals: BTreeMap<String, SignalPoints>,
+}
+
+/// Where the fit component comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub enum FitSource {
+    /// The definition's fit rules (the default).
+    #[default]
+    #[serde(rename = "rules")]
+    Rules,
+    /// The account's `score.fit`, from an external model, on 0–100.
+    #[serde(rename = "imported")]
+    Imported,
 }
 
 /// Points for the fit component when a criterion over the account holds.
@@ -53,6 +71,9 @@ pub struct SignalPoints {
     pub decay: Option<Decay>,
     /// Most points this signal type may contribute in all.
     pub cap: Option<f64>,
+    /// Scale the points by the signal's `strength` (0–100, e.g. an intent surge score):
+    /// points × strength / 100; a signal without a strength then does not count.
+    pub by_strength: bool,
 }
 
 /// How points fade with the age of the signal, as of the scoring date.
@@ -150,10 +171,34 @@ pub(super) fn read_scoring(r: &mut Reader, root: &Object<'_>) -> Option<Scoring>
         node,
         &pointer_push(&root.path, "scoring"),
         "a scoring model",
-        &["weights", "caps", "fit", "signals"],
+        &[
+            "weights",
+            "caps",
+            "contactCaps",
+            "fitSource",
+            "fit",
+            "signals",
+        ],
     )?;
     let weights = map(r, &obj, "weights", component_number);
     let caps = map(r, &obj, "caps", component_number);
+    let contact_caps = map(r, &obj, "contactCaps", component_number);
+    let fit_source = match r.string(&obj, "fitSource", false).as_deref() {
+        None | Some("rules") => FitSource::Rules,
+        Some("imported") => FitSource::Imported,
+        Some(other) => {
+            let hint = did_you_mean(other, &["rules", "imported"]);
+            r.error(
+                Code::InvalidValue,
+                &pointer_push(&obj.path, "fitSource"),
+                None,
+                format!(
+                    "\"{other}\" is not a fit source; expected \"rules\" or \"imported\"{hint}"
+                ),
+            );
+            FitSource::Rules
+        }
+    };
     let fit = r
         .array(&obj, "fit", false)
         .unwrap_or_default()
@@ -169,7 +214,7 @@ pub(super) fn read_scoring(r: &mut Reader, root: &Object<'_>) -> Option<Scoring>
         })
         .collect();
     let signals = map(r, &obj, "signals", |r, node, path| {
-        let fields = ["component", "points", "decay", "cap"];
+        let fields = ["component", "points", "decay", "cap", "byStrength"];
         let sig = r.object(node, path, "a signal's scoring", &fields)?;
         let decay = r.field(&sig, "decay", false).and_then(|node| {
             let path = pointer_push(path, "decay");
@@ -226,11 +271,14 @@ pub(super) fn read_scoring(r: &mut Reader, root: &Object<'_>) -> Option<Scoring>
             points: number(r, &sig, "points", true).unwrap_or(0.0),
             decay,
             cap: number(r, &sig, "cap", false),
+            by_strength: r.bool(&sig, "byStrength").unwrap_or(false),
         })
     });
     Some(Scoring {
         weights,
         caps,
+        contact_caps,
+        fit_source,
         fit,
         signals,
     })
@@ -304,16 +352,30 @@ pub(super) fn check_scoring(out: &mut Vec<Finding>, scoring: &Scoring) {
             None,
         ));
     }
-    for (name, cap) in &scoring.caps {
-        let path = format!("/scoring/caps/{name}");
-        if known_component(out, name, path.clone()) && !(*cap > 0.0 && *cap <= 1e6) {
-            error(
-                out,
-                Code::InvalidValue,
-                path,
-                "a cap is more than 0 and at most 1000000",
-            );
+    for (field, caps) in [
+        ("caps", &scoring.caps),
+        ("contactCaps", &scoring.contact_caps),
+    ] {
+        for (name, cap) in caps {
+            let path = format!("/scoring/{field}/{name}");
+            if known_component(out, name, path.clone()) && !(*cap > 0.0 && *cap <= 1e6) {
+                error(
+                    out,
+                    Code::InvalidValue,
+                    path,
+                    "a cap is more than 0 and at most 1000000",
+                );
+            }
         }
+    }
+    if scoring.fit_source == FitSource::Imported && !scoring.fit.is_empty() {
+        error(
+            out,
+            Code::InvalidValue,
+            "/scoring/fit".into(),
+            "fit rules and an imported fit score (\"fitSource\": \"imported\") exclude each \
+             other: remove the rules or the import",
+        );
     }
     for (i, rule) in scoring.fit.iter().enumerate() {
         check_criterion(out, &rule.when, format!("/scoring/fit/{i}/when"));

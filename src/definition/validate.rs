@@ -27,6 +27,13 @@ pub(super) fn check(def: &Definition) -> Vec<Finding> {
     if let Some(scoring) = &def.scoring {
         super::scoring::check_scoring(&mut findings, scoring);
     }
+    if let Some(model) = &def.buying_group {
+        super::buying_group::check_buying_group(&mut findings, model);
+    }
+    for (i, stage) in def.stages.iter().enumerate().take(MAX_STAGES) {
+        let path = format!("/stages/{i}/requiredRoles");
+        super::buying_group::check_roles(&mut findings, &stage.required_roles, &path);
+    }
     reachability(&mut findings, def);
     let stages = def.stages.get(..MAX_STAGES).unwrap_or(&def.stages);
     super::coverage::check(&mut findings, def, stages);

@@ -122,7 +122,11 @@ impl Data {
                         .map(|field| {
                             let child = pointer_push(path, field.name);
                             match members.iter().find(|m| m.key == field.name) {
-                                Some(m) => Data::from_json_node(&m.value, field.ty, &child),
+                                Some(m) => {
+                                    let value = Data::from_json_node(&m.value, field.ty, &child)?;
+                                    in_range(&value, field, &child)?;
+                                    Ok::<Data, crate::Error>(value)
+                                }
                                 None => Ok(absent(field)),
                             }
                         })
@@ -179,6 +183,23 @@ impl Data {
                 )
             }
         }
+    }
+}
+
+/// A number outside its field's range (a negative count, a score above 100) is an error.
+fn in_range(value: &Data, field: &Field, path: &str) -> Result<(), crate::Error> {
+    match value {
+        Data::Number(n) if !field.range.contains(*n) => Err(crate::Error::new(
+            Code::InvalidValue,
+            path,
+            format!(
+                "{} is out of range: {} is {}",
+                number_text(*n),
+                field.name,
+                field.range.describe()
+            ),
+        )),
+        _ => Ok(()),
     }
 }
 

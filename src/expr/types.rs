@@ -34,6 +34,43 @@ pub struct Field {
     pub ty: Ty,
     /// Whether it may be absent (`null`).
     pub nullable: bool,
+    /// The range a number must lie in, when it has one.
+    pub range: Range,
+}
+
+/// Where a number field's values must lie: input outside it is an error for that account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Range {
+    /// Any finite number.
+    Any,
+    /// 0 or more (counts, amounts, employees).
+    NonNegative,
+    /// 0 to 100 (scores, signal strength).
+    Percent,
+    /// 0 to 1 (ratios).
+    Ratio,
+}
+
+impl Range {
+    /// Whether `n` lies in the range.
+    pub fn contains(self, n: f64) -> bool {
+        match self {
+            Range::Any => n.is_finite(),
+            Range::NonNegative => n >= 0.0 && n.is_finite(),
+            Range::Percent => (0.0..=100.0).contains(&n),
+            Range::Ratio => (0.0..=1.0).contains(&n),
+        }
+    }
+
+    /// The range in words, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Range::Any => "a finite number",
+            Range::NonNegative => "0 or more",
+            Range::Percent => "from 0 to 100",
+            Range::Ratio => "from 0 to 1",
+        }
+    }
 }
 
 impl Ty {
@@ -100,6 +137,7 @@ const fn req(name: &'static str, ty: Ty) -> Field {
         name,
         ty,
         nullable: false,
+        range: Range::Any,
     }
 }
 
@@ -108,6 +146,13 @@ const fn opt(name: &'static str, ty: Ty) -> Field {
         name,
         ty,
         nullable: true,
+        range: Range::Any,
+    }
+}
+
+impl Field {
+    const fn within(self, range: Range) -> Field {
+        Field { range, ..self }
     }
 }
 
@@ -115,9 +160,16 @@ static SIGNAL: Ty = Ty::Object(&[
     req("type", Ty::String),
     req("at", Ty::Timestamp),
     opt("topic", Ty::String),
-    opt("strength", Ty::Number),
+    opt("strength", Ty::Number).within(Range::Percent),
     opt("contact", Ty::String),
     opt("value", Ty::Number),
+]);
+
+static CONTACT: Ty = Ty::Object(&[
+    req("id", Ty::String),
+    opt("role", Ty::String),
+    opt("name", Ty::String),
+    opt("title", Ty::String),
 ]);
 
 /// The account context: what criteria can read (documented in `docs/criteria-language.md`).
@@ -144,30 +196,32 @@ pub static ACCOUNT: &[Field] = &[
             req("resolved", Ty::Bool),
             opt("industry", Ty::String),
             opt("country", Ty::String),
-            opt("employees", Ty::Number),
-            opt("revenue", Ty::Number),
+            opt("employees", Ty::Number).within(Range::NonNegative),
+            opt("revenue", Ty::Number).within(Range::NonNegative),
             req("techStack", Ty::List(&STRING)),
         ]),
     ),
     req(
         "score",
         Ty::Object(&[
-            req("composite", Ty::Number),
-            opt("fit", Ty::Number),
-            opt("intent", Ty::Number),
-            opt("engagement", Ty::Number),
-            opt("usage", Ty::Number),
-            opt("relationship", Ty::Number),
+            req("composite", Ty::Number).within(Range::Percent),
+            opt("fit", Ty::Number).within(Range::Percent),
+            opt("intent", Ty::Number).within(Range::Percent),
+            opt("engagement", Ty::Number).within(Range::Percent),
+            opt("usage", Ty::Number).within(Range::Percent),
+            opt("relationship", Ty::Number).within(Range::Percent),
         ]),
     ),
     req("signals", Ty::List(&SIGNAL)),
+    req("contacts", Ty::List(&CONTACT)),
     req(
         "buyingGroup",
         Ty::Object(&[
             req("roles", Ty::List(&STRING)),
             req("engagedRoles", Ty::List(&STRING)),
-            req("engagedContacts", Ty::Number),
-            opt("coverage", Ty::Number),
+            req("engagedContacts", Ty::Number).within(Range::NonNegative),
+            opt("coverage", Ty::Number).within(Range::Ratio),
+            req("missingRoles", Ty::List(&STRING)),
         ]),
     ),
     req(
@@ -184,7 +238,7 @@ pub static ACCOUNT: &[Field] = &[
                 "opportunity",
                 Ty::Object(&[
                     req("open", Ty::Bool),
-                    opt("amount", Ty::Number),
+                    opt("amount", Ty::Number).within(Range::NonNegative),
                     opt("stage", Ty::String),
                     opt("createdAt", Ty::Timestamp),
                 ]),
@@ -192,3 +246,88 @@ pub static ACCOUNT: &[Field] = &[
         ]),
     ),
 ];
+
+/// Positions of the account fields the engine reads itself (scoring, buying groups), not
+/// through criteria: objects are positional, in schema order.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Layout {
+    pub as_of: usize,
+    pub score: usize,
+    pub signals: usize,
+    pub contacts: usize,
+    pub buying_group: usize,
+    pub signal_type: usize,
+    pub signal_at: usize,
+    pub signal_strength: usize,
+    pub signal_contact: usize,
+    pub contact_id: usize,
+    pub contact_role: usize,
+    pub score_fit: usize,
+    pub engaged_roles: usize,
+}
+
+const LAYOUT: Layout = Layout {
+    as_of: 0,
+    score: 5,
+    signals: 6,
+    contacts: 7,
+    buying_group: 8,
+    signal_type: 0,
+    signal_at: 1,
+    signal_strength: 3,
+    signal_contact: 4,
+    contact_id: 0,
+    contact_role: 1,
+    score_fit: 1,
+    engaged_roles: 1,
+};
+
+/// The positions (checked against the schema by a test).
+pub(crate) fn layout() -> &'static Layout {
+    &LAYOUT
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_layout_matches_the_schema() {
+        let root = Ty::Object(ACCOUNT);
+        let at = |ty: Ty, name: &str| ty.field(name).unwrap().0;
+        let ty = |name: &str| root.field(name).unwrap().1.ty;
+        let elem = |name: &str| match ty(name) {
+            Ty::List(e) => *e,
+            _ => Ty::Null,
+        };
+        let l = layout();
+        assert_eq!(l.as_of, at(root, "asOf"));
+        assert_eq!(l.score, at(root, "score"));
+        assert_eq!(l.signals, at(root, "signals"));
+        assert_eq!(l.contacts, at(root, "contacts"));
+        assert_eq!(l.buying_group, at(root, "buyingGroup"));
+        assert_eq!(l.signal_type, at(elem("signals"), "type"));
+        assert_eq!(l.signal_at, at(elem("signals"), "at"));
+        assert_eq!(l.signal_strength, at(elem("signals"), "strength"));
+        assert_eq!(l.signal_contact, at(elem("signals"), "contact"));
+        assert_eq!(l.contact_id, at(elem("contacts"), "id"));
+        assert_eq!(l.contact_role, at(elem("contacts"), "role"));
+        assert_eq!(l.score_fit, at(ty("score"), "fit"));
+        assert_eq!(l.engaged_roles, at(ty("buyingGroup"), "engagedRoles"));
+        let Ty::Object(group) = ty("buyingGroup") else {
+            panic!()
+        };
+        let names: Vec<&str> = group.iter().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            [
+                "roles",
+                "engagedRoles",
+                "engagedContacts",
+                "coverage",
+                "missingRoles"
+            ]
+        );
+    }
+}

@@ -63,7 +63,15 @@ export interface Calendar {
 export interface StageDefinition {
     id: string; name: string; kind: StageKind; owner: string | null; description: string | null;
     entryCriteria: string | null; exitCriteria: string | null; maxDwell: MaxDwell | null;
-    sla: Sla | null; rejection: Rejection | null; regressTo: string[]; priority: number | null;
+    sla: Sla | null; rejection: Rejection | null; regressTo: string[];
+    /** Buying-group roles that must be engaged, besides the entry criteria. */
+    requiredRoles: string[];
+    priority: number | null;
+}
+
+/** How contacts count as engaged and which roles a deal needs (docs/scoring.md). */
+export interface BuyingGroupModel {
+    requiredRoles: string[]; engagementWindow: string; minSignals: number; signalTypes: string[];
 }
 
 export type ScoreComponent = "fit" | "intent" | "engagement" | "usage" | "relationship";
@@ -73,12 +81,18 @@ export interface SignalPoints {
     component: ScoreComponent; points: number;
     decay: { halfLife: string } | { linear: string } | { window: string } | null;
     cap: number | null;
+    /** Points × strength / 100 (a signal without strength does not count). */
+    byStrength: boolean;
 }
 
 /** The scoring model (docs/definition-format.md, "scoring"). */
 export interface Scoring {
     weights: Partial<Record<ScoreComponent, number>>;
     caps: Partial<Record<ScoreComponent, number>>;
+    /** Most points one contact's signals may add to a component. */
+    contactCaps: Partial<Record<ScoreComponent, number>>;
+    /** Fit from the rules, or imported from the account's `score.fit` (0–100). */
+    fitSource: "rules" | "imported";
     fit: { when: string; points: number }[];
     signals: Record<string, SignalPoints>;
 }
@@ -87,7 +101,7 @@ export interface Scoring {
 export interface JourneyDefinition {
     id: string; name: string; version: string; owner: string | null; approvers: string[];
     effectiveDate: string | null; description: string | null; calendar: Calendar | null;
-    scoring: Scoring | null;
+    scoring: Scoring | null; buyingGroup: BuyingGroupModel | null;
     /** What an account meeting no stage's entry criteria is: a gap (warned) or outside the journey. */
     unmatched: "gap" | "outside";
     stages: StageDefinition[];
@@ -114,22 +128,79 @@ export interface JourneySetSummary {
     journeys: JourneySummary[]; rollup: string[]; conflicts: Conflict[];
 }
 
+/** An account as score(), buyingGroup() and criteria read it (docs/criteria-language.md).
+ * Every field may be left out; timestamps are RFC 3339 strings, `YYYY-MM-DD` or Date objects. */
+export interface AccountData {
+    stage?: string | null; daysInStage?: number | null;
+    account?: {
+        id?: string; name?: string | null; domain?: string | null; segment?: string | null;
+        owner?: string | null; motion?: string | null; productLine?: string | null; target?: boolean;
+    };
+    firmographics?: {
+        resolved?: boolean; industry?: string | null; country?: string | null;
+        employees?: number | null; revenue?: number | null; techStack?: string[];
+    };
+    /** Scores given as input are kept (imports); `fit` is the import when `fitSource` is "imported". */
+    score?: {
+        composite?: number; fit?: number | null; intent?: number | null; engagement?: number | null;
+        usage?: number | null; relationship?: number | null;
+    };
+    signals?: {
+        type: string; at: string | Date; topic?: string | null; strength?: number | null;
+        contact?: string | null; value?: number | null;
+    }[];
+    contacts?: { id: string; role?: string | null; name?: string | null; title?: string | null }[];
+    /** Computed from `contacts` when there are any; otherwise read as given. */
+    buyingGroup?: {
+        roles?: string[]; engagedRoles?: string[]; engagedContacts?: number; coverage?: number | null;
+        missingRoles?: string[];
+    };
+    crm?: {
+        salesAccepted?: boolean; rejected?: boolean; rejectionReason?: string | null; won?: boolean;
+        lost?: boolean; churned?: boolean; customerSince?: string | Date | null;
+        opportunity?: { open?: boolean; amount?: number | null; stage?: string | null; createdAt?: string | Date | null };
+    };
+}
+
 /** One dated contribution to a score component. */
 export interface Contribution {
     component: ScoreComponent;
-    /** `signal:<type>`, `fit:<rule index>`, or `cap` (the component's cap or floor). */
+    /** `signal:<type>`, `fit:<rule index>`, `imported:fit`, or `cap` (the component's cap or floor). */
     source: string;
-    at: string | null; base: number; factor: number; points: number; note: string | null;
+    at: string | null;
+    /** The contact the signal names, when the account lists it. */
+    contact: string | null;
+    base: number; factor: number; points: number; note: string | null;
 }
 
-/** An account's score as of a date, with the ledger that explains it. */
+/** An account's score as of a date, with what explains it. */
 export interface Score {
     asOf: string;
     /** Weighted blend of the known components, 0–100; null when none is known. */
     composite: number | null;
     components: { component: ScoreComponent; value: number | null; cap: number; normalized: number | null; weight: number }[];
-    ledger: Contribution[];
-    ignored: { afterAsOf: number; unknownTypes: Record<string, number> };
+    /** The largest contributions summed by component and source (at most 5), largest first. */
+    top: { component: ScoreComponent; source: string; count: number; points: number }[];
+    /** Caps that clipped points: `component`, `type:<signal type>` or `contact:<id>`. */
+    clipped: { component: ScoreComponent; cap: string; limit: number; clipped: number }[];
+    /** Every contribution (they sum to the components); null unless asked for with `ledger: true`. */
+    ledger: Contribution[] | null;
+    ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number };
+}
+
+/** An account's buying group as of a date. */
+export interface BuyingGroupFacts {
+    asOf: string;
+    contacts: { id: string; role: string | null; signals: number; lastSignalAt: string | null; engaged: boolean }[];
+    roles: string[]; engagedRoles: string[];
+    /** The multi-threading count: contacts engaged in the window. */
+    engagedContacts: number;
+    requiredRoles: string[];
+    /** Share of required roles engaged, 0–1; null when none are required. */
+    coverage: number | null;
+    missingRoles: string[];
+    /** Signals naming a contact the account does not list. */
+    unlinkedSignals: number;
 }
 
 /** A value at two dates. */
@@ -210,6 +281,16 @@ export class Journey {
     free(): void;
     [Symbol.dispose](): void;
     /**
+     * The account's buying group as of `options.asOf`: each contact's engagement in the
+     * definition's window, engaged roles, the multi-threading count, and coverage of the
+     * required roles.
+     *
+     * # Errors
+     * Throws a `JourneyError`: `invalid-argument` (no `asOf`, not an account) or
+     * `invalid-value` (a field that does not fit the account schema; two contacts with one id).
+     */
+    buyingGroup(account: AccountData, options: { asOf: string }): BuyingGroupFacts;
+    /**
      * The embedded default journey (eight stages plus Closed-Lost and Churned).
      *
      * # Errors
@@ -237,17 +318,19 @@ export class Journey {
      * # Errors
      * As `score`, and `invalid-argument` when `from` or `to` is missing or not a timestamp.
      */
-    scoreDelta(account: Record<string, unknown>, options: { from: string; to: string }): ScoreDelta;
+    scoreDelta(account: AccountData, options: { from: string; to: string }): ScoreDelta;
     /**
      * Scores an account with the definition's scoring model, as of `options.asOf`: components,
-     * composite and the ledger of dated contributions that sums to them.
+     * composite, the top contributions and the caps that clipped; the full ledger of dated
+     * contributions (which sums to the components) with `ledger: true`.
      *
      * # Errors
      * Throws a `JourneyError`: `invalid-argument` (no scoring model, no `asOf`, not an
-     * account), `invalid-value` (a field that does not fit the account schema), or an
-     * evaluation error of a fit rule.
+     * account), `invalid-value` (a field that does not fit the account schema, with its path:
+     * a wrong type, a malformed timestamp, NaN or infinity, a number out of range), or an
+     * evaluation error of a fit rule (with the rule's path).
      */
-    score(account: Record<string, unknown>, options: { asOf: string }): Score;
+    score(account: AccountData, options: { asOf: string; ledger?: boolean }): Score;
     /**
      * The stages in journey order.
      *

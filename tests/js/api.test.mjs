@@ -230,3 +230,53 @@ test("matchLeads gives one outcome per lead row, malformed rows included", () =>
   assertJourneyError(() => matchLeads([], [{ id: "a", domains: "acme.com" }]), "invalid-value");
   assertStillWorks();
 });
+
+test("score and buyingGroup: bad numbers are errors with the field's path, never silently missing", () => {
+  const journey = Journey.default();
+  const asOf = { asOf: "2026-11-22" };
+  // JSON would turn NaN and infinities into null ("missing"); the binding reports them.
+  const cases = [
+    [{ firmographics: { employees: NaN } }, "/firmographics/employees", /NaN/],
+    [{ signals: [{ type: "intent_surge", at: "2026-11-20", strength: Infinity }] }, "/signals/0/strength", /Infinity/],
+    [{ score: { fit: -Infinity } }, "/score/fit", /-Infinity/],
+    [{ firmographics: { employees: -3 } }, "/firmographics/employees", /out of range/],
+    [{ signals: [{ type: "webinar", at: "2026-11-20", strength: 101 }] }, "/signals/0/strength", /from 0 to 100/],
+    [{ buyingGroup: { engagedContacts: -1 } }, "/buyingGroup/engagedContacts", /0 or more/],
+    [{ signals: [{ type: "webinar", at: "yesterday" }] }, "/signals/0/at", /not an RFC 3339 timestamp/],
+    [{ contacts: [{ id: "a" }, { id: "a" }] }, "/contacts/1/id", /two contacts/],
+  ];
+  for (const [account, path, message] of cases) {
+    // Duplicate contacts are the buying group's error; scoring does not need unique ids.
+    const e = assertJourneyError(
+      () => (path === "/contacts/1/id" ? journey.buyingGroup(account, asOf) : journey.score(account, asOf)),
+      "invalid-value",
+    );
+    assert.equal(e.path, path, e.message);
+    assert.match(e.message, message);
+  }
+  // A Date is a timestamp; an explicit null is missing, not an error.
+  const ok = journey.score({ signals: [{ type: "webinar", at: new Date("2026-11-20T00:00:00Z") }],
+    firmographics: { employees: null } }, asOf);
+  assert.equal(ok.top[0].source, "signal:webinar");
+  assertStillWorks();
+});
+
+test("score gives the top contributions and clipped caps; the full ledger only on request", () => {
+  const journey = Journey.default();
+  const account = {
+    contacts: [{ id: "c1", role: "champion" }],
+    signals: Array.from({ length: 5 }, (_, i) => ({ type: "webinar", at: `2026-11-1${i}`, contact: "c1" })),
+  };
+  const short = journey.score(account, { asOf: "2026-11-22" });
+  assert.equal(short.ledger, null);
+  assert.equal(short.top[0].source, "signal:webinar");
+  assert.equal(short.top[0].count, 5);
+  assert.deepEqual(short.clipped.map((c) => [c.cap, c.limit]), [["contact:c1", 40]]);
+  const full = journey.score(account, { asOf: "2026-11-22", ledger: true });
+  assert.equal(full.ledger.filter((l) => l.source === "signal:webinar").length, 5);
+  const engagement = full.components.find((c) => c.component === "engagement").value;
+  const sum = full.ledger.filter((l) => l.component === "engagement").reduce((a, l) => a + l.points, 0);
+  assert.ok(Math.abs(sum - engagement) < 1e-9, `${sum} vs ${engagement}`);
+  assert.equal(engagement, 40);
+  assert.ok(full.ledger.filter((l) => l.at !== null).every((l) => l.contact === "c1"));
+});

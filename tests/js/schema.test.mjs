@@ -19,7 +19,9 @@
 //     /calendar/workEnd, /calendar/workingDays[/i] and /calendar/holidays/i (weekday enum or
 //     date, at least one working day, each once), /rejection/reasonCodes[/i] (at least one, each
 //     once), /regressTo/i when it repeats an earlier item (each once), and in /scoring: weights/c and caps/c (known component, range), points, cap,
-//     component (enum), decay (exactly one kind) and decay/halfLife|linear|window (duration).
+//     component (enum), decay (exactly one kind) and decay/halfLife|linear|window (duration),
+//     contactCaps/c and fitSource (enum); /buyingGroup/minSignals (1…10000) and
+//     /buyingGroup/engagementWindow (duration).
 // Exceptions, decided from the data:
 //   - a duration (/after, /within, /decay/kind) that is well formed but longer than its upper
 //     bound (3650d, 365d for an SLA, 3,660,000d for any duration): the bound is a range over
@@ -84,11 +86,13 @@ const UNIT_MS = { ms: 1, w: 7 * DAY_MS, d: DAY_MS, h: 3_600_000, m: 60_000, s: 1
 const FORM_PATHS = new RegExp([
   /\/(kind|action|effectiveDate|priority|utcOffset|workStart)$/,
   /\/(reasonCodes|workingDays)(\/\d+)?$/, /\/holidays\/\d+$/,
-  /^\/scoring\/(weights|caps)\/[^/]+$/, /^\/scoring\/.*\/(points|cap|component|decay)$/,
+  /^\/scoring\/(weights|caps|contactCaps)\/[^/]+$/, /^\/scoring\/.*\/(points|cap|component|decay)$/,
+  /^\/scoring\/fitSource$/, /\/buyingGroup\/minSignals$/,
 ].map((re) => `(?:${re.source})`).join("|"));
 /** Durations: the schema states their form and sign, not their upper bound (in days). */
 const DURATION_BOUND_DAYS = [
   [/\/sla\/within$/, 365], [/\/after$/, 3650], [/\/decay\/(halfLife|linear|window)$/, 10_000 * 366],
+  [/\/buyingGroup\/engagementWindow$/, 3660],
 ];
 
 /** A duration's milliseconds as the engine reads it (optional "-", then number+unit groups),

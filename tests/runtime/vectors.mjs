@@ -15,6 +15,7 @@ const CALLS = {
   score: (api, [account, options]) => api.Journey.default().score(account, options),
   matchLeads: (api, [leads, accounts]) => api.matchLeads(leads, accounts),
   scoreDelta: (api, [account, options]) => api.Journey.default().scoreDelta(account, options),
+  buyingGroup: (api, [account, options]) => api.Journey.default().buyingGroup(account, options),
   templates: (api) => api.templates().map((t) => ({ id: t.id, name: t.name, hash: t.hash,
     stages: new api.Journey(t.definition).stages().map((s) => s.id) })),
 };
