@@ -182,6 +182,11 @@ impl Journey {
         Ok(verdict)
     }
 
+    /// The compiled scoring model, when the definition has one (for batch scoring).
+    pub fn score_model(&self) -> Option<&crate::score::ScoreModel> {
+        self.scoring.as_ref()
+    }
+
     /// The account's buying group as of its `asOf`: engaged contacts and roles, coverage of
     /// the required roles, multi-threading count.
     ///

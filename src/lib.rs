@@ -25,6 +25,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod batch;
 pub mod buying_group;
 pub mod definition;
 pub mod diff;

@@ -85,7 +85,7 @@ pub struct ComponentScore {
     pub value: Option<f64>,
     /// The cap the value is clamped to.
     pub cap: f64,
-    /// `value / cap × 100`.
+    /// `value × 100 / cap`.
     pub normalized: Option<f64>,
     /// Weight in the composite (0 when the model gives none).
     pub weight: f64,
@@ -379,11 +379,11 @@ impl ScoreModel {
         let mut components = Vec::with_capacity(COMPONENTS.len());
         for component in COMPONENTS {
             let cap = self.cap(component);
-            let sum: f64 = ledger
+            // Summed from 0.0 in ledger order, as the batch path sums: the same bits.
+            let sum = ledger
                 .iter()
                 .filter(|c| c.component == component)
-                .map(|c| c.points)
-                .sum();
+                .fold(0.0, |sum, c| sum + c.points);
             let unknown = component == "fit" && !fit_known;
             let value = sum.clamp(0.0, cap);
             if !unknown && value != sum {
@@ -415,7 +415,7 @@ impl ScoreModel {
                 component,
                 value,
                 cap,
-                normalized: value.map(|v| v / cap * 100.0),
+                normalized: value.map(|v| normalize(v, cap)),
                 weight: self.scoring.weights.get(component).copied().unwrap_or(0.0),
             });
         }
@@ -431,9 +431,16 @@ impl ScoreModel {
         })
     }
 
-    /// The fit rules' contributions; whether fit is known (some rule decidable, or no rules).
-    fn fit_rules(&self, account: &Data, ledger: &mut Vec<Contribution>) -> Result<bool, ExprError> {
-        let mut decided = self.scoring.fit.is_empty();
+    /// Each fit rule's verdict on the account, in order: `Some(true)`, `Some(false)`, or
+    /// `None` when unknown (every field the rule reads is missing).
+    ///
+    /// # Errors
+    /// A rule's evaluation error, its message prefixed with the rule's JSON pointer.
+    pub(crate) fn fit_verdicts(
+        &self,
+        account: &Data,
+        mut each: impl FnMut(usize, f64, Option<bool>),
+    ) -> Result<(), ExprError> {
         for (i, (rule, criterion)) in self.scoring.fit.iter().zip(&self.fit).enumerate() {
             // A rule over fields that are all missing is unknown, whatever `==` says of null.
             let verdict = if criterion.reads_only_nulls(account) {
@@ -447,14 +454,23 @@ impl ScoreModel {
                     )
                 })?
             };
+            each(i, rule.points, verdict);
+        }
+        Ok(())
+    }
+
+    /// The fit rules' contributions; whether fit is known (some rule decidable, or no rules).
+    fn fit_rules(&self, account: &Data, ledger: &mut Vec<Contribution>) -> Result<bool, ExprError> {
+        let mut decided = self.scoring.fit.is_empty();
+        self.fit_verdicts(account, |i, base, verdict| {
             let (points, note) = match verdict {
                 Some(true) => {
                     decided = true;
-                    (rule.points, None)
+                    (base, None)
                 }
                 Some(false) => {
                     decided = true;
-                    continue;
+                    return;
                 }
                 None => (
                     0.0,
@@ -466,12 +482,12 @@ impl ScoreModel {
                 source: format!("fit:{i}"),
                 at: None,
                 contact: None,
-                base: rule.points,
+                base,
                 factor: 1.0,
                 points,
                 note: note.map(str::to_string),
             });
-        }
+        })?;
         Ok(decided)
     }
 
@@ -518,6 +534,12 @@ fn add_clip(clips: &mut Vec<Clip>, component: &'static str, cap: String, limit: 
             clipped,
         }),
     }
+}
+
+/// A component's value on 0–100: `value × 100 / cap` (in this order, so a cap of 100 gives the
+/// value itself, not 55.00000000000001 for 55).
+pub(crate) fn normalize(value: f64, cap: f64) -> f64 {
+    value * 100.0 / cap
 }
 
 /// The composite: the known components blended by weight, re-weighted among themselves, so a

@@ -204,6 +204,46 @@ export interface Score {
   ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number };
 }
 
+/** One row of scoreMany: normalised scores (0–100, null when unknown), or the row's error. */
+export type ScoreRow =
+  | { composite: number | null; fit: number | null; intent: number | null; engagement: number | null;
+      usage: number | null; relationship: number | null }
+  | { error: { row: number; code: string; path: string; message: string } };
+
+/** Strings dictionary-encoded: row r holds values[codes[r]]; a code past the end is null. */
+export interface EncodedStrings { codes: Uint32Array; values: string[] }
+
+/** A batch of accounts as columns, for scoreColumns (docs/scoring.md, "Batches"). */
+export interface AccountColumns {
+  /** How many accounts (rows). */
+  length: number;
+  /** Per-account fields by context path ("firmographics.employees"): Float64Array for numbers
+   * and timestamps in epoch ms (NaN is null), Uint8Array for booleans (0, 1; other is null),
+   * strings as an array (null allowed) or EncodedStrings, lists of strings as arrays. */
+  fields?: Record<string, Float64Array | Uint8Array | (string | null)[] | EncodedStrings | string[][]>;
+  /** Every account's signals as parallel arrays, in any order. */
+  signals?: {
+    /** The row of the account each signal belongs to. */
+    account: Uint32Array;
+    type: EncodedStrings | string[];
+    /** Epoch milliseconds (whole). */
+    at: Float64Array;
+    /** 0–100; NaN: none. */
+    strength?: Float64Array;
+    /** The contact each signal names (null or a code past the end: none). */
+    contact?: EncodedStrings | (string | null)[];
+  };
+}
+
+/** The result of scoreColumns: per row, NaN where unknown or where the row failed. */
+export interface ColumnScores {
+  composite: Float64Array; fit: Float64Array; intent: Float64Array; engagement: Float64Array;
+  usage: Float64Array; relationship: Float64Array;
+  /** One per failed row, in row order. */
+  errors: { row: number; code: string; path: string; message: string }[];
+  ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number };
+}
+
 /** An account's buying group as of a date. */
 export interface BuyingGroupFacts {
   asOf: string;
@@ -672,6 +712,103 @@ impl Journey {
         to_js(&score.view(with_ledger))
     }
 
+    /// Scores many accounts given as plain objects, as of `options.asOf`: one result per row,
+    /// in order — `{ composite, fit, intent, engagement, usage, relationship }` (normalised,
+    /// 0–100, `null` when unknown) or `{ error: { code, path, message } }` for a row that is not
+    /// a valid account. No row is dropped. For speed over large batches use `scoreColumns`.
+    ///
+    /// # Errors
+    /// Throws a `JourneyError` (`invalid-argument`) when `accounts` is not an array, `asOf` is
+    /// missing, or the journey has no scoring model.
+    #[wasm_bindgen(js_name = scoreMany, unchecked_return_type = "ScoreRow[]")]
+    pub fn score_many(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AccountData[]")] accounts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = as_of_option(&options, "scoreMany(accounts, { asOf })")?;
+        let rows = accounts.dyn_ref::<js_sys::Array>().ok_or_else(|| {
+            js_error(&Error::new(
+                Code::InvalidArgument,
+                "",
+                "scoreMany(accounts, { asOf }) needs an array of accounts",
+            ))
+        })?;
+        if self.inner.definition().scoring.is_none() {
+            return Err(js_error(&Error::new(
+                Code::InvalidArgument,
+                "",
+                "this journey's definition has no scoring model",
+            )));
+        }
+        let mut out = Vec::with_capacity(rows.length() as usize);
+        for (i, row) in rows.iter().enumerate() {
+            let scored = account_data(&row, &as_of).and_then(|data| {
+                self.inner
+                    .score(&data)
+                    .map_err(|e| js_error(&Error::from(e)))
+            });
+            out.push(match scored {
+                Ok(score) => ScoreRow::Ok(ScoreValues::of(&score)),
+                Err(e) => ScoreRow::Err {
+                    error: RowErrorJs::from_js(&e, i),
+                },
+            });
+        }
+        to_js(&out)
+    }
+
+    /// Scores a batch given as columns, as of `options.asOf` — the fast path: typed arrays
+    /// cross into wasm in one copy each. Returns per-row `Float64Array`s (`composite` and each
+    /// component, normalised 0–100; NaN where unknown or where the row failed), the failed rows'
+    /// errors and the batch's ignored signals. Numbers are the same, bit for bit, as `score()`
+    /// gives for each account (docs/scoring.md, "Batches").
+    ///
+    /// # Errors
+    /// Throws a `JourneyError` (`invalid-argument`) when the batch is malformed as a whole:
+    /// a column of the wrong kind or length, a field the account context does not have, a
+    /// signal whose account row is out of range; and when `asOf` is missing.
+    #[wasm_bindgen(js_name = scoreColumns, unchecked_return_type = "ColumnScores")]
+    pub fn score_columns(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AccountColumns")] columns: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = as_of_option(&options, "scoreColumns(columns, { asOf })")?;
+        let as_of = crate::expr::data::parse_timestamp(&as_of).ok_or_else(|| {
+            js_error(&Error::new(
+                Code::InvalidArgument,
+                "",
+                format!("asOf: \"{as_of}\" is not an RFC 3339 timestamp or YYYY-MM-DD date"),
+            ))
+        })?;
+        let Some(model) = self.inner.score_model() else {
+            return Err(js_error(&Error::new(
+                Code::InvalidArgument,
+                "",
+                "this journey's definition has no scoring model",
+            )));
+        };
+        let (accounts, signals) = read_columns(&columns).map_err(|e| js_error(&e))?;
+        let scores = model
+            .score_columns(&accounts, &signals, as_of)
+            .map_err(|e| js_error(&e))?;
+        let out = js_sys::Object::new();
+        let put = |key: &str, value: &JsValue| {
+            let _ = Reflect::set(&out, &JsValue::from_str(key), value);
+        };
+        put(
+            "composite",
+            &js_sys::Float64Array::from(scores.composite.as_slice()).into(),
+        );
+        for (name, values) in &scores.components {
+            put(name, &js_sys::Float64Array::from(values.as_slice()).into());
+        }
+        put("errors", &to_js(&scores.errors)?);
+        put("ignored", &to_js(&scores.ignored)?);
+        Ok(out.into())
+    }
+
     /// The account's buying group as of `options.asOf`: each contact's engagement in the
     /// definition's window, engaged roles, the multi-threading count, and coverage of the
     /// required roles.
@@ -763,6 +900,201 @@ impl Journey {
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.summary())
     }
+}
+
+/// One row of `scoreMany`: the scores, or the row's error.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ScoreRow {
+    Ok(ScoreValues),
+    Err { error: RowErrorJs },
+}
+
+/// A score's numbers: composite and normalised components.
+#[derive(Serialize)]
+struct ScoreValues {
+    composite: Option<f64>,
+    fit: Option<f64>,
+    intent: Option<f64>,
+    engagement: Option<f64>,
+    usage: Option<f64>,
+    relationship: Option<f64>,
+}
+
+impl ScoreValues {
+    fn of(score: &crate::score::Score) -> ScoreValues {
+        let c = |name: &str| {
+            score
+                .components
+                .iter()
+                .find(|c| c.component == name)
+                .and_then(|c| c.normalized)
+        };
+        ScoreValues {
+            composite: score.composite,
+            fit: c("fit"),
+            intent: c("intent"),
+            engagement: c("engagement"),
+            usage: c("usage"),
+            relationship: c("relationship"),
+        }
+    }
+}
+
+/// A row's error as `scoreMany` reports it.
+#[derive(Serialize)]
+struct RowErrorJs {
+    row: usize,
+    code: String,
+    path: String,
+    message: String,
+}
+
+impl RowErrorJs {
+    /// From the `JourneyError` a row produced.
+    fn from_js(error: &JsValue, row: usize) -> RowErrorJs {
+        let text = |key: &str| {
+            Reflect::get(error, &JsValue::from_str(key))
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default()
+        };
+        RowErrorJs {
+            row,
+            code: text("code"),
+            path: text("path"),
+            message: text("message"),
+        }
+    }
+}
+
+/// Reads `{ length, fields, signals }` (see `AccountColumns` in the .d.ts) into core columns.
+fn read_columns(
+    value: &JsValue,
+) -> Result<(crate::batch::AccountColumns, crate::batch::SignalColumns), Error> {
+    use crate::batch::{AccountColumns, Column, SignalColumns};
+    let bad = |message: String| Error::new(Code::InvalidArgument, "", message);
+    if !value.is_object() {
+        return Err(bad(
+            "scoreColumns needs { length, fields?, signals? }".into()
+        ));
+    }
+    let get = |obj: &JsValue, key: &str| Reflect::get(obj, &JsValue::from_str(key)).ok();
+    let len = get(value, "length")
+        .and_then(|v| v.as_f64())
+        .filter(|n| n.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(n))
+        .ok_or_else(|| bad("columns.length must be the number of accounts".into()))?
+        as usize;
+    let mut fields = Vec::new();
+    if let Some(obj) = get(value, "fields").filter(|v| !v.is_undefined() && !v.is_null()) {
+        let keys = js_sys::Object::keys(obj.unchecked_ref::<js_sys::Object>());
+        for key in keys.iter() {
+            let name = key.as_string().unwrap_or_default();
+            let column = get(&obj, &name).unwrap_or(JsValue::UNDEFINED);
+            let read = if let Some(a) = column.dyn_ref::<js_sys::Float64Array>() {
+                Some(Column::Numbers(a.to_vec()))
+            } else if let Some(a) = column.dyn_ref::<js_sys::Uint8Array>() {
+                Some(Column::Bools(a.to_vec()))
+            } else if let Some(a) = column.dyn_ref::<js_sys::Array>() {
+                let lists = a.length() > 0 && a.iter().all(|item| js_sys::Array::is_array(&item));
+                if lists {
+                    Some(Column::StringLists(
+                        a.iter()
+                            .map(|item| {
+                                js_sys::Array::from(&item)
+                                    .iter()
+                                    .map(|s| s.as_string().unwrap_or_default())
+                                    .collect()
+                            })
+                            .collect(),
+                    ))
+                } else {
+                    let (codes, values) = dictionary(a);
+                    Some(Column::Strings { codes, values })
+                }
+            } else {
+                encoded(&column).map(|(codes, values)| Column::Strings { codes, values })
+            };
+            let column = read.ok_or_else(|| {
+                bad(format!(
+                    "fields[\"{name}\"] must be a Float64Array (numbers, timestamps in ms; NaN \
+                     is null), a Uint8Array (booleans: 0, 1, other null), an array of strings \
+                     or nulls, {{ codes: Uint32Array, values: string[] }}, or an array of \
+                     string arrays"
+                ))
+            })?;
+            fields.push((name, column));
+        }
+    }
+    let mut signals = SignalColumns::default();
+    if let Some(obj) = get(value, "signals").filter(|v| !v.is_undefined() && !v.is_null()) {
+        let numbers = |key: &str| {
+            get(&obj, key).and_then(|v| v.dyn_ref::<js_sys::Float64Array>().map(|a| a.to_vec()))
+        };
+        signals.account = get(&obj, "account")
+            .and_then(|v| v.dyn_ref::<js_sys::Uint32Array>().map(|a| a.to_vec()))
+            .ok_or_else(|| bad("signals.account must be a Uint32Array of account rows".into()))?;
+        let (kind, kinds) = get(&obj, "type")
+            .and_then(|v| match v.dyn_ref::<js_sys::Array>() {
+                Some(a) => Some(dictionary(a)),
+                None => encoded(&v),
+            })
+            .ok_or_else(|| {
+                bad("signals.type must be { codes: Uint32Array, values: string[] } or an array of strings".into())
+            })?;
+        signals.kind = kind;
+        signals.kinds = kinds;
+        signals.at = numbers("at")
+            .ok_or_else(|| bad("signals.at must be a Float64Array of epoch milliseconds".into()))?;
+        signals.strength = match get(&obj, "strength").filter(|v| !v.is_undefined()) {
+            None => None,
+            Some(_) => Some(numbers("strength").ok_or_else(|| {
+                bad("signals.strength must be a Float64Array (NaN: none)".into())
+            })?),
+        };
+        if let Some(v) = get(&obj, "contact").filter(|v| !v.is_undefined()) {
+            let (codes, values) = match v.dyn_ref::<js_sys::Array>() {
+                Some(a) => Some(dictionary(a)),
+                None => encoded(&v),
+            }
+            .ok_or_else(|| {
+                bad("signals.contact must be { codes: Uint32Array, values: string[] } or an array of strings or nulls".into())
+            })?;
+            signals.contact = Some(codes);
+            signals.contacts = values;
+        }
+    }
+    Ok((AccountColumns { len, fields }, signals))
+}
+
+/// `{ codes: Uint32Array, values: string[] }`.
+fn encoded(value: &JsValue) -> Option<(Vec<u32>, Vec<String>)> {
+    let codes = Reflect::get(value, &JsValue::from_str("codes")).ok()?;
+    let values = Reflect::get(value, &JsValue::from_str("values")).ok()?;
+    let codes = codes.dyn_ref::<js_sys::Uint32Array>()?.to_vec();
+    let values = values
+        .dyn_ref::<js_sys::Array>()?
+        .iter()
+        .map(|v| v.as_string())
+        .collect::<Option<Vec<String>>>()?;
+    Some((codes, values))
+}
+
+/// An array of strings (or nulls) dictionary-encoded; a null or non-string is null.
+fn dictionary(array: &js_sys::Array) -> (Vec<u32>, Vec<String>) {
+    let mut index: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+    let mut values = Vec::new();
+    let codes = array
+        .iter()
+        .map(|item| match item.as_string() {
+            Some(s) => *index.entry(s).or_insert_with_key(|s| {
+                values.push(s.clone());
+                (values.len() - 1) as u32
+            }),
+            None => u32::MAX,
+        })
+        .collect();
+    (codes, values)
 }
 
 /// `options.asOf`, which every call that evaluates needs: the engine never reads the clock.

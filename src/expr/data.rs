@@ -204,7 +204,7 @@ fn in_range(value: &Data, field: &Field, path: &str) -> Result<(), crate::Error>
 }
 
 /// What an absent field holds: an empty list for lists (a list field is never null), else null.
-fn absent(field: &Field) -> Data {
+pub(crate) fn absent(field: &Field) -> Data {
     match field.ty {
         Ty::List(_) => Data::List(Vec::new()),
         Ty::Object(fields) if !field.nullable => Data::Object(fields.iter().map(absent).collect()),

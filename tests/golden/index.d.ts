@@ -188,6 +188,46 @@ export interface Score {
     ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number };
 }
 
+/** One row of scoreMany: normalised scores (0–100, null when unknown), or the row's error. */
+export type ScoreRow =
+| { composite: number | null; fit: number | null; intent: number | null; engagement: number | null;
+usage: number | null; relationship: number | null }
+| { error: { row: number; code: string; path: string; message: string } };
+
+/** Strings dictionary-encoded: row r holds values[codes[r]]; a code past the end is null. */
+export interface EncodedStrings { codes: Uint32Array; values: string[] }
+
+/** A batch of accounts as columns, for scoreColumns (docs/scoring.md, "Batches"). */
+export interface AccountColumns {
+    /** How many accounts (rows). */
+    length: number;
+    /** Per-account fields by context path ("firmographics.employees"): Float64Array for numbers
+     * and timestamps in epoch ms (NaN is null), Uint8Array for booleans (0, 1; other is null),
+     * strings as an array (null allowed) or EncodedStrings, lists of strings as arrays. */
+    fields?: Record<string, Float64Array | Uint8Array | (string | null)[] | EncodedStrings | string[][]>;
+    /** Every account's signals as parallel arrays, in any order. */
+    signals?: {
+        /** The row of the account each signal belongs to. */
+        account: Uint32Array;
+        type: EncodedStrings | string[];
+        /** Epoch milliseconds (whole). */
+        at: Float64Array;
+        /** 0–100; NaN: none. */
+        strength?: Float64Array;
+        /** The contact each signal names (null or a code past the end: none). */
+        contact?: EncodedStrings | (string | null)[];
+    };
+}
+
+/** The result of scoreColumns: per row, NaN where unknown or where the row failed. */
+export interface ColumnScores {
+    composite: Float64Array; fit: Float64Array; intent: Float64Array; engagement: Float64Array;
+    usage: Float64Array; relationship: Float64Array;
+    /** One per failed row, in row order. */
+    errors: { row: number; code: string; path: string; message: string }[];
+    ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number };
+}
+
 /** An account's buying group as of a date. */
 export interface BuyingGroupFacts {
     asOf: string;
@@ -312,6 +352,19 @@ export class Journey {
      */
     constructor(definition: DefinitionInput);
     /**
+     * Scores a batch given as columns, as of `options.asOf` — the fast path: typed arrays
+     * cross into wasm in one copy each. Returns per-row `Float64Array`s (`composite` and each
+     * component, normalised 0–100; NaN where unknown or where the row failed), the failed rows'
+     * errors and the batch's ignored signals. Numbers are the same, bit for bit, as `score()`
+     * gives for each account (docs/scoring.md, "Batches").
+     *
+     * # Errors
+     * Throws a `JourneyError` (`invalid-argument`) when the batch is malformed as a whole:
+     * a column of the wrong kind or length, a field the account context does not have, a
+     * signal whose account row is out of range; and when `asOf` is missing.
+     */
+    scoreColumns(columns: AccountColumns, options: { asOf: string }): ColumnScores;
+    /**
      * Why an account's score moved between `options.from` and `options.to`: the composite and
      * each component at both dates, and every contribution that changed, largest first.
      *
@@ -319,6 +372,17 @@ export class Journey {
      * As `score`, and `invalid-argument` when `from` or `to` is missing or not a timestamp.
      */
     scoreDelta(account: AccountData, options: { from: string; to: string }): ScoreDelta;
+    /**
+     * Scores many accounts given as plain objects, as of `options.asOf`: one result per row,
+     * in order — `{ composite, fit, intent, engagement, usage, relationship }` (normalised,
+     * 0–100, `null` when unknown) or `{ error: { code, path, message } }` for a row that is not
+     * a valid account. No row is dropped. For speed over large batches use `scoreColumns`.
+     *
+     * # Errors
+     * Throws a `JourneyError` (`invalid-argument`) when `accounts` is not an array, `asOf` is
+     * missing, or the journey has no scoring model.
+     */
+    scoreMany(accounts: AccountData[], options: { asOf: string }): ScoreRow[];
     /**
      * Scores an account with the definition's scoring model, as of `options.asOf`: components,
      * composite, the top contributions and the caps that clipped; the full ledger of dated

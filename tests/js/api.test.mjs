@@ -280,3 +280,66 @@ test("score gives the top contributions and clipped caps; the full ledger only o
   assert.equal(engagement, 40);
   assert.ok(full.ledger.filter((l) => l.at !== null).every((l) => l.contact === "c1"));
 });
+
+test("scoreMany and scoreColumns: one result per row, the same numbers as score()", () => {
+  const journey = Journey.default();
+  const asOf = { asOf: "2026-11-22" };
+  const day = (d) => Date.parse(`2026-11-${d}T00:00:00Z`);
+  const accounts = [
+    { firmographics: { industry: "software", employees: 500, techStack: ["salesforce"] },
+      contacts: [{ id: "c1" }],
+      signals: [{ type: "webinar", at: "2026-11-20", contact: "c1" }, { type: "intent_surge", at: "2026-11-21", strength: 70 }] },
+    {},
+    { firmographics: { employees: -2 } },
+    { signals: [{ type: "podcast", at: "2026-11-20" }, { type: "webinar", at: "2026-11-30" }] },
+  ];
+  const rows = journey.scoreMany(accounts, asOf);
+  assert.equal(rows.length, accounts.length);
+  assert.equal(rows[2].error.code, "invalid-value");
+  assert.equal(rows[2].error.path, "/firmographics/employees");
+  const scored = journey.scoreMany(["junk", null], asOf);
+  assert.deepEqual(scored.map((r) => r.error.code), ["invalid-argument", "invalid-argument"]);
+
+  const columns = {
+    length: 4,
+    fields: {
+      "firmographics.industry": ["software", null, null, null],
+      "firmographics.employees": new Float64Array([500, NaN, -2, NaN]),
+      "firmographics.techStack": [["salesforce"], [], [], []],
+    },
+    signals: {
+      account: new Uint32Array([3, 0, 0, 3]),
+      type: { codes: new Uint32Array([2, 0, 1, 0]), values: ["webinar", "intent_surge", "podcast"] },
+      at: new Float64Array([day(20), day(20), day(21), day(30)]),
+      strength: new Float64Array([NaN, NaN, 70, NaN]),
+      contact: ["c9", "c1", null, null],
+    },
+  };
+  const batch = journey.scoreColumns(columns, asOf);
+  assert.ok(batch.composite instanceof Float64Array);
+  assert.equal(batch.composite.length, 4);
+  for (const [i, row] of rows.entries()) {
+    if (row.error) {
+      assert.ok(Number.isNaN(batch.composite[i]));
+      continue;
+    }
+    assert.equal(batch.composite[i], row.composite, `row ${i}`);
+    for (const c of ["fit", "intent", "engagement", "usage", "relationship"]) {
+      assert.equal(Number.isNaN(batch[c][i]) ? null : batch[c][i], row[c], `row ${i} ${c}`);
+    }
+  }
+  assert.deepEqual(batch.errors.map((e) => [e.row, e.path]), [[2, "/fields/firmographics.employees/2"]]);
+  assert.deepEqual(batch.ignored, { afterAsOf: 1, unknownTypes: { podcast: 1 }, missingStrength: 0 });
+  // A malformed batch is refused whole, with what is wrong.
+  const refused = [
+    { length: 2, fields: { "firmographics.employees": new Float64Array([1]) } },
+    { length: 1, fields: { "firmographics.headcount": new Float64Array([1]) } },
+    { length: 1, fields: { "firmographics.employees": [1, 2] } },
+    { length: 1, signals: { account: new Uint32Array([4]), type: ["webinar"], at: new Float64Array([0]) } },
+    { length: 1, signals: { account: [0], type: ["webinar"], at: new Float64Array([0]) } },
+    { length: -1 },
+    "columns",
+  ];
+  for (const bad of refused) assertJourneyError(() => journey.scoreColumns(bad, asOf), "invalid-argument");
+  assertStillWorks();
+});
