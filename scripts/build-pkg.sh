@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Builds pkg/, the one npm package for every JS runtime:
-#   account_journey.js + account_journey_bg.wasm   wasm-bindgen --target web (ES module)
-#   cjs/account_journey.js + its .wasm              wasm-bindgen --target nodejs (for require)
+#   account_journey.js + account_journey_bg.wasm   wasm-bindgen --target web (ES module), the
+#                                                   size build (browsers, bundlers, workerd)
+#   account_journey_speed_bg.wasm                   the same code built for speed (Node, Deno,
+#                                                   Bun load it through node.mjs); same glue
+#   cjs/account_journey.js + its .wasm              wasm-bindgen --target nodejs (for require),
+#                                                   the speed build
 #   node.mjs, browser.mjs, workerd.mjs              entries that instantiate the wasm per runtime
 #   index.d.ts                                      the public types (the web glue's, minus init)
 #   package.json                                    the exports map choosing an entry per runtime
@@ -11,19 +15,31 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build --quiet --lib --target wasm32-unknown-unknown --profile wasm-release
+cargo build --quiet --lib --target wasm32-unknown-unknown --profile wasm-speed
 wasm=target/wasm32-unknown-unknown/wasm-release/account_journey.wasm
+speed=target/wasm32-unknown-unknown/wasm-speed/account_journey.wasm
 
-rm -rf pkg
+rm -rf pkg target/pkg-speed
 mkdir -p pkg/cjs
 wasm-bindgen --target web --out-dir pkg --out-name account_journey "$wasm"
-wasm-bindgen --target nodejs --out-dir pkg/cjs --out-name account_journey "$wasm"
+wasm-bindgen --target nodejs --out-dir pkg/cjs --out-name account_journey "$speed"
+# The speed build must fit the size build's glue exactly (same imports and exports): then one
+# account_journey.js serves both .wasm files.
+wasm-bindgen --target web --out-dir target/pkg-speed --out-name account_journey "$speed"
+if ! cmp -s pkg/account_journey.js target/pkg-speed/account_journey.js; then
+  echo "build-pkg: the speed build's JS glue differs from the size build's" >&2
+  diff pkg/account_journey.js target/pkg-speed/account_journey.js | head -20 >&2
+  exit 1
+fi
+cp target/pkg-speed/account_journey_bg.wasm pkg/account_journey_speed_bg.wasm
 
 # The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept them
 # and must not introduce others.
 features=(--enable-bulk-memory --enable-mutable-globals --enable-sign-ext
   --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types)
-for f in pkg/account_journey_bg.wasm pkg/cjs/account_journey_bg.wasm; do
-  node_modules/.bin/wasm-opt -Oz "${features[@]}" "$f" -o "$f"
+node_modules/.bin/wasm-opt -Oz "${features[@]}" pkg/account_journey_bg.wasm -o pkg/account_journey_bg.wasm
+for f in pkg/account_journey_speed_bg.wasm pkg/cjs/account_journey_bg.wasm; do
+  node_modules/.bin/wasm-opt -O3 "${features[@]}" "$f" -o "$f"
 done
 
 cp js/node.mjs js/browser.mjs js/workerd.mjs pkg/

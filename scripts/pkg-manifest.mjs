@@ -51,6 +51,7 @@ const manifest = {
     },
     "./web": { types: "./account_journey.d.ts", default: "./account_journey.js" },
     "./account_journey_bg.wasm": "./account_journey_bg.wasm",
+    "./account_journey_speed_bg.wasm": "./account_journey_speed_bg.wasm",
     "./definition.schema.json": "./definition.schema.json",
     "./package.json": "./package.json",
   },
@@ -58,7 +59,7 @@ const manifest = {
   module: "./browser.mjs",
   types: "./index.d.ts",
   files: [
-    "account_journey.js", "account_journey.d.ts", "account_journey_bg.wasm",
+    "account_journey.js", "account_journey.d.ts", "account_journey_bg.wasm", "account_journey_speed_bg.wasm",
     "account_journey_bg.wasm.d.ts", "index.d.ts", "node.mjs", "browser.mjs", "workerd.mjs",
     "cjs/", "definition.schema.json", "README.md",
   ],

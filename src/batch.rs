@@ -33,8 +33,17 @@ pub enum Column {
         /// The distinct strings.
         values: Vec<String>,
     },
-    /// A list of strings per row (`firmographics.techStack`).
-    StringLists(Vec<Vec<String>>),
+    /// A list of strings per row (`firmographics.techStack`), flattened: row `r` holds
+    /// `values[codes[k]]` for `k` in `offsets[r]..offsets[r + 1]` (`offsets` has one entry more
+    /// than there are rows); codes past the end of `values` are skipped.
+    StringLists {
+        /// Where each row's codes start, and one past the last row's end.
+        offsets: Vec<u32>,
+        /// Indexes into `values`.
+        codes: Vec<u32>,
+        /// The distinct strings.
+        values: Vec<String>,
+    },
 }
 
 impl Column {
@@ -43,7 +52,37 @@ impl Column {
             Column::Numbers(v) => v.len(),
             Column::Bools(v) => v.len(),
             Column::Strings { codes, .. } => codes.len(),
-            Column::StringLists(v) => v.len(),
+            Column::StringLists { offsets, .. } => offsets.len().saturating_sub(1),
+        }
+    }
+
+    /// A list-of-strings column from one list per row.
+    pub fn string_lists<S: AsRef<str>>(rows: &[Vec<S>]) -> Column {
+        let mut index: BTreeMap<String, u32> = BTreeMap::new();
+        let mut values = Vec::new();
+        let mut offsets = Vec::with_capacity(rows.len() + 1);
+        let mut codes = Vec::new();
+        offsets.push(0);
+        for row in rows {
+            for item in row {
+                let item = item.as_ref();
+                let code = match index.get(item) {
+                    Some(&code) => code,
+                    None => {
+                        values.push(item.to_string());
+                        let code = (values.len() - 1) as u32;
+                        index.insert(item.to_string(), code);
+                        code
+                    }
+                };
+                codes.push(code);
+            }
+            offsets.push(codes.len() as u32);
+        }
+        Column::StringLists {
+            offsets,
+            codes,
+            values,
         }
     }
 }
@@ -147,7 +186,7 @@ fn resolve(columns: &AccountColumns) -> Result<Vec<Resolved<'_>>, Error> {
             (Ty::Number | Ty::Timestamp, Column::Numbers(_))
                 | (Ty::Bool, Column::Bools(_))
                 | (Ty::String, Column::Strings { .. })
-                | (Ty::List(Ty::String), Column::StringLists(_))
+                | (Ty::List(Ty::String), Column::StringLists { .. })
         );
         if !fits {
             return Err(invalid(format!(
@@ -156,7 +195,7 @@ fn resolve(columns: &AccountColumns) -> Result<Vec<Resolved<'_>>, Error> {
                     Column::Numbers(_) => "numbers",
                     Column::Bools(_) => "booleans",
                     Column::Strings { .. } => "strings",
-                    Column::StringLists(_) => "lists of strings",
+                    Column::StringLists { .. } => "lists of strings",
                 },
                 field.ty
             )));
@@ -219,17 +258,59 @@ fn cell(c: &Resolved<'_>, row: usize) -> Result<Data, RowError> {
             .get(row)
             .and_then(|&code| values.get(code as usize))
             .map_or(Data::Null, |s| Data::String(s.as_str().into())),
-        Column::StringLists(v) => Data::List(
-            v.get(row)
-                .map(|items| {
-                    items
-                        .iter()
-                        .map(|s| Data::String(s.as_str().into()))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        ),
+        Column::StringLists {
+            offsets,
+            codes,
+            values,
+        } => {
+            let from = offsets.get(row).copied().unwrap_or(0) as usize;
+            let to = offsets.get(row + 1).copied().unwrap_or(0) as usize;
+            Data::List(
+                codes
+                    .get(from..to)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|&code| values.get(code as usize))
+                    .map(|s| Data::String(s.as_str().into()))
+                    .collect(),
+            )
+        }
     })
+}
+
+/// `column` in the order `order` gives (borrowed as is when there is no order to apply).
+fn in_order<'c, T: Copy>(
+    column: &'c [T],
+    order: Option<&[u32]>,
+    missing: T,
+) -> std::borrow::Cow<'c, [T]> {
+    match order {
+        None => std::borrow::Cow::Borrowed(column),
+        Some(order) => order
+            .iter()
+            .map(|&i| column.get(i as usize).copied().unwrap_or(missing))
+            .collect(),
+    }
+}
+
+/// A signal type of the batch's dictionary, as the scoring loop needs it.
+struct Kind<'m> {
+    /// Its scoring rule and the component's position; `None` when the model does not score it.
+    rule: Option<(&'m crate::definition::SignalPoints, usize)>,
+    /// Whether the model does not know the type at all (counted in `ignored.unknownTypes`).
+    unscored: bool,
+    /// The first code with the same name: caps count per type, not per code.
+    canonical: u32,
+}
+
+/// For each dictionary code, the first code with the same string.
+fn canonical(values: &[String]) -> Vec<u32> {
+    let mut first: BTreeMap<&str, u32> = BTreeMap::new();
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| *first.entry(v.as_str()).or_insert(i as u32))
+        .collect()
 }
 
 fn set(account: &mut Data, path: &[usize], value: Data) {
@@ -244,8 +325,9 @@ fn set(account: &mut Data, path: &[usize], value: Data) {
     *slot = value;
 }
 
-/// Each account's signals, in input order: `order[offsets[r]..offsets[r + 1]]`.
-fn group(signals: &SignalColumns, rows: usize) -> Result<(Vec<usize>, Vec<u32>), Error> {
+/// Each account's signals, in input order: positions `offsets[r]..offsets[r + 1]` of `order`,
+/// or of the signals themselves when they come sorted by account (`order` is then `None`).
+fn group(signals: &SignalColumns, rows: usize) -> Result<(Vec<usize>, Option<Vec<u32>>), Error> {
     let n = signals.account.len();
     let lengths = [
         ("kind", signals.kind.len()),
@@ -273,6 +355,9 @@ fn group(signals: &SignalColumns, rows: usize) -> Result<(Vec<usize>, Vec<u32>),
             *slot += before;
         }
     }
+    if signals.account.windows(2).all(|w| w.first() <= w.get(1)) {
+        return Ok((offsets, None));
+    }
     let mut next = offsets.clone();
     let mut order = vec![0u32; n];
     for (i, &account) in signals.account.iter().enumerate() {
@@ -283,7 +368,7 @@ fn group(signals: &SignalColumns, rows: usize) -> Result<(Vec<usize>, Vec<u32>),
             *pos += 1;
         }
     }
-    Ok((offsets, order))
+    Ok((offsets, Some(order)))
 }
 
 impl ScoreModel {
@@ -305,22 +390,38 @@ impl ScoreModel {
         let columns = resolve(accounts)?;
         let (offsets, order) = group(signals, rows)?;
         let scoring = self.scoring();
-        // Per signal type: its rule and component position, looked up once.
-        let rules: Vec<Option<(&crate::definition::SignalPoints, usize)>> = signals
+        // A dictionary may list one string twice: caps and roll-ups go by the first code.
+        let kind_code = canonical(&signals.kinds);
+        let contact_code = canonical(&signals.contacts);
+        // Per signal type code, everything the loop needs, looked up once.
+        let kinds: Vec<Kind<'_>> = signals
             .kinds
             .iter()
-            .map(|kind| {
-                let rule = scoring.signals.get(kind)?;
-                let c = COMPONENTS.iter().position(|c| *c == rule.component)?;
-                Some((rule, c))
+            .zip(&kind_code)
+            .map(|(name, &canonical)| {
+                let rule = scoring.signals.get(name).and_then(|rule| {
+                    let c = COMPONENTS.iter().position(|c| *c == rule.component)?;
+                    Some((rule, c))
+                });
+                Kind {
+                    rule,
+                    unscored: !scoring.signals.contains_key(name),
+                    canonical,
+                }
             })
             .collect();
-        let unscored: Vec<bool> = signals
-            .kinds
-            .iter()
-            .map(|kind| !scoring.signals.contains_key(kind))
-            .collect();
+        // The signal columns in account order (borrowed when they come so).
+        let order_ref = order.as_deref();
+        let sorted_kind = in_order(&signals.kind, order_ref, u32::MAX);
+        let sorted_at = in_order(&signals.at, order_ref, f64::NAN);
+        let sorted_strength =
+            (signals.strength.as_deref()).map(|s| in_order(s, order_ref, f64::NAN));
+        let sorted_contact = (signals.contact.as_deref()).map(|c| in_order(c, order_ref, u32::MAX));
         let caps: Vec<f64> = COMPONENTS.iter().map(|c| self.cap(c)).collect();
+        let contact_caps: Vec<Option<f64>> = COMPONENTS
+            .iter()
+            .map(|c| scoring.contact_caps.get(*c).copied())
+            .collect();
         let weights: Vec<f64> = COMPONENTS
             .iter()
             .map(|c| scoring.weights.get(*c).copied().unwrap_or(0.0))
@@ -344,40 +445,44 @@ impl ScoreModel {
             ignored: Ignored::default(),
         };
         let mut unknown_counts = vec![0usize; signals.kinds.len()];
+        let mut totals: CapTotals<u32, u32> = CapTotals::default();
         for row in 0..rows {
             let from = offsets.get(row).copied().unwrap_or(0);
             let to = offsets.get(row + 1).copied().unwrap_or(from);
             let mut sums = [0.0f64; 5];
-            let mut totals = CapTotals::default();
+            totals.clear();
             let mut failed = None;
-            for &i in order.get(from..to).unwrap_or(&[]) {
-                let i = i as usize;
-                let (Some(&code), Some(&at)) = (signals.kind.get(i), signals.at.get(i)) else {
-                    continue;
+            let kinds_of_row = sorted_kind.get(from..to).unwrap_or(&[]);
+            let at_of_row = sorted_at.get(from..to).unwrap_or(&[]);
+            let strength_of_row = sorted_strength.as_ref().and_then(|s| s.get(from..to));
+            let contact_of_row = sorted_contact.as_ref().and_then(|c| c.get(from..to));
+            for (j, (&code, &at)) in kinds_of_row.iter().zip(at_of_row).enumerate() {
+                // The signal's index in the input, for error paths.
+                let input_index = |j: usize| match &order {
+                    Some(order) => order.get(from + j).map_or(from + j, |&i| i as usize),
+                    None => from + j,
                 };
-                if at.fract() != 0.0
-                    || !(crate::expr::MIN_TIMESTAMP_MS as f64
-                        ..=crate::expr::MAX_TIMESTAMP_MS as f64)
-                        .contains(&at)
+                let whole = at as i64;
+                if whole as f64 != at
+                    || !(crate::expr::MIN_TIMESTAMP_MS..=crate::expr::MAX_TIMESTAMP_MS)
+                        .contains(&whole)
                 {
                     failed = Some(RowError {
                         row,
                         code: Code::InvalidValue,
-                        path: format!("/signals/at/{i}"),
+                        path: format!("/signals/at/{}", input_index(j)),
                         message: format!("{at} is not a timestamp in whole milliseconds"),
                     });
                     break;
                 }
-                let strength = signals
-                    .strength
-                    .as_ref()
-                    .and_then(|s| s.get(i).copied())
+                let strength = strength_of_row
+                    .and_then(|s| s.get(j).copied())
                     .filter(|s| !s.is_nan());
                 if let Some(s) = strength.filter(|s| !Range::Percent.contains(*s)) {
                     failed = Some(RowError {
                         row,
                         code: Code::InvalidValue,
-                        path: format!("/signals/strength/{i}"),
+                        path: format!("/signals/strength/{}", input_index(j)),
                         message: format!(
                             "{} is out of range: strength is from 0 to 100",
                             crate::expr::data::number_text(s)
@@ -385,13 +490,15 @@ impl ScoreModel {
                     });
                     break;
                 }
-                let at = at as i64;
-                if at > as_of {
+                if whole > as_of {
                     out.ignored.after_as_of += 1;
                     continue;
                 }
-                let Some(Some((rule, c))) = rules.get(code as usize) else {
-                    if unscored.get(code as usize) == Some(&true)
+                let Some(kind) = kinds.get(code as usize) else {
+                    continue;
+                };
+                let Some((rule, c)) = kind.rule else {
+                    if kind.unscored
                         && let Some(n) = unknown_counts.get_mut(code as usize)
                     {
                         *n += 1;
@@ -406,31 +513,29 @@ impl ScoreModel {
                         continue;
                     }
                 };
-                let component = COMPONENTS.get(*c).copied().unwrap_or("fit");
-                let contact = signals
-                    .contact
-                    .as_ref()
-                    .and_then(|codes| codes.get(i))
-                    .and_then(|&code| signals.contacts.get(code as usize))
-                    .map(String::as_str);
-                let contact_cap = contact.and_then(|id| {
-                    let cap = scoring.contact_caps.get(component)?;
-                    Some((id, component, *cap))
-                });
-                let kind = signals.kinds.get(code as usize).map_or("", String::as_str);
-                let factor = decay_factor(rule.decay, as_of - at) * strength;
-                let (points, _) = totals.clip(rule.points * factor, kind, rule.cap, contact_cap);
-                if let Some(sum) = sums.get_mut(*c) {
+                // A contact code past the end of the dictionary is no contact.
+                let contact_cap = match contact_caps.get(c).copied().flatten() {
+                    Some(cap) => contact_of_row
+                        .and_then(|c| c.get(j))
+                        .and_then(|&code| contact_code.get(code as usize))
+                        .map(|&id| (id, c, cap)),
+                    None => None,
+                };
+                let factor = decay_factor(rule.decay, as_of - whole) * strength;
+                let (points, _) =
+                    totals.clip(rule.points * factor, kind.canonical, rule.cap, contact_cap);
+                if let Some(sum) = sums.get_mut(c) {
                     *sum += points;
                 }
             }
             // Fit: the rules over this row's fields, or the imported score.
             let mut fit_known = !uses_rules;
             if failed.is_none() && uses_rules {
-                let mut account = template.clone();
+                // One context reused: every column is written for every row.
+                let account = &mut template;
                 for c in &columns {
                     match cell(c, row) {
-                        Ok(value) => set(&mut account, &c.path, value),
+                        Ok(value) => set(account, &c.path, value),
                         Err(e) => {
                             failed = Some(e);
                             break;
@@ -438,7 +543,7 @@ impl ScoreModel {
                     }
                 }
                 if failed.is_none() {
-                    let verdicts = self.fit_verdicts(&account, |_, base, verdict| {
+                    let verdicts = self.fit_verdicts(account, |_, base, verdict| {
                         if verdict.is_some() {
                             fit_known = true;
                         }
@@ -508,13 +613,11 @@ impl ScoreModel {
                 }
             }
         }
-        out.ignored.unknown_types = signals
-            .kinds
-            .iter()
-            .zip(&unknown_counts)
-            .filter(|(_, n)| **n > 0)
-            .map(|(k, n)| (k.clone(), *n))
-            .collect::<BTreeMap<_, _>>();
+        for (kind, n) in signals.kinds.iter().zip(&unknown_counts) {
+            if *n > 0 {
+                *out.ignored.unknown_types.entry(kind.clone()).or_default() += n;
+            }
+        }
         Ok(out)
     }
 }

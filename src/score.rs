@@ -155,14 +155,15 @@ pub struct Ignored {
     pub missing_strength: usize,
 }
 
-/// The decay factor for a signal `age_ms` old. `libm`'s `pow`, not std's, so the factor is
-/// bit-for-bit the same natively and in wasm.
+/// The decay factor for a signal `age_ms` old. `libm`'s `exp2`, not std's `powf`, so the factor
+/// is bit-for-bit the same natively and in wasm.
+#[inline]
 pub(crate) fn decay_factor(decay: Option<Decay>, age_ms: i64) -> f64 {
     let age = age_ms.max(0) as f64;
     match decay {
         None => 1.0,
-        Some(Decay::HalfLife(h)) => libm::pow(0.5, age / h as f64),
-        Some(Decay::Linear(l)) => (1.0 - age / l as f64).max(0.0),
+        Some(Decay::HalfLife(h)) => libm::exp2(-(age / h as f64)),
+        Some(Decay::Linear(l)) => positive(1.0 - age / l as f64),
         Some(Decay::Window(w)) => {
             if age <= w as f64 {
                 1.0
@@ -173,22 +174,68 @@ pub(crate) fn decay_factor(decay: Option<Decay>, age_ms: i64) -> f64 {
     }
 }
 
-/// Running totals that per-type and per-contact caps clip against.
-#[derive(Default)]
-pub(crate) struct CapTotals<'a> {
-    by_type: std::collections::BTreeMap<&'a str, f64>,
-    by_contact: std::collections::BTreeMap<(&'a str, &'static str), f64>,
+/// Running totals that per-type and per-contact caps clip against (a handful per account:
+/// vectors searched in order beat maps here).
+/// Keys are whatever names a type and a contact cheaply: text for one account, dictionary
+/// codes in a batch.
+pub(crate) struct CapTotals<T, C> {
+    by_type: Vec<(T, f64)>,
+    /// Keyed by contact and the component's position in [`COMPONENTS`].
+    by_contact: Vec<((C, usize), f64)>,
 }
 
-impl<'a> CapTotals<'a> {
-    /// Clips `points` to what the type's cap and the contact's cap leave; returns the points
-    /// kept and, when something was clipped, which cap did it.
+impl<T, C> Default for CapTotals<T, C> {
+    fn default() -> Self {
+        CapTotals {
+            by_type: Vec::new(),
+            by_contact: Vec::new(),
+        }
+    }
+}
+
+/// `x`, or 0 when it is not above 0 (what `x.max(0.0)` gives for numbers, without the call to
+/// `fmax` it becomes in wasm).
+#[inline]
+fn positive(x: f64) -> f64 {
+    if x > 0.0 { x } else { 0.0 }
+}
+
+/// Adds `points` (positive) to the running total under `key`, clipped to what `cap` leaves;
+/// returns the points kept and the points removed.
+fn clip_to<K: PartialEq + Copy>(
+    totals: &mut Vec<(K, f64)>,
+    key: K,
+    cap: f64,
+    points: f64,
+) -> (f64, f64) {
+    let slot = totals.iter_mut().find(|(k, _)| *k == key);
+    let total = slot.as_ref().map_or(0.0, |(_, t)| *t);
+    let room = (cap - total).max(0.0);
+    let kept = if points > room { room } else { points };
+    match slot {
+        Some((_, t)) => *t += kept,
+        None => totals.push((key, 0.0 + kept)),
+    }
+    (kept, points - kept)
+}
+
+impl<T: PartialEq + Copy, C: PartialEq + Copy> CapTotals<T, C> {
+    /// Starts over, for the next account (keeping the memory).
+    pub(crate) fn clear(&mut self) {
+        self.by_type.clear();
+        self.by_contact.clear();
+    }
+
+    /// Clips `points` to what the type's cap and the contact's cap (contact, component
+    /// position, cap) leave; returns the points kept and, when something was clipped, which
+    /// cap did it.
+    #[inline]
     pub(crate) fn clip(
         &mut self,
         points: f64,
-        kind: &'a str,
+        kind: T,
         type_cap: Option<f64>,
-        contact: Option<(&'a str, &'static str, f64)>,
+        contact: Option<(C, usize, f64)>,
     ) -> (f64, Option<Clipped>) {
         let mut kept = points;
         let mut clipped = None;
@@ -196,28 +243,23 @@ impl<'a> CapTotals<'a> {
             return (kept, clipped);
         }
         if let Some(cap) = type_cap {
-            let total = self.by_type.entry(kind).or_default();
-            let room = (cap - *total).max(0.0);
-            if kept > room {
-                clipped = Some(Clipped::Type(cap, kept - room));
-                kept = room;
+            let (k, removed) = clip_to(&mut self.by_type, kind, cap, kept);
+            if removed > 0.0 {
+                clipped = Some(Clipped::Type(cap, removed));
             }
-            *total += kept;
+            kept = k;
         }
         if let Some((id, component, cap)) = contact {
-            let total = self.by_contact.entry((id, component)).or_default();
-            let room = (cap - *total).max(0.0);
-            if kept > room {
-                let removed = kept - room;
+            let (k, removed) = clip_to(&mut self.by_contact, (id, component), cap, kept);
+            if removed > 0.0 {
                 clipped = Some(match clipped {
                     Some(Clipped::Type(type_cap, by_type)) => {
                         Clipped::Both(type_cap, by_type, cap, removed)
                     }
                     _ => Clipped::Contact(cap, removed),
                 });
-                kept = room;
             }
-            *total += kept;
+            kept = k;
         }
         (kept, clipped)
     }
@@ -297,7 +339,7 @@ impl ScoreModel {
             .collect();
         let mut ledger = Vec::new();
         let mut ignored = Ignored::default();
-        let mut totals = CapTotals::default();
+        let mut totals: CapTotals<&str, &str> = CapTotals::default();
         let mut clips: Vec<Clip> = Vec::new();
         for signal in list(l.signals) {
             let Data::Object(values) = signal else {
@@ -334,7 +376,8 @@ impl ScoreModel {
             let factor = decay_factor(rule.decay, as_of - at) * strength;
             let contact_cap = contact.and_then(|id| {
                 let cap = self.scoring.contact_caps.get(component)?;
-                Some((id, component, *cap))
+                let position = COMPONENTS.iter().position(|c| *c == component)?;
+                Some((id, position, *cap))
             });
             let (points, clipped) =
                 totals.clip(rule.points * factor, kind.as_ref(), rule.cap, contact_cap);

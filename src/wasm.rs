@@ -213,14 +213,18 @@ export type ScoreRow =
 /** Strings dictionary-encoded: row r holds values[codes[r]]; a code past the end is null. */
 export interface EncodedStrings { codes: Uint32Array; values: string[] }
 
+/** Lists of strings flattened: row r holds values[codes[k]] for k in offsets[r]..offsets[r + 1]. */
+export interface EncodedStringLists { offsets: Uint32Array; codes: Uint32Array; values: string[] }
+
 /** A batch of accounts as columns, for scoreColumns (docs/scoring.md, "Batches"). */
 export interface AccountColumns {
   /** How many accounts (rows). */
   length: number;
   /** Per-account fields by context path ("firmographics.employees"): Float64Array for numbers
    * and timestamps in epoch ms (NaN is null), Uint8Array for booleans (0, 1; other is null),
-   * strings as an array (null allowed) or EncodedStrings, lists of strings as arrays. */
-  fields?: Record<string, Float64Array | Uint8Array | (string | null)[] | EncodedStrings | string[][]>;
+   * strings as an array (null allowed) or EncodedStrings, lists of strings as arrays of arrays
+   * or (faster) EncodedStringLists. */
+  fields?: Record<string, Float64Array | Uint8Array | (string | null)[] | EncodedStrings | string[][] | EncodedStringLists>;
   /** Every account's signals as parallel arrays, in any order. */
   signals?: {
     /** The row of the account each signal belongs to. */
@@ -980,6 +984,21 @@ fn read_columns(
         ));
     }
     let get = |obj: &JsValue, key: &str| Reflect::get(obj, &JsValue::from_str(key)).ok();
+    // A misspelt key ("signal", "feilds") would silently score without that data: refuse it.
+    let known = |obj: &JsValue, what: &str, keys: &[&str]| -> Result<(), Error> {
+        let present = js_sys::Object::keys(obj.unchecked_ref::<js_sys::Object>());
+        for key in present.iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !keys.contains(&key.as_str()) {
+                return Err(bad(format!(
+                    "{what} has no key \"{key}\"; expected {}",
+                    keys.join(", ")
+                )));
+            }
+        }
+        Ok(())
+    };
+    known(value, "the columns", &["length", "fields", "signals"])?;
     let len = get(value, "length")
         .and_then(|v| v.as_f64())
         .filter(|n| n.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(n))
@@ -998,20 +1017,29 @@ fn read_columns(
             } else if let Some(a) = column.dyn_ref::<js_sys::Array>() {
                 let lists = a.length() > 0 && a.iter().all(|item| js_sys::Array::is_array(&item));
                 if lists {
-                    Some(Column::StringLists(
-                        a.iter()
-                            .map(|item| {
-                                js_sys::Array::from(&item)
-                                    .iter()
-                                    .map(|s| s.as_string().unwrap_or_default())
-                                    .collect()
-                            })
-                            .collect(),
-                    ))
+                    let rows: Vec<Vec<String>> = a
+                        .iter()
+                        .map(|item| {
+                            js_sys::Array::from(&item)
+                                .iter()
+                                .map(|s| s.as_string().unwrap_or_default())
+                                .collect()
+                        })
+                        .collect();
+                    Some(Column::string_lists(&rows))
                 } else {
                     let (codes, values) = dictionary(a);
                     Some(Column::Strings { codes, values })
                 }
+            } else if let Some(offsets) = Reflect::get(&column, &JsValue::from_str("offsets"))
+                .ok()
+                .and_then(|o| o.dyn_ref::<js_sys::Uint32Array>().map(|o| o.to_vec()))
+            {
+                encoded(&column).map(|(codes, values)| Column::StringLists {
+                    offsets,
+                    codes,
+                    values,
+                })
             } else {
                 encoded(&column).map(|(codes, values)| Column::Strings { codes, values })
             };
@@ -1019,8 +1047,8 @@ fn read_columns(
                 bad(format!(
                     "fields[\"{name}\"] must be a Float64Array (numbers, timestamps in ms; NaN \
                      is null), a Uint8Array (booleans: 0, 1, other null), an array of strings \
-                     or nulls, {{ codes: Uint32Array, values: string[] }}, or an array of \
-                     string arrays"
+                     or nulls, {{ codes: Uint32Array, values: string[] }}, or lists of strings \
+                     as an array of string arrays or {{ offsets, codes, values }}"
                 ))
             })?;
             fields.push((name, column));
@@ -1028,6 +1056,11 @@ fn read_columns(
     }
     let mut signals = SignalColumns::default();
     if let Some(obj) = get(value, "signals").filter(|v| !v.is_undefined() && !v.is_null()) {
+        known(
+            &obj,
+            "columns.signals",
+            &["account", "type", "at", "strength", "contact"],
+        )?;
         let numbers = |key: &str| {
             get(&obj, key).and_then(|v| v.dyn_ref::<js_sys::Float64Array>().map(|a| a.to_vec()))
         };

@@ -115,8 +115,8 @@ fn columns(accounts: &[Account]) -> (AccountColumns, SignalColumns) {
             .map(|a| a.employees.unwrap_or(f64::NAN))
             .collect(),
     );
-    let tech = Column::StringLists(
-        accounts
+    let tech = Column::string_lists(
+        &accounts
             .iter()
             .map(|a| {
                 a.tech
@@ -126,11 +126,20 @@ fn columns(accounts: &[Account]) -> (AccountColumns, SignalColumns) {
                     .map(|(i, _)| ["salesforce", "hubspot", "snowflake"][i].to_string())
                     .collect()
             })
-            .collect(),
+            .collect::<Vec<Vec<String>>>(),
     );
+    // The dictionaries list every string twice: codes k and k + 8 (k + 3) are the same type
+    // (contact), and caps must treat them as one.
     let mut signals = SignalColumns {
-        kinds: KINDS.iter().map(|s| s.to_string()).collect(),
-        contacts: vec!["c0".into(), "c1".into(), "c2".into()],
+        kinds: KINDS
+            .iter()
+            .chain(KINDS.iter())
+            .map(|s| s.to_string())
+            .collect(),
+        contacts: ["c0", "c1", "c2", "c0", "c1", "c2"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         strength: Some(Vec::new()),
         contact: Some(Vec::new()),
         ..SignalColumns::default()
@@ -141,7 +150,7 @@ fn columns(accounts: &[Account]) -> (AccountColumns, SignalColumns) {
         for (row, a) in accounts.iter().enumerate() {
             if let Some((k, days, strength, contact)) = a.signals.get(i) {
                 signals.account.push(row as u32);
-                signals.kind.push(*k as u32);
+                signals.kind.push((*k + 8 * (i % 2)) as u32);
                 signals.at.push((AS_OF - days * DAY / 3) as f64);
                 signals
                     .strength
@@ -182,11 +191,15 @@ proptest! {
         prop_assert!(batch.errors.is_empty(), "{:?}", batch.errors);
         let mut after = 0;
         let mut missing = 0;
+        let mut unknown = std::collections::BTreeMap::new();
         for (row, a) in accounts.iter().enumerate() {
             let data = Data::account_from_json(&as_json(a).to_string()).unwrap();
             let alone = model.score(&data).unwrap();
             after += alone.ignored.after_as_of;
             missing += alone.ignored.missing_strength;
+            for (kind, n) in &alone.ignored.unknown_types {
+                *unknown.entry(kind.clone()).or_insert(0) += n;
+            }
             let got = batch.composite[row];
             prop_assert_eq!(bits((!got.is_nan()).then_some(got)), bits(alone.composite), "row {} composite", row);
             for (c, (name, column)) in alone.components.iter().zip(&batch.components) {
@@ -197,6 +210,7 @@ proptest! {
         }
         prop_assert_eq!(batch.ignored.after_as_of, after);
         prop_assert_eq!(batch.ignored.missing_strength, missing);
+        prop_assert_eq!(&batch.ignored.unknown_types, &unknown);
     }
 }
 

@@ -141,6 +141,8 @@ impl std::error::Error for ExprError {}
 pub struct Expression {
     program: check::Op,
     ty: Ty,
+    /// The account fields the expression reads, computed once at compile time.
+    root_paths: Vec<Box<[usize]>>,
 }
 
 impl Expression {
@@ -153,7 +155,12 @@ impl Expression {
     pub fn compile(text: &str) -> Result<Expression, ExprError> {
         let ast = parse::parse(text)?;
         let (program, ty) = check::compile(&ast, types::ACCOUNT)?;
-        Ok(Expression { program, ty })
+        let root_paths = program.root_paths();
+        Ok(Expression {
+            program,
+            ty,
+            root_paths,
+        })
     }
 
     /// The type of the expression's value.
@@ -177,7 +184,7 @@ impl Expression {
         let Data::Object(_) = context else {
             return false;
         };
-        let paths = self.program.root_paths();
+        let paths = &self.root_paths;
         !paths.is_empty()
             && paths.iter().all(|path| {
                 let mut value = Some(context);
@@ -194,7 +201,7 @@ impl Expression {
     /// Whether the expression reads no account field and is `true` (a catch-all criterion).
     pub fn is_constant_true(&self) -> bool {
         matches!(self.program, check::Op::Const(Data::Bool(true)))
-            || (self.program.root_paths().is_empty()
+            || (self.root_paths.is_empty()
                 && matches!(
                     eval::evaluate(&self.program, &Data::Object(vec![Data::Timestamp(0)])),
                     Ok(eval::Val::Bool(true))

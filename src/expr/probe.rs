@@ -394,7 +394,7 @@ impl Probes {
         let mut paths: Vec<Box<[usize]>> = Vec::new();
         for expr in expressions {
             collect(&expr.program, &mut Vec::new(), &mut lits);
-            for path in expr.program.root_paths() {
+            for path in expr.root_paths.iter().cloned() {
                 if !paths.contains(&path) {
                     paths.push(path);
                 }

@@ -53,6 +53,7 @@ pub enum Range {
 
 impl Range {
     /// Whether `n` lies in the range.
+    #[inline(always)]
     pub fn contains(self, n: f64) -> bool {
         match self {
             Range::Any => n.is_finite(),

@@ -197,14 +197,18 @@ usage: number | null; relationship: number | null }
 /** Strings dictionary-encoded: row r holds values[codes[r]]; a code past the end is null. */
 export interface EncodedStrings { codes: Uint32Array; values: string[] }
 
+/** Lists of strings flattened: row r holds values[codes[k]] for k in offsets[r]..offsets[r + 1]. */
+export interface EncodedStringLists { offsets: Uint32Array; codes: Uint32Array; values: string[] }
+
 /** A batch of accounts as columns, for scoreColumns (docs/scoring.md, "Batches"). */
 export interface AccountColumns {
     /** How many accounts (rows). */
     length: number;
     /** Per-account fields by context path ("firmographics.employees"): Float64Array for numbers
      * and timestamps in epoch ms (NaN is null), Uint8Array for booleans (0, 1; other is null),
-     * strings as an array (null allowed) or EncodedStrings, lists of strings as arrays. */
-    fields?: Record<string, Float64Array | Uint8Array | (string | null)[] | EncodedStrings | string[][]>;
+     * strings as an array (null allowed) or EncodedStrings, lists of strings as arrays of arrays
+     * or (faster) EncodedStringLists. */
+    fields?: Record<string, Float64Array | Uint8Array | (string | null)[] | EncodedStrings | string[][] | EncodedStringLists>;
     /** Every account's signals as parallel arrays, in any order. */
     signals?: {
         /** The row of the account each signal belongs to. */

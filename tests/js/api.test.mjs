@@ -338,6 +338,8 @@ test("scoreMany and scoreColumns: one result per row, the same numbers as score(
     { length: 1, signals: { account: new Uint32Array([4]), type: ["webinar"], at: new Float64Array([0]) } },
     { length: 1, signals: { account: [0], type: ["webinar"], at: new Float64Array([0]) } },
     { length: -1 },
+    { length: 1, signal: {} },
+    { length: 1, signals: { account: new Uint32Array([0]), type: ["webinar"], at: new Float64Array([0]), when: 1 } },
     "columns",
   ];
   for (const bad of refused) assertJourneyError(() => journey.scoreColumns(bad, asOf), "invalid-argument");
