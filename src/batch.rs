@@ -278,6 +278,78 @@ fn cell(c: &Resolved<'_>, row: usize) -> Result<Data, RowError> {
     })
 }
 
+/// Most verdicts one fit rule remembers per batch.
+const MEMO_ENTRIES: usize = 4096;
+
+/// How one fit rule is evaluated over a batch: the columns it reads, and, when they are at most
+/// two scalar columns, the verdicts already computed by the values of those columns — a rule's
+/// verdict depends on nothing else (the rest of the context is the same for every row).
+struct FitPlan {
+    points: f64,
+    columns: Vec<usize>,
+    memo: Option<BTreeMap<[u64; 2], Option<bool>>>,
+}
+
+impl FitPlan {
+    fn new(criterion: &crate::expr::Expression, points: f64, columns: &[Resolved<'_>]) -> FitPlan {
+        let reads = |c: &Resolved<'_>| {
+            criterion
+                .root_paths()
+                .iter()
+                .any(|p| c.path.starts_with(p) || p.starts_with(&c.path))
+        };
+        let read: Vec<usize> = (0..columns.len())
+            .filter(|&i| columns.get(i).is_some_and(reads))
+            .collect();
+        let scalar = read.iter().all(|&i| {
+            columns
+                .get(i)
+                .is_some_and(|c| !matches!(c.column, Column::StringLists { .. }))
+        });
+        FitPlan {
+            points,
+            memo: (read.len() <= 2 && scalar).then(BTreeMap::new),
+            columns: read,
+        }
+    }
+
+    /// The identity of this row's values in the columns the rule reads.
+    fn key(&self, columns: &[Resolved<'_>], row: usize) -> Option<[u64; 2]> {
+        let mut key = [u64::MAX; 2];
+        for (slot, &c) in key.iter_mut().zip(&self.columns) {
+            *slot = match &columns.get(c)?.column {
+                Column::Numbers(v) => {
+                    let n = *v.get(row)?;
+                    if n.is_nan() {
+                        f64::NAN.to_bits()
+                    } else {
+                        n.to_bits()
+                    }
+                }
+                Column::Bools(v) => u64::from(*v.get(row)?).min(2),
+                Column::Strings { codes, values } => {
+                    let code = *codes.get(row)?;
+                    if (code as usize) < values.len() {
+                        u64::from(code)
+                    } else {
+                        u64::MAX - 1
+                    }
+                }
+                Column::StringLists { .. } => return None,
+            };
+        }
+        Some(key)
+    }
+}
+
+/// A row's number that is out of its field's range, or not a whole-millisecond timestamp.
+fn check_cell(c: &Resolved<'_>, row: usize) -> Result<(), RowError> {
+    match c.column {
+        Column::Numbers(_) => cell(c, row).map(|_| ()),
+        _ => Ok(()),
+    }
+}
+
 /// `column` in the order `order` gives (borrowed as is when there is no order to apply).
 fn in_order<'c, T: Copy>(
     column: &'c [T],
@@ -434,6 +506,15 @@ impl ScoreModel {
         };
         let mut template = Data::Object(ACCOUNT.iter().map(crate::expr::data::absent).collect());
         set(&mut template, &[0], Data::Timestamp(as_of));
+        let mut plans: Vec<FitPlan> = if uses_rules {
+            self.fit_criteria()
+                .iter()
+                .zip(&scoring.fit)
+                .map(|(criterion, rule)| FitPlan::new(criterion, rule.points, &columns))
+                .collect()
+        } else {
+            Vec::new()
+        };
 
         let mut out = BatchScores {
             composite: vec![f64::NAN; rows],
@@ -531,45 +612,76 @@ impl ScoreModel {
             // Fit: the rules over this row's fields, or the imported score.
             let mut fit_known = !uses_rules;
             if failed.is_none() && uses_rules {
-                // One context reused: every column is written for every row.
-                let account = &mut template;
-                for c in &columns {
-                    match cell(c, row) {
-                        Ok(value) => set(account, &c.path, value),
-                        Err(e) => {
-                            failed = Some(e);
-                            break;
+                // Out-of-range numbers are the row's error whether or not a rule reads them.
+                if let Some(e) = columns.iter().find_map(|c| check_cell(c, row).err()) {
+                    failed = Some(e);
+                }
+                // One context reused: a column is written into it when a rule needs it.
+                let mut written = vec![false; columns.len()];
+                for (i, plan) in plans.iter_mut().enumerate() {
+                    if failed.is_some() {
+                        break;
+                    }
+                    let key = plan.memo.as_ref().and_then(|_| plan.key(&columns, row));
+                    let cached = key.and_then(|k| plan.memo.as_ref()?.get(&k).copied());
+                    let verdict = match cached {
+                        Some(verdict) => verdict,
+                        None => {
+                            for &c in &plan.columns {
+                                if written.get(c) == Some(&false)
+                                    && let Some(column) = columns.get(c)
+                                {
+                                    match cell(column, row) {
+                                        Ok(value) => set(&mut template, &column.path, value),
+                                        Err(e) => failed = Some(e),
+                                    }
+                                    if let Some(w) = written.get_mut(c) {
+                                        *w = true;
+                                    }
+                                }
+                            }
+                            if failed.is_some() {
+                                break;
+                            }
+                            match self.fit_verdict(i, &template) {
+                                Ok(verdict) => {
+                                    if let (Some(memo), Some(k)) = (plan.memo.as_mut(), key)
+                                        && memo.len() < MEMO_ENTRIES
+                                    {
+                                        memo.insert(k, verdict);
+                                    }
+                                    verdict
+                                }
+                                Err(e) => {
+                                    let e = Error::from(e);
+                                    failed = Some(RowError {
+                                        row,
+                                        code: e.code(),
+                                        path: e.path().to_string(),
+                                        message: e.message().to_string(),
+                                    });
+                                    break;
+                                }
+                            }
                         }
+                    };
+                    if verdict.is_some() {
+                        fit_known = true;
+                    }
+                    // As the ledger: a rule that holds adds its points, an unknown one 0,
+                    // one that does not hold nothing at all (-0.0 + 0.0 would flip a sign).
+                    let add = match verdict {
+                        Some(true) => Some(plan.points),
+                        None => Some(0.0),
+                        Some(false) => None,
+                    };
+                    if let (Some(sum), Some(add)) = (sums.get_mut(fit_index), add) {
+                        *sum += add;
                     }
                 }
-                if failed.is_none() {
-                    let verdicts = self.fit_verdicts(account, |_, base, verdict| {
-                        if verdict.is_some() {
-                            fit_known = true;
-                        }
-                        // As the ledger: a rule that holds adds its points, an unknown one 0,
-                        // one that does not hold nothing at all (-0.0 + 0.0 would flip a sign).
-                        if let (Some(sum), Some(add)) = (
-                            sums.get_mut(fit_index),
-                            match verdict {
-                                Some(true) => Some(base),
-                                None => Some(0.0),
-                                Some(false) => None,
-                            },
-                        ) {
-                            *sum += add;
-                        }
-                    });
-                    if let Err(e) = verdicts {
-                        let e = Error::from(e);
-                        failed = Some(RowError {
-                            row,
-                            code: e.code(),
-                            path: e.path().to_string(),
-                            message: e.message().to_string(),
-                        });
-                    }
-                }
+                // A column not written this row may hold an older row's value: no rule read it
+                // (each rule's columns are written before it is evaluated, or it was answered
+                // from the memo).
             } else if failed.is_none()
                 && let Some(column) = imported
             {

@@ -474,6 +474,32 @@ impl ScoreModel {
         })
     }
 
+    /// The fit rules' criteria, in order.
+    pub(crate) fn fit_criteria(&self) -> &[Expression] {
+        &self.fit
+    }
+
+    /// Fit rule `i`'s verdict on the account (as [`ScoreModel::fit_verdicts`]).
+    ///
+    /// # Errors
+    /// As [`ScoreModel::fit_verdicts`].
+    pub(crate) fn fit_verdict(&self, i: usize, account: &Data) -> Result<Option<bool>, ExprError> {
+        let Some(criterion) = self.fit.get(i) else {
+            return Ok(None);
+        };
+        // A rule over fields that are all missing is unknown, whatever `==` says of null.
+        if criterion.reads_only_nulls(account) {
+            return Ok(None);
+        }
+        criterion.evaluate_bool(account).map_err(|e| {
+            ExprError::new(
+                e.code,
+                e.span,
+                format!("/scoring/fit/{i}/when: {}", e.message),
+            )
+        })
+    }
+
     /// Each fit rule's verdict on the account, in order: `Some(true)`, `Some(false)`, or
     /// `None` when unknown (every field the rule reads is missing).
     ///
@@ -484,20 +510,8 @@ impl ScoreModel {
         account: &Data,
         mut each: impl FnMut(usize, f64, Option<bool>),
     ) -> Result<(), ExprError> {
-        for (i, (rule, criterion)) in self.scoring.fit.iter().zip(&self.fit).enumerate() {
-            // A rule over fields that are all missing is unknown, whatever `==` says of null.
-            let verdict = if criterion.reads_only_nulls(account) {
-                None
-            } else {
-                criterion.evaluate_bool(account).map_err(|e| {
-                    ExprError::new(
-                        e.code,
-                        e.span,
-                        format!("/scoring/fit/{i}/when: {}", e.message),
-                    )
-                })?
-            };
-            each(i, rule.points, verdict);
+        for (i, rule) in self.scoring.fit.iter().enumerate() {
+            each(i, rule.points, self.fit_verdict(i, account)?);
         }
         Ok(())
     }

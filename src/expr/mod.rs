@@ -163,6 +163,11 @@ impl Expression {
         })
     }
 
+    /// The account fields (paths of positions in the schema) the expression reads.
+    pub fn root_paths(&self) -> &[Box<[usize]>] {
+        &self.root_paths
+    }
+
     /// The type of the expression's value.
     pub fn result_type(&self) -> Ty {
         self.ty
