@@ -29,7 +29,7 @@
 // (Node's default old-space limit there is ~4 GB; the run peaks well below). --chunk=N calls
 // matchLeads once per N leads instead (the package has no reusable index, so each call indexes
 // the accounts again) and keeps only each chunk's summary, as a streaming user would.
-import { initSync, matchLeads } from "account-journey";
+import { initSync, matchLeads, matchLeadsColumns } from "account-journey";
 import os from "node:os";
 import { PerformanceObserver, constants } from "node:perf_hooks";
 import { readFileSync } from "node:fs";
@@ -39,6 +39,9 @@ const LEADS = 1_000_000;
 const args = process.argv.slice(2);
 const ROUNDS = Number(args.find((a) => !a.startsWith("--")) ?? 5);
 const CHUNK = Number(args.find((a) => a.startsWith("--chunk="))?.slice(8) ?? 0) || 0;
+// --columns: the leads as UTF-8 text columns (Arrow's layout) through matchLeadsColumns, with a
+// compact typed-array result, instead of 1M objects in and 1M objects out.
+const COLUMNS = args.includes("--columns");
 const gc = globalThis.gc ?? null;
 
 /** Knuth's MMIX linear congruential generator, as in benches/matching.rs (u64 arithmetic). */
@@ -125,8 +128,30 @@ const secs = (ms) => `${(ms / 1000).toFixed(3)} s`;
 // linear memory is not re-exported by the package, so it is read here.
 const wasmMemory = () => initSync?.()?.memory?.buffer.byteLength ?? null;
 
+/** A text column as Arrow lays it out: UTF-8 bytes, offsets, and validity (0 = null). */
+function textColumn(values) {
+  const encoder = new TextEncoder();
+  let size = 0;
+  for (const v of values) if (v != null) size += v.length * 3;
+  const data = new Uint8Array(size);
+  const offsets = new Uint32Array(values.length + 1);
+  const valid = new Uint8Array(values.length);
+  let at = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v != null) { at += encoder.encodeInto(v, data.subarray(at)).written; valid[i] = 1; }
+    offsets[i + 1] = at;
+  }
+  return { data: data.subarray(0, at), offsets, valid };
+}
+
+let leadColumns = null;
 /** One user-level batch: the whole array in one call, or chunk by chunk keeping summaries. */
 function run(leads, accounts) {
+  if (COLUMNS) {
+    const report = matchLeadsColumns(leadColumns, accounts);
+    return { ...report, matches: report.account };
+  }
   if (!CHUNK) return matchLeads(leads, accounts);
   const summary = { total: 0, matched: 0, unmatched: 0, byRule: { domain: 0, companyName: 0 }, byReason: {}, tieBreaks: 0 };
   for (let start = 0; start < leads.length; start += CHUNK) {
@@ -149,6 +174,15 @@ const tAccounts = performance.now() - t;
 const leads = generateLeads(rng, facts);
 const tInput = performance.now() - t;
 facts.length = 0;
+if (COLUMNS) {
+  const t0 = performance.now();
+  leadColumns = {
+    length: leads.length,
+    email: textColumn(leads.map((l) => l.email ?? null)),
+    company: textColumn(leads.map((l) => l.company ?? null)),
+  };
+  console.log(`  lead columns (UTF-8 + offsets, built in JS from the objects): ${secs(performance.now() - t0)}`);
+}
 const heapInput = heapMb();
 console.log(`  built the JS input in ${secs(tInput)} (accounts ${secs(tAccounts)}, leads ${secs(tInput - tAccounts)}, ` +
   `the LCG and string formatting included); resident after building: ${mb(statusMb("VmRSS:"))}` +
@@ -195,7 +229,7 @@ console.log(`  peak resident memory over the rounds (VmHWM, input included): ${m
 
 // Where the time of one call goes, as far as JS can see it (this part allocates copies of the
 // report, so it comes after the peak-memory reading).
-if (!CHUNK) {
+if (!CHUNK && !COLUMNS) {
   const accountsOnly = [];
   for (let i = 0; i < 3; i++) { const t0 = performance.now(); matchLeads([], accounts); accountsOnly.push(performance.now() - t0); }
   gc?.();

@@ -287,6 +287,30 @@ export type LeadMatch =
       tieBreak: { candidates: number; by: string } | null }
   | { status: "unmatched"; leadId: string; reason: string; domain: string | null; name: string | null };
 
+/** Text as columns: strings (or nulls), or UTF-8 bytes with offsets as Arrow lays them out
+ * (row r is data[offsets[r]..offsets[r + 1]]; valid[r] === 0 makes it null). */
+export type TextColumn = (string | null)[] | { data: Uint8Array; offsets: Uint32Array | Int32Array; valid?: Uint8Array };
+
+/** Leads as columns for matchLeadsColumns. */
+export interface LeadColumns { length: number; email?: TextColumn; company?: TextColumn }
+
+/** The result of matchLeadsColumns: per lead row, in order. */
+export interface MatchColumns {
+  /** The matched account's position in `accounts`; -1 when unmatched. */
+  account: Int32Array;
+  /** 0 unmatched, 1 domain, 2 company name. */
+  rule: Uint8Array;
+  /** 0 matched, else 1 + the reason's position in `reasons`. */
+  reason: Uint8Array;
+  /** 0 no tie, else 1 + the rule's position in `tieBreaks`. */
+  tieBreak: Uint8Array;
+  rules: ["domain", "company-name"];
+  reasons: string[];
+  tieBreaks: string[];
+  summary: MatchReport["summary"];
+  accountIssues: MatchReport["accountIssues"];
+}
+
 /** The result of matchLeads: one outcome per lead, in order, and a summary (docs/matching.md). */
 export interface MatchReport {
   summary: {
@@ -562,7 +586,41 @@ pub fn match_leads(
             }
         })
         .collect();
-    let accounts: Vec<crate::matching::AccountRef> = array(&accounts, "accounts")?
+    let accounts = read_accounts(&accounts)?;
+    to_js(&crate::matching::match_leads(&leads, &accounts))
+}
+
+/// Account rows for matching: `{ id, name?, domains? }` objects, an error naming the first row
+/// that is not one.
+fn read_accounts(accounts: &JsValue) -> Result<Vec<crate::matching::AccountRef>, JsValue> {
+    let get = |row: &JsValue, key: &str| Reflect::get(row, &JsValue::from_str(key)).ok();
+    let array = accounts
+        .dyn_ref::<js_sys::Array>()
+        .cloned()
+        .ok_or_else(|| {
+            js_error(&Error::new(
+                Code::InvalidArgument,
+                "",
+                "matchLeads expects accounts as an array",
+            ))
+        })?;
+    let id_of = |value: Option<JsValue>| -> Option<String> {
+        let value = value?;
+        value.as_string().or_else(|| {
+            value
+                .as_f64()
+                .filter(|n| n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15)
+                .map(|n| format!("{}", n as i64))
+        })
+    };
+    let text_of = |value: Option<JsValue>| -> Option<Option<String>> {
+        match value {
+            None => Some(None),
+            Some(v) if v.is_undefined() || v.is_null() => Some(None),
+            Some(v) => v.as_string().map(Some),
+        }
+    };
+    array
         .iter()
         .enumerate()
         .map(|(i, row)| {
@@ -597,8 +655,236 @@ pub fn match_leads(
             };
             Ok(crate::matching::AccountRef { id, name, domains })
         })
-        .collect::<Result<_, JsValue>>()?;
-    to_js(&crate::matching::match_leads(&leads, &accounts))
+        .collect::<Result<_, JsValue>>()
+}
+
+/// Matches leads given as columns to accounts: the fast path for large batches. `leads` is
+/// `{ length, email?, company? }`, each a text column — an array of strings or nulls, or UTF-8
+/// bytes with offsets `{ data: Uint8Array, offsets: Uint32Array | Int32Array, valid?: Uint8Array }`
+/// (Arrow's layout); `accounts` as for `matchLeads`. Returns, per lead row, `account` (the
+/// matched account's position in `accounts`, −1 when unmatched), `rule` (0 unmatched, 1 domain,
+/// 2 company name), `reason` (0 matched, else 1 + its position in `reasons`) and `tieBreak`
+/// (0 none, else 1 + its position in `tieBreaks`), with the summary and the account issues.
+///
+/// # Errors
+/// Throws a `JourneyError`: `invalid-argument` for columns of the wrong kind or length,
+/// `invalid-value` for an account row that is not an account.
+#[wasm_bindgen(js_name = matchLeadsColumns, unchecked_return_type = "MatchColumns")]
+pub fn match_leads_columns(
+    #[wasm_bindgen(unchecked_param_type = "LeadColumns")] leads: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "AccountInput[]")] accounts: JsValue,
+) -> Result<JsValue, JsValue> {
+    use crate::matching::{Reason, Rule, TieBreakRule};
+    let bad = |message: String| js_error(&Error::new(Code::InvalidArgument, "", message));
+    if !leads.is_object() {
+        return Err(bad(
+            "matchLeadsColumns needs leads as { length, email?, company? }".into(),
+        ));
+    }
+    let get = |key: &str| Reflect::get(&leads, &JsValue::from_str(key)).ok();
+    let present = js_sys::Object::keys(leads.unchecked_ref::<js_sys::Object>());
+    for key in present.iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !["length", "email", "company"].contains(&key.as_str()) {
+            return Err(bad(format!(
+                "the lead columns have no key \"{key}\"; expected length, email, company"
+            )));
+        }
+    }
+    let len = get("length")
+        .and_then(|v| v.as_f64())
+        .filter(|n| n.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(n))
+        .ok_or_else(|| bad("leads.length must be the number of leads".into()))?
+        as usize;
+    let column = |key: &str| -> Result<Option<TextColumn>, JsValue> {
+        match get(key).filter(|v| !v.is_undefined() && !v.is_null()) {
+            None => Ok(None),
+            Some(v) => {
+                let text = TextColumn::read(&v).ok_or_else(|| {
+                    bad(format!(
+                        "leads.{key} must be an array of strings or nulls, or {{ data: Uint8Array, \
+                         offsets: Uint32Array | Int32Array, valid?: Uint8Array }}"
+                    ))
+                })?;
+                if text.len() != len {
+                    return Err(bad(format!(
+                        "leads.{key} has {} rows, leads.length is {len}",
+                        text.len()
+                    )));
+                }
+                Ok(Some(text))
+            }
+        }
+    };
+    let (email, company) = (column("email")?, column("company")?);
+    let accounts = read_accounts(&accounts)?;
+    let matcher = crate::matching::Matcher::new(&accounts);
+    let mut account = vec![-1i32; len];
+    let mut rule = vec![0u8; len];
+    let mut reason = vec![0u8; len];
+    let mut tie_break = vec![0u8; len];
+    let mut summary = crate::matching::MatchSummary::default();
+    let mut row = 0usize;
+    let mut written = 0usize;
+    let fill = |target: &mut Option<String>, text: &Option<TextColumn>, row: usize| -> bool {
+        match text.as_ref().map(|t| t.get(row)) {
+            None | Some(Ok(None)) => {
+                *target = None;
+                true
+            }
+            Some(Ok(Some(value))) => {
+                let buffer = target.get_or_insert_with(String::new);
+                buffer.clear();
+                buffer.push_str(value);
+                true
+            }
+            // Bytes that are not UTF-8: the row is not a lead.
+            Some(Err(())) => false,
+        }
+    };
+    matcher.match_each(
+        |lead| {
+            if row >= len {
+                return false;
+            }
+            let ok = fill(&mut lead.email, &email, row) && fill(&mut lead.company, &company, row);
+            lead.invalid = !ok;
+            row += 1;
+            true
+        },
+        |outcome| {
+            summary.record(outcome);
+            let i = written;
+            written += 1;
+            if let (Some(slot), Some(position)) = (account.get_mut(i), outcome.account_row()) {
+                *slot = i32::try_from(position).unwrap_or(-1);
+            }
+            if let Some(slot) = rule.get_mut(i) {
+                *slot = match outcome.rule() {
+                    None => 0,
+                    Some(Rule::Domain) => 1,
+                    Some(_) => 2,
+                };
+            }
+            if let (Some(slot), Some(r)) = (reason.get_mut(i), outcome.reason()) {
+                *slot = Reason::ALL
+                    .iter()
+                    .position(|x| *x == r)
+                    .map_or(0, |p| p as u8 + 1);
+            }
+            if let (Some(slot), Some(t)) = (tie_break.get_mut(i), outcome.tie_break()) {
+                *slot = match t.by {
+                    TieBreakRule::MostSpecificDomain => 1,
+                    TieBreakRule::FullName => 2,
+                    _ => 3,
+                };
+            }
+        },
+    );
+    let out = js_sys::Object::new();
+    let put = |key: &str, value: &JsValue| {
+        let _ = Reflect::set(&out, &JsValue::from_str(key), value);
+    };
+    put(
+        "account",
+        &js_sys::Int32Array::from(account.as_slice()).into(),
+    );
+    put("rule", &js_sys::Uint8Array::from(rule.as_slice()).into());
+    put(
+        "reason",
+        &js_sys::Uint8Array::from(reason.as_slice()).into(),
+    );
+    put(
+        "tieBreak",
+        &js_sys::Uint8Array::from(tie_break.as_slice()).into(),
+    );
+    put("rules", &to_js(&["domain", "company-name"])?);
+    let reasons: Vec<&str> = Reason::ALL.iter().map(|r| r.as_str()).collect();
+    put("reasons", &to_js(&reasons)?);
+    put(
+        "tieBreaks",
+        &to_js(&["most-specific-domain", "full-name", "smallest-account-id"])?,
+    );
+    put("summary", &to_js(&summary)?);
+    put("accountIssues", &to_js(matcher.account_issues())?);
+    Ok(out.into())
+}
+
+/// A column of text read from JS: strings (or nulls), or UTF-8 bytes with offsets.
+enum TextColumn {
+    Strings(Vec<Option<String>>),
+    Utf8 {
+        data: Vec<u8>,
+        offsets: Vec<u32>,
+        valid: Option<Vec<u8>>,
+    },
+}
+
+impl TextColumn {
+    fn read(value: &JsValue) -> Option<TextColumn> {
+        if let Some(array) = value.dyn_ref::<js_sys::Array>() {
+            return Some(TextColumn::Strings(
+                array.iter().map(|v| v.as_string()).collect(),
+            ));
+        }
+        let field = |key: &str| Reflect::get(value, &JsValue::from_str(key)).ok();
+        let data = field("data")?.dyn_ref::<js_sys::Uint8Array>()?.to_vec();
+        let offsets = field("offsets")?;
+        let offsets = if let Some(o) = offsets.dyn_ref::<js_sys::Uint32Array>() {
+            o.to_vec()
+        } else {
+            let signed = offsets.dyn_ref::<js_sys::Int32Array>()?.to_vec();
+            signed
+                .into_iter()
+                .map(|o| u32::try_from(o).ok())
+                .collect::<Option<Vec<u32>>>()?
+        };
+        // Offsets never go back and stay within the data.
+        let ordered = offsets.windows(2).all(|w| w.first() <= w.get(1));
+        if offsets.is_empty()
+            || !ordered
+            || offsets.last().is_some_and(|&l| l as usize > data.len())
+        {
+            return None;
+        }
+        let valid = match field("valid").filter(|v| !v.is_undefined() && !v.is_null()) {
+            None => None,
+            Some(v) => Some(v.dyn_ref::<js_sys::Uint8Array>()?.to_vec()),
+        };
+        Some(TextColumn::Utf8 {
+            data,
+            offsets,
+            valid,
+        })
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            TextColumn::Strings(v) => v.len(),
+            TextColumn::Utf8 { offsets, .. } => offsets.len().saturating_sub(1),
+        }
+    }
+
+    /// Row `row`: `Ok(None)` when null, `Err(())` when its bytes are not UTF-8.
+    fn get(&self, row: usize) -> Result<Option<&str>, ()> {
+        match self {
+            TextColumn::Strings(v) => Ok(v.get(row).and_then(|s| s.as_deref())),
+            TextColumn::Utf8 {
+                data,
+                offsets,
+                valid,
+            } => {
+                if valid.as_ref().is_some_and(|v| v.get(row) == Some(&0)) {
+                    return Ok(None);
+                }
+                let (Some(&from), Some(&to)) = (offsets.get(row), offsets.get(row + 1)) else {
+                    return Ok(None);
+                };
+                let bytes = data.get(from as usize..to as usize).ok_or(())?;
+                std::str::from_utf8(bytes).map(Some).map_err(|_| ())
+            }
+        }
+    }
 }
 
 /// The semantic difference between two definitions (objects or JSON text): stages added,

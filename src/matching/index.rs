@@ -155,17 +155,17 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// The account for `key`, if any: when several accounts have it, the one whose detail
-    /// scores best (`specific` names that rule when it alone decides), then the smallest
+    /// The account for `key` (its id and position), if any: when several accounts have it, the
+    /// one whose detail scores best (`specific` names that rule when it alone decides), then the smallest
     /// (id, position) — with the tie-break that decided.
     pub(crate) fn pick(
         &self,
         key: &str,
         specific: TieBreakRule,
         score: impl Fn(&str) -> usize,
-    ) -> Option<(&'a str, Option<TieBreak>)> {
+    ) -> Option<(&'a str, usize, Option<TieBreak>)> {
         let (accounts, candidates) = match self.map.get(key.as_bytes())? {
-            Entry::One(only) => return Some((only.account_id, None)),
+            Entry::One(only) => return Some((only.account_id, only.position, None)),
             Entry::Many(many) => (many.accounts, &many.candidates),
         };
         let best = candidates.iter().map(|c| score(&c.detail)).max()?;
@@ -193,7 +193,7 @@ impl<'a> Index<'a> {
             candidates: u32::try_from(accounts).unwrap_or(u32::MAX),
             by,
         };
-        winner.map(|w| (w.account_id, Some(tie_break)))
+        winner.map(|w| (w.account_id, w.position, Some(tie_break)))
     }
 }
 
@@ -243,7 +243,7 @@ mod tests {
         };
         let by = |key, sub| {
             pick(key, sub)
-                .and_then(|(_, t)| t)
+                .and_then(|(_, _, t)| t)
                 .map(|t| (t.candidates, t.by))
         };
         assert_eq!(pick("acme.com", "").map(|p| p.0), Some("b"));
@@ -251,9 +251,9 @@ mod tests {
             by("acme.com", ""),
             Some((2, TieBreakRule::MostSpecificDomain))
         );
-        assert_eq!(pick("acme.com", "eu.").map(|p| p.0), Some("a"));
+        assert_eq!(pick("acme.com", "eu.").map(|p| (p.0, p.1)), Some(("a", 1)));
         assert_eq!(pick("acme.com", "us.").map(|p| p.0), Some("b"));
-        assert_eq!(pick("beta.com", "eu."), Some(("c", None)));
+        assert_eq!(pick("beta.com", "eu."), Some(("c", 2, None)));
         assert_eq!(pick("gamma.com", ""), None);
     }
 }

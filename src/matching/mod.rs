@@ -203,6 +203,21 @@ impl<'a> Matcher<'a> {
         }
     }
 
+    /// Matches leads one at a time without keeping them: `next` fills the one reused [`Lead`]
+    /// (returning `false` when there are no more) and `each` sees its outcome — for batches
+    /// read from columns, where building a `Lead` per row would allocate a million times.
+    pub fn match_each(
+        &self,
+        mut next: impl FnMut(&mut Lead) -> bool,
+        mut each: impl FnMut(&LeadMatch<'_>),
+    ) {
+        let mut scratch = Scratch::default();
+        let mut lead = Lead::default();
+        while next(&mut lead) {
+            each(&self.match_with(&lead, &mut scratch));
+        }
+    }
+
     fn match_with<'l>(&self, lead: &'l Lead, scratch: &mut Scratch) -> LeadMatch<'l>
     where
         'a: 'l,
@@ -239,13 +254,14 @@ impl<'a> Matcher<'a> {
                     .pick(key, TieBreakRule::MostSpecificDomain, |listed| {
                         index::domain_specificity(subdomain, listed)
                     });
-                if let Some((account_id, tie_break)) = picked {
+                if let Some((account_id, account_row, tie_break)) = picked {
                     return LeadMatch::Matched {
                         lead_id: &lead.id,
                         account_id,
                         rule: Rule::Domain,
                         value: borrow_domain(raw, key),
                         tie_break,
+                        account_row,
                     };
                 }
                 let domain = borrow_domain(raw, key);
@@ -275,13 +291,14 @@ impl<'a> Matcher<'a> {
             let picked = self.names.pick(key, TieBreakRule::FullName, |listed| {
                 usize::from(listed == legal_suffix)
             });
-            if let Some((account_id, tie_break)) = picked {
+            if let Some((account_id, account_row, tie_break)) = picked {
                 return LeadMatch::Matched {
                     lead_id: &lead.id,
                     account_id,
                     rule: Rule::CompanyName,
                     value: borrow_exact(company, key),
                     tie_break,
+                    account_row,
                 };
             }
         }

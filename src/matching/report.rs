@@ -129,6 +129,9 @@ pub enum LeadMatch<'a> {
         value: Cow<'a, str>,
         /// How a tie between several accounts was broken; `null` when only one qualified.
         tie_break: Option<TieBreak>,
+        /// The account's position in the accounts given (not serialised: ids name it).
+        #[serde(skip)]
+        account_row: usize,
     },
     /// No account matched.
     #[serde(rename_all = "camelCase")]
@@ -149,6 +152,22 @@ impl LeadMatch<'_> {
     pub fn lead_id(&self) -> &str {
         match self {
             LeadMatch::Matched { lead_id, .. } | LeadMatch::Unmatched { lead_id, .. } => lead_id,
+        }
+    }
+
+    /// The matched account's position in the accounts given, if any.
+    pub fn account_row(&self) -> Option<usize> {
+        match self {
+            LeadMatch::Matched { account_row, .. } => Some(*account_row),
+            LeadMatch::Unmatched { .. } => None,
+        }
+    }
+
+    /// How a tie was broken, when the lead matched several accounts.
+    pub fn tie_break(&self) -> Option<TieBreak> {
+        match self {
+            LeadMatch::Matched { tie_break, .. } => *tie_break,
+            LeadMatch::Unmatched { .. } => None,
         }
     }
 

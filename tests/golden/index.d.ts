@@ -271,6 +271,30 @@ export type LeadMatch =
 tieBreak: { candidates: number; by: string } | null }
 | { status: "unmatched"; leadId: string; reason: string; domain: string | null; name: string | null };
 
+/** Text as columns: strings (or nulls), or UTF-8 bytes with offsets as Arrow lays them out
+ * (row r is data[offsets[r]..offsets[r + 1]]; valid[r] === 0 makes it null). */
+export type TextColumn = (string | null)[] | { data: Uint8Array; offsets: Uint32Array | Int32Array; valid?: Uint8Array };
+
+/** Leads as columns for matchLeadsColumns. */
+export interface LeadColumns { length: number; email?: TextColumn; company?: TextColumn }
+
+/** The result of matchLeadsColumns: per lead row, in order. */
+export interface MatchColumns {
+    /** The matched account's position in `accounts`; -1 when unmatched. */
+    account: Int32Array;
+    /** 0 unmatched, 1 domain, 2 company name. */
+    rule: Uint8Array;
+    /** 0 matched, else 1 + the reason's position in `reasons`. */
+    reason: Uint8Array;
+    /** 0 no tie, else 1 + the rule's position in `tieBreaks`. */
+    tieBreak: Uint8Array;
+    rules: ["domain", "company-name"];
+    reasons: string[];
+    tieBreaks: string[];
+    summary: MatchReport["summary"];
+    accountIssues: MatchReport["accountIssues"];
+}
+
 /** The result of matchLeads: one outcome per lead, in order, and a summary (docs/matching.md). */
 export interface MatchReport {
     summary: {
@@ -506,6 +530,21 @@ export function formatDiagnostic(diagnostic: Diagnostic, text: string | undefine
  * `invalid-value` (with the row's path) for an account row that is not an account.
  */
 export function matchLeads(leads: LeadInput[], accounts: AccountInput[]): MatchReport;
+
+/**
+ * Matches leads given as columns to accounts: the fast path for large batches. `leads` is
+ * `{ length, email?, company? }`, each a text column — an array of strings or nulls, or UTF-8
+ * bytes with offsets `{ data: Uint8Array, offsets: Uint32Array | Int32Array, valid?: Uint8Array }`
+ * (Arrow's layout); `accounts` as for `matchLeads`. Returns, per lead row, `account` (the
+ * matched account's position in `accounts`, −1 when unmatched), `rule` (0 unmatched, 1 domain,
+ * 2 company name), `reason` (0 matched, else 1 + its position in `reasons`) and `tieBreak`
+ * (0 none, else 1 + its position in `tieBreaks`), with the summary and the account issues.
+ *
+ * # Errors
+ * Throws a `JourneyError`: `invalid-argument` for columns of the wrong kind or length,
+ * `invalid-value` for an account row that is not an account.
+ */
+export function matchLeadsColumns(leads: LeadColumns, accounts: AccountInput[]): MatchColumns;
 
 /**
  * The journey templates shipped with the engine (the default first), each with its canonical

@@ -345,3 +345,47 @@ test("scoreMany and scoreColumns: one result per row, the same numbers as score(
   for (const bad of refused) assertJourneyError(() => journey.scoreColumns(bad, asOf), "invalid-argument");
   assertStillWorks();
 });
+
+test("matchLeadsColumns gives matchLeads' outcomes as typed arrays, one per row", () => {
+  const { matchLeads, matchLeadsColumns } = api;
+  const accounts = [
+    { id: "acme", name: "Acme Inc.", domains: ["acme.com"] },
+    { id: "globex", name: "Globex", domains: ["https://www.globex.co.uk/"] },
+  ];
+  const leads = [
+    { id: "1", email: "jo@acme.com" }, { id: "2", email: "x@gmail.com", company: "GLOBEX corp" },
+    { id: "3", email: "nobody@mailinator.com" }, { id: "4" }, { id: "5", email: "a@eu.globex.co.uk" },
+  ];
+  const objects = matchLeads(leads, accounts);
+  const utf8 = (values) => {
+    const parts = values.map((v) => new TextEncoder().encode(v ?? ""));
+    const offsets = new Uint32Array(values.length + 1);
+    parts.forEach((p, i) => { offsets[i + 1] = offsets[i] + p.length; });
+    const data = new Uint8Array(offsets[values.length]);
+    parts.forEach((p, i) => data.set(p, offsets[i]));
+    return { data, offsets, valid: Uint8Array.from(values, (v) => (v == null ? 0 : 1)) };
+  };
+  for (const email of [leads.map((l) => l.email ?? null), utf8(leads.map((l) => l.email ?? null))]) {
+    const columns = matchLeadsColumns(
+      { length: leads.length, email, company: leads.map((l) => l.company ?? null) }, accounts);
+    assert.ok(columns.account instanceof Int32Array);
+    assert.deepEqual(columns.summary, objects.summary);
+    objects.matches.forEach((m, i) => {
+      assert.equal(columns.account[i], m.status === "matched" ? accounts.findIndex((a) => a.id === m.accountId) : -1);
+      assert.equal(columns.rule[i] === 0 ? null : columns.rules[columns.rule[i] - 1], m.rule ?? null);
+      assert.equal(columns.reason[i] === 0 ? null : columns.reasons[columns.reason[i] - 1], m.reason ?? null);
+    });
+  }
+  // Bytes that are not UTF-8 make that row invalid, not the batch.
+  const broken = { data: Uint8Array.from([0x61, 0x40, 0xff, 0x2e, 0x63]), offsets: Uint32Array.from([0, 5, 5]) };
+  const report = matchLeadsColumns({ length: 2, email: broken }, accounts);
+  assert.equal(report.reasons[report.reason[0] - 1], "invalid-row");
+  assert.equal(report.summary.total, 2);
+  for (const bad of [
+    { length: 2, email: ["a@b.com"] },
+    { length: 1, email: { data: new Uint8Array(2), offsets: Uint32Array.from([0, 5]) } },
+    { length: 1, emails: [] },
+    "leads",
+  ]) assertJourneyError(() => matchLeadsColumns(bad, accounts), "invalid-argument");
+  assertStillWorks();
+});
