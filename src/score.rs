@@ -488,7 +488,7 @@ impl ScoreModel {
             return Ok(None);
         };
         // A rule over fields that are all missing is unknown, whatever `==` says of null.
-        if criterion.reads_only_nulls(account) {
+        if criterion.reads_only_missing(account) {
             return Ok(None);
         }
         criterion.evaluate_bool(account).map_err(|e| {

@@ -674,7 +674,7 @@ pub fn match_leads_columns(
     #[wasm_bindgen(unchecked_param_type = "LeadColumns")] leads: JsValue,
     #[wasm_bindgen(unchecked_param_type = "AccountInput[]")] accounts: JsValue,
 ) -> Result<JsValue, JsValue> {
-    use crate::matching::{Reason, Rule, TieBreakRule};
+    use crate::matching::Reason;
     let bad = |message: String| js_error(&Error::new(Code::InvalidArgument, "", message));
     if !leads.is_object() {
         return Err(bad(
@@ -754,30 +754,16 @@ pub fn match_leads_columns(
         },
         |outcome| {
             summary.record(outcome);
+            let (a, r, why, tie) = outcome.codes();
             let i = written;
             written += 1;
-            if let (Some(slot), Some(position)) = (account.get_mut(i), outcome.account_row()) {
-                *slot = i32::try_from(position).unwrap_or(-1);
+            for (column, value) in [(&mut rule, r), (&mut reason, why), (&mut tie_break, tie)] {
+                if let Some(slot) = column.get_mut(i) {
+                    *slot = value;
+                }
             }
-            if let Some(slot) = rule.get_mut(i) {
-                *slot = match outcome.rule() {
-                    None => 0,
-                    Some(Rule::Domain) => 1,
-                    Some(_) => 2,
-                };
-            }
-            if let (Some(slot), Some(r)) = (reason.get_mut(i), outcome.reason()) {
-                *slot = Reason::ALL
-                    .iter()
-                    .position(|x| *x == r)
-                    .map_or(0, |p| p as u8 + 1);
-            }
-            if let (Some(slot), Some(t)) = (tie_break.get_mut(i), outcome.tie_break()) {
-                *slot = match t.by {
-                    TieBreakRule::MostSpecificDomain => 1,
-                    TieBreakRule::FullName => 2,
-                    _ => 3,
-                };
+            if let Some(slot) = account.get_mut(i) {
+                *slot = a;
             }
         },
     );
@@ -798,13 +784,10 @@ pub fn match_leads_columns(
         "tieBreak",
         &js_sys::Uint8Array::from(tie_break.as_slice()).into(),
     );
-    put("rules", &to_js(&["domain", "company-name"])?);
+    put("rules", &to_js(&crate::matching::RULE_NAMES)?);
     let reasons: Vec<&str> = Reason::ALL.iter().map(|r| r.as_str()).collect();
     put("reasons", &to_js(&reasons)?);
-    put(
-        "tieBreaks",
-        &to_js(&["most-specific-domain", "full-name", "smallest-account-id"])?,
-    );
+    put("tieBreaks", &to_js(&crate::matching::TIE_BREAK_NAMES)?);
     put("summary", &to_js(&summary)?);
     put("accountIssues", &to_js(matcher.account_issues())?);
     Ok(out.into())

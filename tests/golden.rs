@@ -191,6 +191,104 @@ fn run(input: &Value) -> Value {
                 serde_json::from_value(input["args"][1].clone()).unwrap();
             to_json(&account_journey::matching::match_leads(&leads, &accounts))
         }
+        Some("scoreColumns") => {
+            let as_of = input["args"][1]["asOf"].as_str().unwrap_or_default();
+            let as_of = account_journey::expr::data::parse_timestamp(as_of).unwrap();
+            let (accounts, signals) = score_columns_input(&arg);
+            let journey = Journey::embedded_default().unwrap();
+            match journey
+                .score_model()
+                .unwrap()
+                .score_columns(&accounts, &signals, as_of)
+            {
+                Ok(scores) => {
+                    let mut out = serde_json::Map::new();
+                    out.insert("composite".into(), nan_null(&scores.composite));
+                    for (name, values) in &scores.components {
+                        out.insert((*name).into(), nan_null(values));
+                    }
+                    out.insert("errors".into(), to_json(&scores.errors));
+                    out.insert("ignored".into(), to_json(&scores.ignored));
+                    js_numbers(Value::Object(out))
+                }
+                Err(e) => error_json(e),
+            }
+        }
+        Some("matchLeadsColumns") => {
+            let text = |key: &str| -> Option<Vec<Option<String>>> {
+                let column = arg.get(key)?;
+                if let Some(items) = column.as_array() {
+                    return Some(
+                        items
+                            .iter()
+                            .map(|v| v.as_str().map(str::to_string))
+                            .collect(),
+                    );
+                }
+                let data = typed_u32(&column["data"]);
+                let offsets = typed_u32(&column["offsets"]);
+                let valid = column.get("valid").map(typed_u32);
+                let bytes: Vec<u8> = data.iter().map(|&b| b as u8).collect();
+                Some(
+                    (0..offsets.len() - 1)
+                        .map(|r| {
+                            if valid.as_ref().is_some_and(|v| v[r] == 0) {
+                                return None;
+                            }
+                            let slice = &bytes[offsets[r] as usize..offsets[r + 1] as usize];
+                            // Not UTF-8: marked, and the row is invalid.
+                            Some(
+                                String::from_utf8(slice.to_vec())
+                                    .unwrap_or_else(|_| "\u{0}BAD".into()),
+                            )
+                        })
+                        .collect(),
+                )
+            };
+            let len = arg["length"].as_u64().unwrap() as usize;
+            let (email, company) = (text("email"), text("company"));
+            let accounts: Vec<account_journey::matching::AccountRef> =
+                serde_json::from_value(input["args"][1].clone()).unwrap();
+            let matcher = account_journey::matching::Matcher::new(&accounts);
+            let mut summary = account_journey::matching::MatchSummary::default();
+            let (mut account, mut rule, mut reason, mut tie) = (vec![], vec![], vec![], vec![]);
+            let mut row = 0;
+            let cell = |column: &Option<Vec<Option<String>>>, r: usize| {
+                column.as_ref().and_then(|c| c[r].clone())
+            };
+            matcher.match_each(
+                |lead| {
+                    if row >= len {
+                        return false;
+                    }
+                    lead.email = cell(&email, row);
+                    lead.company = cell(&company, row);
+                    lead.invalid = [&lead.email, &lead.company]
+                        .iter()
+                        .any(|v| v.as_deref().is_some_and(|s| s.starts_with("\u{0}BAD")));
+                    row += 1;
+                    true
+                },
+                |outcome| {
+                    summary.record(outcome);
+                    let (a, r, why, t) = outcome.codes();
+                    account.push(a);
+                    rule.push(r);
+                    reason.push(why);
+                    tie.push(t);
+                },
+            );
+            let reasons: Vec<&str> = account_journey::matching::Reason::ALL
+                .iter()
+                .map(|r| r.as_str())
+                .collect();
+            to_json(&json!({
+                "account": account, "rule": rule, "reason": reason, "tieBreak": tie,
+                "rules": account_journey::matching::RULE_NAMES, "reasons": reasons,
+                "tieBreaks": account_journey::matching::TIE_BREAK_NAMES,
+                "summary": summary, "accountIssues": matcher.account_issues(),
+            }))
+        }
         Some("templates") => {
             let list: Vec<Value> = account_journey::templates::templates()
                 .unwrap()
@@ -207,6 +305,125 @@ fn run(input: &Value) -> Value {
         }
         other => panic!("unknown vector call {other:?}"),
     }
+}
+
+/// A typed array written in a vector file as `{ "u32": [...] }` (or `u8`, `i32`).
+fn typed_u32(value: &Value) -> Vec<u32> {
+    let (_, items) = value.as_object().unwrap().iter().next().unwrap();
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as u32)
+        .collect()
+}
+
+/// `{ "f64": [...] }` with null for NaN.
+fn typed_f64(value: &Value) -> Vec<f64> {
+    value["f64"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap_or(f64::NAN))
+        .collect()
+}
+
+/// Numbers with NaN as null, as the JS runner prints typed arrays.
+fn nan_null(values: &[f64]) -> Value {
+    Value::Array(
+        values
+            .iter()
+            .map(|&x| if x.is_nan() { Value::Null } else { json!(x) })
+            .collect(),
+    )
+}
+
+/// Strings as the binding reads an array of strings or nulls: dictionary codes in order of
+/// first appearance, null past the end.
+fn dictionary(items: &[Value]) -> (Vec<u32>, Vec<String>) {
+    let mut values: Vec<String> = Vec::new();
+    let codes = items
+        .iter()
+        .map(|v| match v.as_str() {
+            Some(s) => match values.iter().position(|x| x == s) {
+                Some(i) => i as u32,
+                None => {
+                    values.push(s.to_string());
+                    (values.len() - 1) as u32
+                }
+            },
+            None => u32::MAX,
+        })
+        .collect();
+    (codes, values)
+}
+
+/// The columns of a `scoreColumns` vector, read as the binding reads them.
+fn score_columns_input(
+    arg: &Value,
+) -> (
+    account_journey::batch::AccountColumns,
+    account_journey::batch::SignalColumns,
+) {
+    use account_journey::batch::{AccountColumns, Column, SignalColumns};
+    let strings = |v: &Value| match v.as_array() {
+        Some(items) => dictionary(items),
+        None => (
+            typed_u32(&v["codes"]),
+            v["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap().to_string())
+                .collect(),
+        ),
+    };
+    let mut fields = Vec::new();
+    for (name, column) in arg["fields"].as_object().cloned().unwrap_or_default() {
+        let column = if column.get("f64").is_some() {
+            Column::Numbers(typed_f64(&column))
+        } else if column.get("u8").is_some() {
+            Column::Bools(typed_u32(&column).iter().map(|&b| b as u8).collect())
+        } else if column
+            .as_array()
+            .is_some_and(|a| a.iter().all(Value::is_array) && !a.is_empty())
+        {
+            let rows: Vec<Vec<String>> = column
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    r.as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|s| s.as_str().unwrap_or_default().to_string())
+                        .collect()
+                })
+                .collect();
+            Column::string_lists(&rows)
+        } else {
+            let (codes, values) = strings(&column);
+            Column::Strings { codes, values }
+        };
+        fields.push((name, column));
+    }
+    let s = &arg["signals"];
+    let (kind, kinds) = strings(&s["type"]);
+    let contact = s.get("contact").map(strings);
+    let signals = SignalColumns {
+        account: typed_u32(&s["account"]),
+        kind,
+        kinds,
+        at: typed_f64(&s["at"]),
+        strength: s.get("strength").map(typed_f64),
+        contact: contact.as_ref().map(|(codes, _)| codes.clone()),
+        contacts: contact.map(|(_, values)| values).unwrap_or_default(),
+    };
+    let accounts = AccountColumns {
+        len: arg["length"].as_u64().unwrap() as usize,
+        fields,
+    };
+    (accounts, signals)
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Value {

@@ -182,10 +182,11 @@ impl Expression {
         eval::evaluate(&self.program, context).map(|v| v.to_data())
     }
 
-    /// Whether every account field the expression reads is null in `context` (it reads at
-    /// least one): then its answer says nothing about the account — a fit rule over missing
-    /// firmographics is unknown, not false.
-    pub fn reads_only_nulls(&self, context: &Data) -> bool {
+    /// Whether every account field the expression reads is missing in `context` — null, or an
+    /// empty list, which is what an absent list reads as — and it reads at least one: then its
+    /// answer says nothing about the account. A fit rule over missing firmographics (no
+    /// industry, no tech stack) is unknown, not false.
+    pub fn reads_only_missing(&self, context: &Data) -> bool {
         let Data::Object(_) = context else {
             return false;
         };
@@ -199,7 +200,11 @@ impl Expression {
                         _ => None,
                     };
                 }
-                matches!(value, None | Some(Data::Null))
+                match value {
+                    None | Some(Data::Null) => true,
+                    Some(Data::List(items)) => items.is_empty(),
+                    Some(_) => false,
+                }
             })
     }
 

@@ -46,8 +46,8 @@ use serde::{Deserialize, Serialize};
 use index::Index;
 use lists::{DomainKind, lists};
 pub use report::{
-    AccountIssue, AccountIssueReason, ByRule, LeadMatch, MatchReport, MatchSummary, Reason, Rule,
-    TieBreak, TieBreakRule,
+    AccountIssue, AccountIssueReason, ByRule, LeadMatch, MatchReport, MatchSummary, RULE_NAMES,
+    Reason, Rule, TIE_BREAK_NAMES, TieBreak, TieBreakRule,
 };
 
 /// A lead to match: its id and what it says about its company.

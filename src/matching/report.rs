@@ -111,6 +111,23 @@ pub enum TieBreakRule {
     SmallestAccountId,
 }
 
+impl TieBreakRule {
+    /// The name as reported.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TieBreakRule::MostSpecificDomain => "most-specific-domain",
+            TieBreakRule::FullName => "full-name",
+            TieBreakRule::SmallestAccountId => "smallest-account-id",
+        }
+    }
+}
+
+/// The rules' names, in the order of [`LeadMatch::codes`].
+pub const RULE_NAMES: [&str; 2] = ["domain", "company-name"];
+
+/// The tie-break rules' names, in the order of [`LeadMatch::codes`].
+pub const TIE_BREAK_NAMES: [&str; 3] = ["most-specific-domain", "full-name", "smallest-account-id"];
+
 /// One lead's outcome. `'a` borrows the lead's and the account's ids (and the matched value
 /// when the input already had it in normal form).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -153,6 +170,30 @@ impl LeadMatch<'_> {
         match self {
             LeadMatch::Matched { lead_id, .. } | LeadMatch::Unmatched { lead_id, .. } => lead_id,
         }
+    }
+
+    /// The outcome as numbers, for typed arrays (`matchLeadsColumns`): the account's position
+    /// (−1 when unmatched), the rule (0 unmatched, then 1 + its position in [`RULE_NAMES`]), the
+    /// reason (0 matched, then 1 + its position in [`Reason::ALL`]) and the tie-break rule (0
+    /// none, then 1 + its position in [`TIE_BREAK_NAMES`]).
+    pub fn codes(&self) -> (i32, u8, u8, u8) {
+        let position = |found: Option<usize>| found.map_or(0, |p| p as u8 + 1);
+        let account = self
+            .account_row()
+            .map_or(-1, |row| i32::try_from(row).unwrap_or(-1));
+        let rule = position(
+            self.rule()
+                .and_then(|r| RULE_NAMES.iter().position(|n| *n == r.as_str())),
+        );
+        let reason = position(
+            self.reason()
+                .and_then(|r| Reason::ALL.iter().position(|x| *x == r)),
+        );
+        let tie_break = position(
+            self.tie_break()
+                .and_then(|t| TIE_BREAK_NAMES.iter().position(|n| *n == t.by.as_str())),
+        );
+        (account, rule, reason, tie_break)
     }
 
     /// The matched account's position in the accounts given, if any.

@@ -16,9 +16,33 @@ const CALLS = {
   matchLeads: (api, [leads, accounts]) => api.matchLeads(leads, accounts),
   scoreDelta: (api, [account, options]) => api.Journey.default().scoreDelta(account, options),
   buyingGroup: (api, [account, options]) => api.Journey.default().buyingGroup(account, options),
+  scoreColumns: (api, [columns, options]) =>
+    plain(api.Journey.default().scoreColumns(typed(columns), options)),
+  matchLeadsColumns: (api, [leads, accounts]) => plain(api.matchLeadsColumns(typed(leads), accounts)),
   templates: (api) => api.templates().map((t) => ({ id: t.id, name: t.name, hash: t.hash,
     stages: new api.Journey(t.definition).stages().map((s) => s.id) })),
 };
+
+// Typed arrays in vector files: { "f64": [...] } (null is NaN), { "u32": [...] }, { "u8": [...] },
+// { "i32": [...] }; the results' typed arrays come back as plain arrays (NaN as null).
+const TYPED = { f64: Float64Array, u32: Uint32Array, u8: Uint8Array, i32: Int32Array };
+
+function typed(value) {
+  if (Array.isArray(value)) return value.map(typed);
+  if (value === null || typeof value !== "object") return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && TYPED[keys[0]]) {
+    return TYPED[keys[0]].from(value[keys[0]], (x) => (x === null ? NaN : x));
+  }
+  return Object.fromEntries(keys.map((k) => [k, typed(value[k])]));
+}
+
+function plain(value) {
+  if (ArrayBuffer.isView(value)) return Array.from(value, (x) => (Number.isNaN(x) ? null : x));
+  if (Array.isArray(value)) return value.map(plain);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.keys(value).map((k) => [k, plain(value[k])]));
+}
 
 /** Runs one vector; a thrown error becomes { error: {...} } with its public properties. */
 export function runVector(api, input) {
