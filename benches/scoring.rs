@@ -85,6 +85,7 @@ fn generate() -> Generated {
         kinds: KINDS.iter().map(|s| s.to_string()).collect(),
         at: Vec::with_capacity(n),
         strength: Some(Vec::with_capacity(n)),
+        value: None,
         contact: Some(Vec::with_capacity(n)),
         contacts: (0..4).map(|c| format!("c{c}")).collect(),
     };

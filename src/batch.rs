@@ -111,6 +111,8 @@ pub struct SignalColumns {
     pub at: Vec<f64>,
     /// Strength (0–100) per signal; NaN: none.
     pub strength: Option<Vec<f64>>,
+    /// A number per signal (active users, an amount) for types scored by value; NaN: none.
+    pub value: Option<Vec<f64>>,
     /// The contact per signal, an index into `contacts`; past the end (`u32::MAX`): none.
     /// In columns every contact named counts as one of the account's contacts.
     pub contact: Option<Vec<u32>>,
@@ -281,17 +283,33 @@ fn cell(c: &Resolved<'_>, row: usize) -> Result<Data, RowError> {
 /// Most verdicts one fit rule remembers per batch.
 const MEMO_ENTRIES: usize = 4096;
 
-/// How one fit rule is evaluated over a batch: the columns it reads, and, when they are at most
-/// two scalar columns, the verdicts already computed by the values of those columns — a rule's
-/// verdict depends on nothing else (the rest of the context is the same for every row).
-struct FitPlan {
+/// Which rule a plan evaluates: a fit rule, or a component rule, by position.
+#[derive(Clone, Copy)]
+enum Target {
+    Fit(usize),
+    Rule(usize),
+}
+
+/// How one fit or component rule is evaluated over a batch: the columns it reads, and, when
+/// they are at most two scalar columns, the verdicts already computed by the values of those
+/// columns — a rule's verdict depends on nothing else (the rest of the context is the same for
+/// every row).
+struct RulePlan {
+    target: Target,
+    component: usize,
     points: f64,
     columns: Vec<usize>,
     memo: Option<BTreeMap<[u64; 2], Option<bool>>>,
 }
 
-impl FitPlan {
-    fn new(criterion: &crate::expr::Expression, points: f64, columns: &[Resolved<'_>]) -> FitPlan {
+impl RulePlan {
+    fn new(
+        criterion: &crate::expr::Expression,
+        target: Target,
+        component: usize,
+        points: f64,
+        columns: &[Resolved<'_>],
+    ) -> RulePlan {
         let reads = |c: &Resolved<'_>| {
             criterion
                 .root_paths()
@@ -306,7 +324,9 @@ impl FitPlan {
                 .get(i)
                 .is_some_and(|c| !matches!(c.column, Column::StringLists { .. }))
         });
-        FitPlan {
+        RulePlan {
+            target,
+            component,
             points,
             memo: (read.len() <= 2 && scalar).then(BTreeMap::new),
             columns: read,
@@ -405,6 +425,7 @@ fn group(signals: &SignalColumns, rows: usize) -> Result<(Vec<usize>, Option<Vec
         ("kind", signals.kind.len()),
         ("at", signals.at.len()),
         ("strength", signals.strength.as_ref().map_or(n, Vec::len)),
+        ("value", signals.value.as_ref().map_or(n, Vec::len)),
         ("contact", signals.contact.as_ref().map_or(n, Vec::len)),
     ];
     if let Some((name, len)) = lengths.iter().find(|(_, len)| *len != n) {
@@ -488,6 +509,7 @@ impl ScoreModel {
         let sorted_at = in_order(&signals.at, order_ref, f64::NAN);
         let sorted_strength =
             (signals.strength.as_deref()).map(|s| in_order(s, order_ref, f64::NAN));
+        let sorted_value = (signals.value.as_deref()).map(|v| in_order(v, order_ref, f64::NAN));
         let sorted_contact = (signals.contact.as_deref()).map(|c| in_order(c, order_ref, u32::MAX));
         let caps: Vec<f64> = COMPONENTS.iter().map(|c| self.cap(c)).collect();
         let contact_caps: Vec<Option<f64>> = COMPONENTS
@@ -506,15 +528,31 @@ impl ScoreModel {
         };
         let mut template = Data::Object(ACCOUNT.iter().map(crate::expr::data::absent).collect());
         set(&mut template, &[0], Data::Timestamp(as_of));
-        let mut plans: Vec<FitPlan> = if uses_rules {
-            self.fit_criteria()
-                .iter()
-                .zip(&scoring.fit)
-                .map(|(criterion, rule)| FitPlan::new(criterion, rule.points, &columns))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let fit_plans = self
+            .fit_criteria()
+            .iter()
+            .zip(&scoring.fit)
+            .enumerate()
+            .filter(|_| uses_rules)
+            .map(|(i, (criterion, rule))| {
+                RulePlan::new(criterion, Target::Fit(i), fit_index, rule.points, &columns)
+            });
+        let rule_plans = self
+            .rule_criteria()
+            .iter()
+            .zip(&scoring.rules)
+            .enumerate()
+            .filter_map(|(i, (criterion, rule))| {
+                let component = COMPONENTS.iter().position(|c| *c == rule.component)?;
+                Some(RulePlan::new(
+                    criterion,
+                    Target::Rule(i),
+                    component,
+                    rule.points,
+                    &columns,
+                ))
+            });
+        let mut plans: Vec<RulePlan> = fit_plans.chain(rule_plans).collect();
 
         let mut out = BatchScores {
             composite: vec![f64::NAN; rows],
@@ -536,6 +574,7 @@ impl ScoreModel {
             let kinds_of_row = sorted_kind.get(from..to).unwrap_or(&[]);
             let at_of_row = sorted_at.get(from..to).unwrap_or(&[]);
             let strength_of_row = sorted_strength.as_ref().and_then(|s| s.get(from..to));
+            let value_of_row = sorted_value.as_ref().and_then(|v| v.get(from..to));
             let contact_of_row = sorted_contact.as_ref().and_then(|c| c.get(from..to));
             for (j, (&code, &at)) in kinds_of_row.iter().zip(at_of_row).enumerate() {
                 // The signal's index in the input, for error paths.
@@ -594,6 +633,14 @@ impl ScoreModel {
                         continue;
                     }
                 };
+                let strength = match (rule.by_value, value_of_row.and_then(|v| v.get(j))) {
+                    (false, _) => strength,
+                    (true, Some(&v)) if v >= 0.0 => strength * v,
+                    (true, _) => {
+                        out.ignored.missing_value += 1;
+                        continue;
+                    }
+                };
                 // A contact code past the end of the dictionary is no contact.
                 let contact_cap = match contact_caps.get(c).copied().flatten() {
                     Some(cap) => contact_of_row
@@ -609,80 +656,16 @@ impl ScoreModel {
                     *sum += points;
                 }
             }
-            // Fit: the rules over this row's fields, or the imported score.
+            // Out-of-range numbers are the row's error whether or not a rule reads them.
+            if failed.is_none()
+                && let Some(e) = columns.iter().find_map(|c| check_cell(c, row).err())
+            {
+                failed = Some(e);
+            }
+            // Fit: the imported score, or the fit rules (plans first, in order), then the
+            // component rules — the ledger's order, so sums are the same bits.
             let mut fit_known = !uses_rules;
-            if failed.is_none() && uses_rules {
-                // Out-of-range numbers are the row's error whether or not a rule reads them.
-                if let Some(e) = columns.iter().find_map(|c| check_cell(c, row).err()) {
-                    failed = Some(e);
-                }
-                // One context reused: a column is written into it when a rule needs it.
-                let mut written = vec![false; columns.len()];
-                for (i, plan) in plans.iter_mut().enumerate() {
-                    if failed.is_some() {
-                        break;
-                    }
-                    let key = plan.memo.as_ref().and_then(|_| plan.key(&columns, row));
-                    let cached = key.and_then(|k| plan.memo.as_ref()?.get(&k).copied());
-                    let verdict = match cached {
-                        Some(verdict) => verdict,
-                        None => {
-                            for &c in &plan.columns {
-                                if written.get(c) == Some(&false)
-                                    && let Some(column) = columns.get(c)
-                                {
-                                    match cell(column, row) {
-                                        Ok(value) => set(&mut template, &column.path, value),
-                                        Err(e) => failed = Some(e),
-                                    }
-                                    if let Some(w) = written.get_mut(c) {
-                                        *w = true;
-                                    }
-                                }
-                            }
-                            if failed.is_some() {
-                                break;
-                            }
-                            match self.fit_verdict(i, &template) {
-                                Ok(verdict) => {
-                                    if let (Some(memo), Some(k)) = (plan.memo.as_mut(), key)
-                                        && memo.len() < MEMO_ENTRIES
-                                    {
-                                        memo.insert(k, verdict);
-                                    }
-                                    verdict
-                                }
-                                Err(e) => {
-                                    let e = Error::from(e);
-                                    failed = Some(RowError {
-                                        row,
-                                        code: e.code(),
-                                        path: e.path().to_string(),
-                                        message: e.message().to_string(),
-                                    });
-                                    break;
-                                }
-                            }
-                        }
-                    };
-                    if verdict.is_some() {
-                        fit_known = true;
-                    }
-                    // As the ledger: a rule that holds adds its points, an unknown one 0,
-                    // one that does not hold nothing at all (-0.0 + 0.0 would flip a sign).
-                    let add = match verdict {
-                        Some(true) => Some(plan.points),
-                        None => Some(0.0),
-                        Some(false) => None,
-                    };
-                    if let (Some(sum), Some(add)) = (sums.get_mut(fit_index), add) {
-                        *sum += add;
-                    }
-                }
-                // A column not written this row may hold an older row's value: no rule read it
-                // (each rule's columns are written before it is evaluated, or it was answered
-                // from the memo).
-            } else if failed.is_none()
+            if failed.is_none()
                 && let Some(column) = imported
             {
                 match cell(column, row) {
@@ -697,6 +680,75 @@ impl ScoreModel {
                 }
             } else if scoring.fit_source == FitSource::Imported {
                 fit_known = false;
+            }
+            // One context reused: a column is written into it when a rule needs it. A column
+            // not written this row may hold an older row's value: no rule reads it (each rule's
+            // columns are written before it is evaluated, or it is answered from the memo).
+            let mut written = vec![false; if plans.is_empty() { 0 } else { columns.len() }];
+            for plan in plans.iter_mut() {
+                if failed.is_some() {
+                    break;
+                }
+                let key = plan.memo.as_ref().and_then(|_| plan.key(&columns, row));
+                let cached = key.and_then(|k| plan.memo.as_ref()?.get(&k).copied());
+                let verdict = match cached {
+                    Some(verdict) => verdict,
+                    None => {
+                        for &c in &plan.columns {
+                            if written.get(c) == Some(&false)
+                                && let Some(column) = columns.get(c)
+                            {
+                                match cell(column, row) {
+                                    Ok(value) => set(&mut template, &column.path, value),
+                                    Err(e) => failed = Some(e),
+                                }
+                                if let Some(w) = written.get_mut(c) {
+                                    *w = true;
+                                }
+                            }
+                        }
+                        if failed.is_some() {
+                            break;
+                        }
+                        let evaluated = match plan.target {
+                            Target::Fit(i) => self.fit_verdict(i, &template),
+                            Target::Rule(i) => self.rule_verdict(i, &template),
+                        };
+                        match evaluated {
+                            Ok(verdict) => {
+                                if let (Some(memo), Some(k)) = (plan.memo.as_mut(), key)
+                                    && memo.len() < MEMO_ENTRIES
+                                {
+                                    memo.insert(k, verdict);
+                                }
+                                verdict
+                            }
+                            Err(e) => {
+                                let e = Error::from(e);
+                                failed = Some(RowError {
+                                    row,
+                                    code: e.code(),
+                                    path: e.path().to_string(),
+                                    message: e.message().to_string(),
+                                });
+                                break;
+                            }
+                        }
+                    }
+                };
+                if matches!(plan.target, Target::Fit(_)) && verdict.is_some() {
+                    fit_known = true;
+                }
+                // As the ledger: a rule that holds adds its points, an unknown one 0, one that
+                // does not hold nothing at all (-0.0 + 0.0 would flip a sign).
+                let add = match verdict {
+                    Some(true) => Some(plan.points),
+                    None => Some(0.0),
+                    Some(false) => None,
+                };
+                if let (Some(sum), Some(add)) = (sums.get_mut(plan.component), add) {
+                    *sum += add;
+                }
             }
             if let Some(error) = failed {
                 out.errors.push(error);

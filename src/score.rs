@@ -19,6 +19,7 @@ pub const DEFAULT_CAP: f64 = 100.0;
 pub struct ScoreModel {
     scoring: Scoring,
     fit: Vec<Expression>,
+    rules: Vec<Expression>,
 }
 
 /// How many aggregated contributions [`Score::top`] lists.
@@ -97,8 +98,9 @@ pub struct ComponentScore {
 pub struct Contribution {
     /// The component it goes to.
     pub component: &'static str,
-    /// What it is: `signal:<type>`, `fit:<rule index>`, `imported:fit` (a fit score from an
-    /// external model) or `cap` (the component's cap or floor).
+    /// What it is: `signal:<type>`, `fit:<rule index>`, `rule:<rule index>` (a component rule),
+    /// `imported:fit` (a fit score from an external model) or `cap` (the component's cap or
+    /// floor).
     pub source: String,
     /// When the signal happened (null for fit rules and caps).
     pub at: Option<String>,
@@ -106,7 +108,8 @@ pub struct Contribution {
     pub contact: Option<String>,
     /// Points before decay (and before scaling by strength).
     pub base: f64,
-    /// Decay factor applied, times strength / 100 for types scored by strength (1 when none).
+    /// Decay factor applied, times strength / 100 for types scored by strength, times the value
+    /// for types scored by value (1 when none).
     pub factor: f64,
     /// Points counted: base × factor, less what caps clipped.
     pub points: f64,
@@ -153,6 +156,8 @@ pub struct Ignored {
     pub unknown_types: std::collections::BTreeMap<String, usize>,
     /// Signals of a type scored by strength that carry no strength.
     pub missing_strength: usize,
+    /// Signals of a type scored by value that carry no value, or a negative one.
+    pub missing_value: usize,
 }
 
 /// The decay factor for a signal `age_ms` old. `libm`'s `exp2`, not std's `powf`, so the factor
@@ -283,9 +288,15 @@ impl ScoreModel {
             .iter()
             .map(|rule| Expression::compile(&rule.when))
             .collect::<Result<_, _>>()?;
+        let rules = scoring
+            .rules
+            .iter()
+            .map(|rule| Expression::compile(&rule.when))
+            .collect::<Result<_, _>>()?;
         Ok(ScoreModel {
             scoring: scoring.clone(),
             fit,
+            rules,
         })
     }
 
@@ -369,6 +380,14 @@ impl ScoreModel {
                     continue;
                 }
             };
+            let strength = match (rule.by_value, values.get(l.signal_value)) {
+                (false, _) => strength,
+                (true, Some(Data::Number(v))) if *v >= 0.0 => strength * v,
+                (true, _) => {
+                    ignored.missing_value += 1;
+                    continue;
+                }
+            };
             let contact = match values.get(l.signal_contact) {
                 Some(Data::String(id)) => contacts.iter().copied().find(|c| *c == id.as_ref()),
                 _ => None,
@@ -419,6 +438,29 @@ impl ScoreModel {
             FitSource::Imported => self.imported_fit(root, &mut ledger),
             FitSource::Rules => self.fit_rules(account, &mut ledger)?,
         };
+        for (i, rule) in self.scoring.rules.iter().enumerate() {
+            let Some(component) = COMPONENTS.iter().copied().find(|c| *c == rule.component) else {
+                continue;
+            };
+            let (points, note) = match self.rule_verdict(i, account)? {
+                Some(true) => (rule.points, None),
+                Some(false) => continue,
+                None => (
+                    0.0,
+                    Some("unknown: a value this rule needs is missing (not counted as zero)"),
+                ),
+            };
+            ledger.push(Contribution {
+                component,
+                source: format!("rule:{i}"),
+                at: None,
+                contact: None,
+                base: rule.points,
+                factor: 1.0,
+                points,
+                note: note.map(str::to_string),
+            });
+        }
         let mut components = Vec::with_capacity(COMPONENTS.len());
         for component in COMPONENTS {
             let cap = self.cap(component);
@@ -498,6 +540,32 @@ impl ScoreModel {
                 format!("/scoring/fit/{i}/when: {}", e.message),
             )
         })
+    }
+
+    /// Component rule `i`'s verdict on the account: as a fit rule's, unknown when every field
+    /// it reads is missing.
+    ///
+    /// # Errors
+    /// The rule's evaluation error, its message prefixed with the rule's JSON pointer.
+    pub(crate) fn rule_verdict(&self, i: usize, account: &Data) -> Result<Option<bool>, ExprError> {
+        let Some(criterion) = self.rules.get(i) else {
+            return Ok(None);
+        };
+        if criterion.reads_only_missing(account) {
+            return Ok(None);
+        }
+        criterion.evaluate_bool(account).map_err(|e| {
+            ExprError::new(
+                e.code,
+                e.span,
+                format!("/scoring/rules/{i}/when: {}", e.message),
+            )
+        })
+    }
+
+    /// The component rules' criteria, in order.
+    pub(crate) fn rule_criteria(&self) -> &[Expression] {
+        &self.rules
     }
 
     /// Each fit rule's verdict on the account, in order: `Some(true)`, `Some(false)`, or

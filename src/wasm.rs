@@ -99,6 +99,8 @@ export interface SignalPoints {
   cap: number | null;
   /** Points × strength / 100 (a signal without strength does not count). */
   byStrength: boolean;
+  /** Points × the signal's value, e.g. active users (a signal without one does not count). */
+  byValue: boolean;
 }
 
 /** The scoring model (docs/definition-format.md, "scoring"). */
@@ -110,6 +112,8 @@ export interface Scoring {
   /** Fit from the rules, or imported from the account's `score.fit` (0–100). */
   fitSource: "rules" | "imported";
   fit: { when: string; points: number }[];
+  /** Points to another component when a criterion holds (an existing customer, a partner). */
+  rules: { component: ScoreComponent; when: string; points: number }[];
   signals: Record<string, SignalPoints>;
 }
 
@@ -181,7 +185,7 @@ export interface AccountData {
 /** One dated contribution to a score component. */
 export interface Contribution {
   component: ScoreComponent;
-  /** `signal:<type>`, `fit:<rule index>`, `imported:fit`, or `cap` (the component's cap or floor). */
+  /** `signal:<type>`, `fit:<rule index>`, `rule:<rule index>`, `imported:fit`, or `cap` (the component's cap or floor). */
   source: string;
   at: string | null;
   /** The contact the signal names, when the account lists it. */
@@ -201,7 +205,7 @@ export interface Score {
   clipped: { component: ScoreComponent; cap: string; limit: number; clipped: number }[];
   /** Every contribution (they sum to the components); null unless asked for with `ledger: true`. */
   ledger: Contribution[] | null;
-  ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number };
+  ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number; missingValue: number };
 }
 
 /** One row of scoreMany: normalised scores (0–100, null when unknown), or the row's error. */
@@ -234,6 +238,8 @@ export interface AccountColumns {
     at: Float64Array;
     /** 0–100; NaN: none. */
     strength?: Float64Array;
+    /** A number per signal for types scored by value (active users…); NaN: none. */
+    value?: Float64Array;
     /** The contact each signal names (null or a code past the end: none). */
     contact?: EncodedStrings | (string | null)[];
   };
@@ -245,7 +251,7 @@ export interface ColumnScores {
   usage: Float64Array; relationship: Float64Array;
   /** One per failed row, in row order. */
   errors: { row: number; code: string; path: string; message: string }[];
-  ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number };
+  ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number; missingValue: number };
 }
 
 /** An account's buying group as of a date. */
@@ -1328,7 +1334,7 @@ fn read_columns(
         known(
             &obj,
             "columns.signals",
-            &["account", "type", "at", "strength", "contact"],
+            &["account", "type", "at", "strength", "value", "contact"],
         )?;
         let numbers = |key: &str| {
             get(&obj, key).and_then(|v| v.dyn_ref::<js_sys::Float64Array>().map(|a| a.to_vec()))
@@ -1354,6 +1360,13 @@ fn read_columns(
                 bad("signals.strength must be a Float64Array (NaN: none)".into())
             })?),
         };
+        signals.value =
+            match get(&obj, "value").filter(|v| !v.is_undefined()) {
+                None => None,
+                Some(_) => Some(numbers("value").ok_or_else(|| {
+                    bad("signals.value must be a Float64Array (NaN: none)".into())
+                })?),
+            };
         if let Some(v) = get(&obj, "contact").filter(|v| !v.is_undefined()) {
             let (codes, values) = match v.dyn_ref::<js_sys::Array>() {
                 Some(a) => Some(dictionary(a)),

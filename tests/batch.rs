@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 const AS_OF: i64 = 1_795_305_600_000; // 2026-11-22T00:00:00Z
 const DAY: i64 = 86_400_000;
-const KINDS: [&str; 8] = [
+const KINDS: [&str; 10] = [
     "page_view",
     "webinar",
     "content_download",
@@ -30,7 +30,10 @@ const KINDS: [&str; 8] = [
     "unsubscribe",
     "podcast",
     "product_usage",
+    "active_users",
+    "executive_meeting",
 ];
+const N: usize = KINDS.len();
 const INDUSTRIES: [&str; 3] = ["software", "retail", "fintech"];
 
 #[derive(Debug, Clone)]
@@ -38,28 +41,35 @@ struct Account {
     industry: Option<usize>,
     employees: Option<f64>,
     tech: Vec<bool>,
-    signals: Vec<(usize, i64, Option<u8>, Option<usize>)>,
+    won: Option<bool>,
+    signals: Vec<Signal>,
 }
+
+/// Type index, age in thirds of a day, strength, contact index, value.
+type Signal = (usize, i64, Option<u8>, Option<usize>, Option<i16>);
 
 fn account() -> impl Strategy<Value = Account> {
     (
         prop::option::of(0usize..3),
         prop::option::of(0.0f64..5000.0),
         prop::collection::vec(any::<bool>(), 0..3),
+        prop::option::of(any::<bool>()),
         prop::collection::vec(
             (
-                0usize..8,
+                0usize..N,
                 -5i64..200,
                 prop::option::of(0u8..=100),
                 prop::option::of(0usize..3),
+                prop::option::of(-3i16..60),
             ),
             0..40,
         ),
     )
-        .prop_map(|(industry, employees, tech, signals)| Account {
+        .prop_map(|(industry, employees, tech, won, signals)| Account {
             industry,
             employees,
             tech,
+            won,
             signals,
         })
 }
@@ -80,7 +90,7 @@ fn as_json(a: &Account) -> Value {
     let signals: Vec<Value> = a
         .signals
         .iter()
-        .map(|(k, days, strength, contact)| {
+        .map(|(k, days, strength, contact, value)| {
             let mut s = json!({"type": KINDS[*k],
                 "at": account_journey::expr::data::format_timestamp(AS_OF - days * DAY / 3)});
             if let Some(st) = strength {
@@ -88,6 +98,9 @@ fn as_json(a: &Account) -> Value {
             }
             if let Some(c) = contact {
                 s["contact"] = json!(format!("c{c}"));
+            }
+            if let Some(v) = value {
+                s["value"] = json!(v);
             }
             s
         })
@@ -98,6 +111,7 @@ fn as_json(a: &Account) -> Value {
                           "techStack": tech},
         "contacts": [{"id": "c0"}, {"id": "c1"}, {"id": "c2"}],
         "signals": signals,
+        "crm": {"won": a.won},
     })
 }
 
@@ -128,7 +142,7 @@ fn columns(accounts: &[Account]) -> (AccountColumns, SignalColumns) {
             })
             .collect::<Vec<Vec<String>>>(),
     );
-    // The dictionaries list every string twice: codes k and k + 8 (k + 3) are the same type
+    // The dictionaries list every string twice: codes k and k + N (k + 3) are the same type
     // (contact), and caps must treat them as one.
     let mut signals = SignalColumns {
         kinds: KINDS
@@ -141,6 +155,7 @@ fn columns(accounts: &[Account]) -> (AccountColumns, SignalColumns) {
             .map(|s| s.to_string())
             .collect(),
         strength: Some(Vec::new()),
+        value: Some(Vec::new()),
         contact: Some(Vec::new()),
         ..SignalColumns::default()
     };
@@ -148,9 +163,14 @@ fn columns(accounts: &[Account]) -> (AccountColumns, SignalColumns) {
     let most = accounts.iter().map(|a| a.signals.len()).max().unwrap_or(0);
     for i in 0..most {
         for (row, a) in accounts.iter().enumerate() {
-            if let Some((k, days, strength, contact)) = a.signals.get(i) {
+            if let Some((k, days, strength, contact, value)) = a.signals.get(i) {
                 signals.account.push(row as u32);
-                signals.kind.push((*k + 8 * (i % 2)) as u32);
+                signals.kind.push((*k + N * (i % 2)) as u32);
+                signals
+                    .value
+                    .as_mut()
+                    .unwrap()
+                    .push(value.map_or(f64::NAN, f64::from));
                 signals.at.push((AS_OF - days * DAY / 3) as f64);
                 signals
                     .strength
@@ -171,6 +191,10 @@ fn columns(accounts: &[Account]) -> (AccountColumns, SignalColumns) {
             ("firmographics.industry".into(), industry),
             ("firmographics.employees".into(), employees),
             ("firmographics.techStack".into(), tech),
+            (
+                "crm.won".into(),
+                Column::Bools(accounts.iter().map(|a| a.won.map_or(2, u8::from)).collect()),
+            ),
         ],
     };
     (accounts, signals)
@@ -191,12 +215,14 @@ proptest! {
         prop_assert!(batch.errors.is_empty(), "{:?}", batch.errors);
         let mut after = 0;
         let mut missing = 0;
+        let mut missing_value = 0;
         let mut unknown = std::collections::BTreeMap::new();
         for (row, a) in accounts.iter().enumerate() {
             let data = Data::account_from_json(&as_json(a).to_string()).unwrap();
             let alone = model.score(&data).unwrap();
             after += alone.ignored.after_as_of;
             missing += alone.ignored.missing_strength;
+            missing_value += alone.ignored.missing_value;
             for (kind, n) in &alone.ignored.unknown_types {
                 *unknown.entry(kind.clone()).or_insert(0) += n;
             }
@@ -210,6 +236,7 @@ proptest! {
         }
         prop_assert_eq!(batch.ignored.after_as_of, after);
         prop_assert_eq!(batch.ignored.missing_strength, missing);
+        prop_assert_eq!(batch.ignored.missing_value, missing_value);
         prop_assert_eq!(&batch.ignored.unknown_types, &unknown);
     }
 }

@@ -416,6 +416,7 @@ fn score_columns_input(
         kinds,
         at: typed_f64(&s["at"]),
         strength: s.get("strength").map(typed_f64),
+        value: s.get("value").map(typed_f64),
         contact: contact.as_ref().map(|(codes, _)| codes.clone()),
         contacts: contact.map(|(_, values)| values).unwrap_or_default(),
     };

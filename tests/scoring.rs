@@ -91,6 +91,11 @@ fn scoring_cases() {
             expected["missingStrength"].as_u64().unwrap_or(0),
             "{name}"
         );
+        assert_eq!(
+            score.ignored.missing_value as u64,
+            expected["missingValue"].as_u64().unwrap_or(0),
+            "{name}"
+        );
         if let Some(clipped) = expected["clipped"].as_array() {
             let got: Vec<(String, String, f64)> = score
                 .clipped

@@ -32,7 +32,7 @@ pub use buying_group::{
     normalize_role,
 };
 pub use rules::{BreachAction, Calendar, MAX_SLA_MS, Rejection, Sla};
-pub use scoring::{COMPONENTS, Decay, FitRule, FitSource, Scoring, SignalPoints};
+pub use scoring::{COMPONENTS, ComponentRule, Decay, FitRule, FitSource, Scoring, SignalPoints};
 pub use set::{Conflict, MAX_JOURNEYS, SetDefinition, StageRef};
 
 /// What a definition file holds: one journey, or several with roll-up and conflict rules.

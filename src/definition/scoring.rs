@@ -34,6 +34,9 @@ pub struct Scoring {
     pub fit_source: FitSource,
     /// ICP fit rules: points when a criterion holds.
     pub fit: Vec<FitRule>,
+    /// Rules over account facts for the other components (an existing customer, a partner, an
+    /// account's active users): points to a component when a criterion holds.
+    pub rules: Vec<ComponentRule>,
     /// Points per signal type.
     pub signals: BTreeMap<String, SignalPoints>,
 }
@@ -59,6 +62,18 @@ pub struct FitRule {
     pub points: f64,
 }
 
+/// Points to a component (not fit, which has its own rules) when a criterion over the account
+/// holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComponentRule {
+    /// The component the points go to.
+    pub component: String,
+    /// The criterion (criteria language).
+    pub when: String,
+    /// Points added (negative to subtract).
+    pub points: f64,
+}
+
 /// How a signal type scores.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -74,6 +89,9 @@ pub struct SignalPoints {
     /// Scale the points by the signal's `strength` (0–100, e.g. an intent surge score):
     /// points × strength / 100; a signal without a strength then does not count.
     pub by_strength: bool,
+    /// Scale the points by the signal's `value` (a count such as active users that day):
+    /// points × value; a signal without a value (or with a negative one) then does not count.
+    pub by_value: bool,
 }
 
 /// How points fade with the age of the signal, as of the scoring date.
@@ -177,6 +195,7 @@ pub(super) fn read_scoring(r: &mut Reader, root: &Object<'_>) -> Option<Scoring>
             "contactCaps",
             "fitSource",
             "fit",
+            "rules",
             "signals",
         ],
     )?;
@@ -213,8 +232,32 @@ pub(super) fn read_scoring(r: &mut Reader, root: &Object<'_>) -> Option<Scoring>
             })
         })
         .collect();
+    let rules = r
+        .array(&obj, "rules", false)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(path, item)| {
+            let rule = r.object(item, &path, "a rule", &["component", "when", "points"])?;
+            Some(ComponentRule {
+                component: r
+                    .string(&rule, "component", true)
+                    .unwrap_or_else(|| "relationship".into()),
+                when: r
+                    .string(&rule, "when", true)
+                    .unwrap_or_else(|| "true".into()),
+                points: number(r, &rule, "points", true).unwrap_or(0.0),
+            })
+        })
+        .collect();
     let signals = map(r, &obj, "signals", |r, node, path| {
-        let fields = ["component", "points", "decay", "cap", "byStrength"];
+        let fields = [
+            "component",
+            "points",
+            "decay",
+            "cap",
+            "byStrength",
+            "byValue",
+        ];
         let sig = r.object(node, path, "a signal's scoring", &fields)?;
         let decay = r.field(&sig, "decay", false).and_then(|node| {
             let path = pointer_push(path, "decay");
@@ -272,6 +315,7 @@ pub(super) fn read_scoring(r: &mut Reader, root: &Object<'_>) -> Option<Scoring>
             decay,
             cap: number(r, &sig, "cap", false),
             by_strength: r.bool(&sig, "byStrength").unwrap_or(false),
+            by_value: r.bool(&sig, "byValue").unwrap_or(false),
         })
     });
     Some(Scoring {
@@ -280,6 +324,7 @@ pub(super) fn read_scoring(r: &mut Reader, root: &Object<'_>) -> Option<Scoring>
         contact_caps,
         fit_source,
         fit,
+        rules,
         signals,
     })
 }
@@ -388,8 +433,39 @@ pub(super) fn check_scoring(out: &mut Vec<Finding>, scoring: &Scoring) {
             );
         }
     }
+    for (i, rule) in scoring.rules.iter().enumerate() {
+        let path = format!("/scoring/rules/{i}");
+        if rule.component == "fit" {
+            error(
+                out,
+                Code::InvalidValue,
+                format!("{path}/component"),
+                "fit points come from the fit rules (\"fit\"), which can be unknown; rules \
+                 are for the other components",
+            );
+        } else {
+            known_component(out, &rule.component, format!("{path}/component"));
+        }
+        check_criterion(out, &rule.when, format!("{path}/when"));
+        if rule.points.abs() > 1e6 {
+            error(
+                out,
+                Code::InvalidValue,
+                format!("{path}/points"),
+                "points are at most 1000000 either way",
+            );
+        }
+    }
     for (name, signal) in &scoring.signals {
         let path = format!("/scoring/signals/{name}");
+        if signal.by_strength && signal.by_value {
+            error(
+                out,
+                Code::InvalidValue,
+                format!("{path}/byValue"),
+                "a signal type scales by strength or by value, not both",
+            );
+        }
         known_component(out, &signal.component, format!("{path}/component"));
         if signal.points.abs() > 1e6 {
             error(

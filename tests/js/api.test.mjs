@@ -329,7 +329,7 @@ test("scoreMany and scoreColumns: one result per row, the same numbers as score(
     }
   }
   assert.deepEqual(batch.errors.map((e) => [e.row, e.path]), [[2, "/fields/firmographics.employees/2"]]);
-  assert.deepEqual(batch.ignored, { afterAsOf: 1, unknownTypes: { podcast: 1 }, missingStrength: 0 });
+  assert.deepEqual(batch.ignored, { afterAsOf: 1, unknownTypes: { podcast: 1 }, missingStrength: 0, missingValue: 0 });
   // A malformed batch is refused whole, with what is wrong.
   const refused = [
     { length: 2, fields: { "firmographics.employees": new Float64Array([1]) } },
