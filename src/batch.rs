@@ -405,18 +405,6 @@ fn canonical(values: &[String]) -> Vec<u32> {
         .collect()
 }
 
-fn set(account: &mut Data, path: &[usize], value: Data) {
-    let mut slot = account;
-    for &i in path {
-        let Data::Object(fields) = slot else { return };
-        let Some(next) = fields.get_mut(i) else {
-            return;
-        };
-        slot = next;
-    }
-    *slot = value;
-}
-
 /// Each account's signals, in input order: positions `offsets[r]..offsets[r + 1]` of `order`,
 /// or of the signals themselves when they come sorted by account (`order` is then `None`).
 fn group(signals: &SignalColumns, rows: usize) -> Result<(Vec<usize>, Option<Vec<u32>>), Error> {
@@ -527,7 +515,7 @@ impl ScoreModel {
             FitSource::Rules => None,
         };
         let mut template = Data::Object(ACCOUNT.iter().map(crate::expr::data::absent).collect());
-        set(&mut template, &[0], Data::Timestamp(as_of));
+        crate::expr::data::set_path(&mut template, &[0], Data::Timestamp(as_of));
         let fit_plans = self
             .fit_criteria()
             .iter()
@@ -699,7 +687,11 @@ impl ScoreModel {
                                 && let Some(column) = columns.get(c)
                             {
                                 match cell(column, row) {
-                                    Ok(value) => set(&mut template, &column.path, value),
+                                    Ok(value) => crate::expr::data::set_path(
+                                        &mut template,
+                                        &column.path,
+                                        value,
+                                    ),
                                     Err(e) => failed = Some(e),
                                 }
                                 if let Some(w) = written.get_mut(c) {

@@ -526,19 +526,8 @@ impl ScoreModel {
     /// # Errors
     /// As [`ScoreModel::fit_verdicts`].
     pub(crate) fn fit_verdict(&self, i: usize, account: &Data) -> Result<Option<bool>, ExprError> {
-        let Some(criterion) = self.fit.get(i) else {
-            return Ok(None);
-        };
-        // A rule over fields that are all missing is unknown, whatever `==` says of null.
-        if criterion.reads_only_missing(account) {
-            return Ok(None);
-        }
-        criterion.evaluate_bool(account).map_err(|e| {
-            ExprError::new(
-                e.code,
-                e.span,
-                format!("/scoring/fit/{i}/when: {}", e.message),
-            )
+        verdict(self.fit.get(i), account, || {
+            format!("/scoring/fit/{i}/when")
         })
     }
 
@@ -548,18 +537,8 @@ impl ScoreModel {
     /// # Errors
     /// The rule's evaluation error, its message prefixed with the rule's JSON pointer.
     pub(crate) fn rule_verdict(&self, i: usize, account: &Data) -> Result<Option<bool>, ExprError> {
-        let Some(criterion) = self.rules.get(i) else {
-            return Ok(None);
-        };
-        if criterion.reads_only_missing(account) {
-            return Ok(None);
-        }
-        criterion.evaluate_bool(account).map_err(|e| {
-            ExprError::new(
-                e.code,
-                e.span,
-                format!("/scoring/rules/{i}/when: {}", e.message),
-            )
+        verdict(self.rules.get(i), account, || {
+            format!("/scoring/rules/{i}/when")
         })
     }
 
@@ -643,6 +622,24 @@ impl ScoreModel {
         });
         true
     }
+}
+
+/// A rule's verdict: unknown when every field its criterion reads is missing (whatever `==`
+/// says of null), else the criterion's value; an evaluation error names the rule's `path`.
+fn verdict(
+    criterion: Option<&Expression>,
+    account: &Data,
+    path: impl Fn() -> String,
+) -> Result<Option<bool>, ExprError> {
+    let Some(criterion) = criterion else {
+        return Ok(None);
+    };
+    if criterion.reads_only_missing(account) {
+        return Ok(None);
+    }
+    criterion
+        .evaluate_bool(account)
+        .map_err(|e| ExprError::new(e.code, e.span, format!("{}: {}", path(), e.message)))
 }
 
 /// Adds what a cap clipped to the report, summing per component and cap.

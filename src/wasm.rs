@@ -545,24 +545,6 @@ pub fn match_leads(
         })
     };
     let get = |row: &JsValue, key: &str| Reflect::get(row, &JsValue::from_str(key)).ok();
-    // An id may be a string or a whole number (CRM ids often are).
-    let id_of = |value: Option<JsValue>| -> Option<String> {
-        let value = value?;
-        value.as_string().or_else(|| {
-            value
-                .as_f64()
-                .filter(|n| n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15)
-                .map(|n| format!("{}", n as i64))
-        })
-    };
-    // `Some(None)` for absent/null, `Some(Some(text))` for a string, `None` for anything else.
-    let text_of = |value: Option<JsValue>| -> Option<Option<String>> {
-        match value {
-            None => Some(None),
-            Some(v) if v.is_undefined() || v.is_null() => Some(None),
-            Some(v) => v.as_string().map(Some),
-        }
-    };
     let leads: Vec<crate::matching::Lead> = array(&leads, "leads")?
         .iter()
         .map(|row| {
@@ -596,6 +578,26 @@ pub fn match_leads(
     to_js(&crate::matching::match_leads(&leads, &accounts))
 }
 
+/// A row's id: a string, or a whole number (CRM ids often are).
+fn id_of(value: Option<JsValue>) -> Option<String> {
+    let value = value?;
+    value.as_string().or_else(|| {
+        value
+            .as_f64()
+            .filter(|n| n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15)
+            .map(|n| format!("{}", n as i64))
+    })
+}
+
+/// `Some(None)` for absent or null, `Some(Some(text))` for a string, `None` for anything else.
+fn text_of(value: Option<JsValue>) -> Option<Option<String>> {
+    match value {
+        None => Some(None),
+        Some(v) if v.is_undefined() || v.is_null() => Some(None),
+        Some(v) => v.as_string().map(Some),
+    }
+}
+
 /// Account rows for matching: `{ id, name?, domains? }` objects, an error naming the first row
 /// that is not one.
 fn read_accounts(accounts: &JsValue) -> Result<Vec<crate::matching::AccountRef>, JsValue> {
@@ -610,22 +612,6 @@ fn read_accounts(accounts: &JsValue) -> Result<Vec<crate::matching::AccountRef>,
                 "matchLeads expects accounts as an array",
             ))
         })?;
-    let id_of = |value: Option<JsValue>| -> Option<String> {
-        let value = value?;
-        value.as_string().or_else(|| {
-            value
-                .as_f64()
-                .filter(|n| n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15)
-                .map(|n| format!("{}", n as i64))
-        })
-    };
-    let text_of = |value: Option<JsValue>| -> Option<Option<String>> {
-        match value {
-            None => Some(None),
-            Some(v) if v.is_undefined() || v.is_null() => Some(None),
-            Some(v) => v.as_string().map(Some),
-        }
-    };
     array
         .iter()
         .enumerate()

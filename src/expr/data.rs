@@ -186,6 +186,20 @@ impl Data {
     }
 }
 
+/// Replaces the value at `path` (positions in the schema) in an account context; a path that
+/// does not fit the context changes nothing.
+pub(crate) fn set_path(account: &mut Data, path: &[usize], value: Data) {
+    let mut slot = account;
+    for &i in path {
+        let Data::Object(fields) = slot else { return };
+        let Some(next) = fields.get_mut(i) else {
+            return;
+        };
+        slot = next;
+    }
+    *slot = value;
+}
+
 /// A number outside its field's range (a negative count, a score above 100) is an error.
 fn in_range(value: &Data, field: &Field, path: &str) -> Result<(), crate::Error> {
     match value {

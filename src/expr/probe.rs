@@ -420,7 +420,7 @@ impl Probes {
             })
             .collect();
         let mut base = Data::Object(ACCOUNT.iter().map(emptiest).collect());
-        set(&mut base, &[0], Data::Timestamp(PROBE_AS_OF));
+        super::data::set_path(&mut base, &[0], Data::Timestamp(PROBE_AS_OF));
         Probes {
             base,
             slots,
@@ -488,7 +488,7 @@ impl Probes {
         let mut account = self.base.clone();
         for (slot, &c) in self.slots.iter().zip(choice) {
             if let Some(value) = slot.values.get(c) {
-                set(&mut account, &slot.path, value.clone());
+                super::data::set_path(&mut account, &slot.path, value.clone());
             }
         }
         account
@@ -530,18 +530,6 @@ fn list_elements(account: &Data) -> usize {
         Data::Object(fields) => fields.iter().map(list_elements).sum(),
         _ => 0,
     }
-}
-
-fn set(account: &mut Data, path: &[usize], value: Data) {
-    let mut slot = account;
-    for &i in path {
-        let Data::Object(fields) = slot else { return };
-        let Some(next) = fields.get_mut(i) else {
-            return;
-        };
-        slot = next;
-    }
-    *slot = value;
 }
 
 fn name_of(path: &[usize]) -> String {
