@@ -598,6 +598,22 @@ impl ScoreModel {
                     });
                     break;
                 }
+                // A value, like a count, is 0 or more and finite (NaN: none).
+                let value = value_of_row
+                    .and_then(|v| v.get(j).copied())
+                    .filter(|v| !v.is_nan());
+                if let Some(v) = value.filter(|v| !Range::NonNegative.contains(*v)) {
+                    failed = Some(RowError {
+                        row,
+                        code: Code::InvalidValue,
+                        path: format!("/signals/value/{}", input_index(j)),
+                        message: format!(
+                            "{} is out of range: value is 0 or more",
+                            crate::expr::data::number_text(v)
+                        ),
+                    });
+                    break;
+                }
                 if whole > as_of {
                     out.ignored.after_as_of += 1;
                     continue;
@@ -621,10 +637,10 @@ impl ScoreModel {
                         continue;
                     }
                 };
-                let strength = match (rule.by_value, value_of_row.and_then(|v| v.get(j))) {
+                let strength = match (rule.by_value, value) {
                     (false, _) => strength,
-                    (true, Some(&v)) if v >= 0.0 => strength * v,
-                    (true, _) => {
+                    (true, Some(v)) => strength * v,
+                    (true, None) => {
                         out.ignored.missing_value += 1;
                         continue;
                     }

@@ -177,7 +177,7 @@ impl Journey {
             .get(stage)
             .map_or(&[][..], |s| &s.required_roles);
         if verdict == Some(true) && !required.is_empty() {
-            return Ok(Some(roles_engaged(required, context)));
+            return Ok(roles_engaged(required, context));
         }
         Ok(verdict)
     }
@@ -297,6 +297,13 @@ impl Journey {
         from: i64,
         to: i64,
     ) -> Result<crate::score::ScoreDelta, ExprError> {
+        if from > to {
+            return Err(ExprError::new(
+                Code::InvalidArgument,
+                crate::expr::Span { start: 0, end: 0 },
+                "scoreDelta needs from at or before to",
+            ));
+        }
         let a = self.score(&account.with_as_of(from))?;
         let b = self.score(&account.with_as_of(to))?;
         Ok(crate::score::delta(&a, &b))
@@ -368,24 +375,34 @@ impl Journey {
 }
 
 /// Whether every role in `required` is among the context's `buyingGroup.engagedRoles`.
-fn roles_engaged(required: &[String], context: &Data) -> bool {
+fn roles_engaged(required: &[String], context: &Data) -> Option<bool> {
     let l = crate::expr::types::layout();
     let engaged: &[Data] = match context {
         Data::Object(fields) => match fields.get(l.buying_group) {
-            Some(Data::Object(group)) => match group.get(l.engaged_roles) {
-                Some(Data::List(roles)) => roles,
-                _ => &[],
-            },
+            Some(Data::Object(group)) => {
+                // No roles known at all (no contacts, no facts given): unknown, not false.
+                if group
+                    .iter()
+                    .take(2)
+                    .all(|g| matches!(g, Data::List(r) if r.is_empty()))
+                {
+                    return None;
+                }
+                match group.get(l.engaged_roles) {
+                    Some(Data::List(roles)) => roles,
+                    _ => &[],
+                }
+            }
             _ => &[],
         },
         _ => &[],
     };
-    required.iter().all(|role| {
+    Some(required.iter().all(|role| {
         let role = crate::definition::normalize_role(role);
         engaged
             .iter()
             .any(|r| matches!(r, Data::String(s) if crate::definition::normalize_role(s) == role))
-    })
+    }))
 }
 
 fn holds(

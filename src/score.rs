@@ -41,6 +41,10 @@ pub struct Score {
     pub top: Vec<TopContribution>,
     /// Every cap that clipped points, with how many it clipped.
     pub clipped: Vec<Clip>,
+    /// Rules that could not be decided because every fact they read is missing (`fit:2`,
+    /// `rule:0`): they count as nothing, not as false — the short answer to "why is fit
+    /// unknown?", without the ledger.
+    pub unknown: Vec<String>,
     /// Every contribution, in the order computed; per component they sum to its value.
     pub ledger: Vec<Contribution>,
     /// Signals that did not count, and why.
@@ -56,6 +60,7 @@ pub struct ScoreView<'a> {
     components: &'a [ComponentScore],
     top: &'a [TopContribution],
     clipped: &'a [Clip],
+    unknown: &'a [String],
     ledger: Option<&'a [Contribution]>,
     ignored: &'a Ignored,
 }
@@ -69,6 +74,7 @@ impl Score {
             components: &self.components,
             top: &self.top,
             clipped: &self.clipped,
+            unknown: &self.unknown,
             ledger: with_ledger.then_some(self.ledger.as_slice()),
             ignored: &self.ignored,
         }
@@ -382,7 +388,7 @@ impl ScoreModel {
             };
             let strength = match (rule.by_value, values.get(l.signal_value)) {
                 (false, _) => strength,
-                (true, Some(Data::Number(v))) if *v >= 0.0 => strength * v,
+                (true, Some(Data::Number(v))) => strength * v,
                 (true, _) => {
                     ignored.missing_value += 1;
                     continue;
@@ -511,6 +517,11 @@ impl ScoreModel {
             components,
             top: top(&ledger),
             clipped: clips,
+            unknown: ledger
+                .iter()
+                .filter(|c| c.note.as_deref().is_some_and(|n| n.starts_with("unknown")))
+                .map(|c| c.source.clone())
+                .collect(),
             ledger,
             ignored,
         })

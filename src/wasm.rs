@@ -203,6 +203,8 @@ export interface Score {
   top: { component: ScoreComponent; source: string; count: number; points: number }[];
   /** Caps that clipped points: `component`, `type:<signal type>` or `contact:<id>`. */
   clipped: { component: ScoreComponent; cap: string; limit: number; clipped: number }[];
+  /** Rules left undecided because every fact they read is missing (`fit:2`, `rule:0`). */
+  unknown: string[];
   /** Every contribution (they sum to the components); null unless asked for with `ledger: true`. */
   ledger: Contribution[] | null;
   ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number; missingValue: number };

@@ -191,6 +191,47 @@ fn run(input: &Value) -> Value {
                 serde_json::from_value(input["args"][1].clone()).unwrap();
             to_json(&account_journey::matching::match_leads(&leads, &accounts))
         }
+        Some("scoreMany") => {
+            // As the binding: one row each, a value or the row's error.
+            let options = input["args"].get(1).cloned().unwrap_or(Value::Null);
+            let as_of = options["asOf"].as_str().unwrap_or_default().to_string();
+            let journey = Journey::embedded_default().unwrap();
+            let rows: Vec<Value> = arg
+                .as_array()
+                .unwrap()
+                .iter()
+                .enumerate()
+                .map(|(i, row)| {
+                    let scored = if row.is_object() {
+                        account_journey::expr::Data::account_from_json_at(&row.to_string(), &as_of)
+                            .and_then(|a| journey.score(&a).map_err(account_journey::Error::from))
+                    } else {
+                        Err(account_journey::Error::new(
+                            account_journey::Code::InvalidArgument,
+                            "",
+                            "expected an account (an object)",
+                        ))
+                    };
+                    match scored {
+                        Ok(score) => {
+                            let c = |name: &str| {
+                                score
+                                    .components
+                                    .iter()
+                                    .find(|c| c.component == name)
+                                    .and_then(|c| c.normalized)
+                            };
+                            json!({"composite": score.composite, "fit": c("fit"),
+                                "intent": c("intent"), "engagement": c("engagement"),
+                                "usage": c("usage"), "relationship": c("relationship")})
+                        }
+                        Err(e) => json!({"error": {"row": i, "code": e.code().as_str(),
+                            "path": e.path(), "message": e.message()}}),
+                    }
+                })
+                .collect();
+            js_numbers(Value::Array(rows))
+        }
         Some("scoreColumns") => {
             let as_of = input["args"][1]["asOf"].as_str().unwrap_or_default();
             let as_of = account_journey::expr::data::parse_timestamp(as_of).unwrap();

@@ -85,61 +85,7 @@ impl Data {
     /// # Errors
     /// As [`Data::account_from_json`].
     pub fn from_json_node(node: &Node, ty: Ty, path: &str) -> Result<Data, crate::Error> {
-        let bad = |message: String| crate::Error::new(Code::InvalidValue, path, message);
-        let expected =
-            |what: &str| bad(format!("expected {what}, found {}", node.value.type_name()));
-        Ok(match (&node.value, ty) {
-            (Value::Null, _) => Data::Null,
-            (Value::Bool(b), Ty::Bool) => Data::Bool(*b),
-            (Value::Number(n), Ty::Number) => Data::Number(*n),
-            (Value::String(s), Ty::String) => Data::String(s.as_str().into()),
-            (Value::String(s), Ty::Timestamp) => Data::Timestamp(
-                parse_timestamp(s)
-                    .ok_or_else(|| bad(format!("\"{s}\" is not an RFC 3339 timestamp")))?,
-            ),
-            (Value::String(s), Ty::Duration) => Data::Duration(
-                parse_duration(s).ok_or_else(|| bad(format!("\"{s}\" is not a duration")))?,
-            ),
-            (Value::Array(items), Ty::List(elem)) => Data::List(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| {
-                        Data::from_json_node(item, *elem, &pointer_push(path, &i.to_string()))
-                    })
-                    .collect::<Result<_, _>>()?,
-            ),
-            (Value::Object(members), Ty::Object(fields)) => {
-                if let Some(unknown) = members
-                    .iter()
-                    .find(|m| !fields.iter().any(|f| f.name == m.key))
-                {
-                    return Err(bad(format!("unknown field \"{}\"", unknown.key)));
-                }
-                Data::Object(
-                    fields
-                        .iter()
-                        .map(|field| {
-                            let child = pointer_push(path, field.name);
-                            match members.iter().find(|m| m.key == field.name) {
-                                Some(m) => {
-                                    let value = Data::from_json_node(&m.value, field.ty, &child)?;
-                                    in_range(&value, field, &child)?;
-                                    Ok::<Data, crate::Error>(value)
-                                }
-                                None => Ok(absent(field)),
-                            }
-                        })
-                        .collect::<Result<_, _>>()?,
-                )
-            }
-            (_, Ty::Bool) => return Err(expected("a boolean")),
-            (_, Ty::Number) => return Err(expected("a number")),
-            (_, Ty::String | Ty::Timestamp | Ty::Duration) => return Err(expected("a string")),
-            (_, Ty::List(_)) => return Err(expected("an array")),
-            (_, Ty::Object(_)) => return Err(expected("an object")),
-            (_, Ty::Null) => return Err(expected("null")),
-        })
+        read_node(node, ty, path, false)
     }
 
     /// The value as JSON, given its type (objects are positional and need the schema for their
@@ -198,6 +144,76 @@ pub(crate) fn set_path(account: &mut Data, path: &[usize], value: Data) {
         slot = next;
     }
     *slot = value;
+}
+
+/// Reads a JSON value as a value of type `ty`. Inside a list (`in_list`) an object's required
+/// scalar fields must be there and not null — a signal without a type or a time, a contact
+/// without an id, is an error, not a row that silently does not count; at the account's own
+/// level an absent field is null (the caller may not know it yet).
+fn read_node(node: &Node, ty: Ty, path: &str, in_list: bool) -> Result<Data, crate::Error> {
+    let bad = |message: String| crate::Error::new(Code::InvalidValue, path, message);
+    let expected = |what: &str| bad(format!("expected {what}, found {}", node.value.type_name()));
+    Ok(match (&node.value, ty) {
+        (Value::Null, _) => Data::Null,
+        (Value::Bool(b), Ty::Bool) => Data::Bool(*b),
+        (Value::Number(n), Ty::Number) => Data::Number(*n),
+        (Value::String(s), Ty::String) => Data::String(s.as_str().into()),
+        (Value::String(s), Ty::Timestamp) => Data::Timestamp(
+            parse_timestamp(s)
+                .ok_or_else(|| bad(format!("\"{s}\" is not an RFC 3339 timestamp")))?,
+        ),
+        (Value::String(s), Ty::Duration) => Data::Duration(
+            parse_duration(s).ok_or_else(|| bad(format!("\"{s}\" is not a duration")))?,
+        ),
+        (Value::Array(items), Ty::List(elem)) => Data::List(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| read_node(item, *elem, &pointer_push(path, &i.to_string()), true))
+                .collect::<Result<_, _>>()?,
+        ),
+        (Value::Object(members), Ty::Object(fields)) => {
+            if let Some(unknown) = members
+                .iter()
+                .find(|m| !fields.iter().any(|f| f.name == m.key))
+            {
+                return Err(bad(format!("unknown field \"{}\"", unknown.key)));
+            }
+            Data::Object(
+                fields
+                    .iter()
+                    .map(|field| {
+                        let child = pointer_push(path, field.name);
+                        let required = in_list
+                            && !field.nullable
+                            && !matches!(field.ty, Ty::List(_) | Ty::Object(_));
+                        let member = members.iter().find(|m| m.key == field.name);
+                        if required && member.is_none_or(|m| m.value.value == Value::Null) {
+                            return Err(crate::Error::new(
+                                Code::InvalidValue,
+                                child,
+                                format!("\"{}\" is required", field.name),
+                            ));
+                        }
+                        match member {
+                            Some(m) => {
+                                let value = read_node(&m.value, field.ty, &child, false)?;
+                                in_range(&value, field, &child)?;
+                                Ok::<Data, crate::Error>(value)
+                            }
+                            None => Ok(absent(field)),
+                        }
+                    })
+                    .collect::<Result<_, _>>()?,
+            )
+        }
+        (_, Ty::Bool) => return Err(expected("a boolean")),
+        (_, Ty::Number) => return Err(expected("a number")),
+        (_, Ty::String | Ty::Timestamp | Ty::Duration) => return Err(expected("a string")),
+        (_, Ty::List(_)) => return Err(expected("an array")),
+        (_, Ty::Object(_)) => return Err(expected("an object")),
+        (_, Ty::Null) => return Err(expected("null")),
+    })
 }
 
 /// A number outside its field's range (a negative count, a score above 100) is an error.

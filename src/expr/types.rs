@@ -163,7 +163,7 @@ static SIGNAL: Ty = Ty::Object(&[
     opt("topic", Ty::String),
     opt("strength", Ty::Number).within(Range::Percent),
     opt("contact", Ty::String),
-    opt("value", Ty::Number),
+    opt("value", Ty::Number).within(Range::NonNegative),
 ]);
 
 static CONTACT: Ty = Ty::Object(&[

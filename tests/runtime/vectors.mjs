@@ -16,6 +16,7 @@ const CALLS = {
   matchLeads: (api, [leads, accounts]) => api.matchLeads(leads, accounts),
   scoreDelta: (api, [account, options]) => api.Journey.default().scoreDelta(account, options),
   buyingGroup: (api, [account, options]) => api.Journey.default().buyingGroup(account, options),
+  scoreMany: (api, [accounts, options]) => api.Journey.default().scoreMany(accounts, options),
   scoreColumns: (api, [columns, options]) =>
     plain(api.Journey.default().scoreColumns(typed(columns), options)),
   matchLeadsColumns: (api, [leads, accounts]) => plain(api.matchLeadsColumns(typed(leads), accounts)),
