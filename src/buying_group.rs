@@ -38,6 +38,55 @@ pub struct BuyingGroupFacts {
     /// Signals naming a contact the account does not list: counted for the account, for no
     /// contact.
     pub unlinked_signals: usize,
+    /// Coverage of each stage's own required roles (stages that declare some), in stage order.
+    pub stages: Vec<StageCoverage>,
+}
+
+/// How well the engaged roles cover one stage's required roles.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StageCoverage {
+    /// The stage's id.
+    pub stage: String,
+    /// The roles the stage requires.
+    pub required_roles: Vec<String>,
+    /// Share of them engaged, 0–1.
+    pub coverage: f64,
+    /// Those not engaged, in the stage's order.
+    pub missing_roles: Vec<String>,
+}
+
+/// The coverage of `required` roles by `engaged` ones: the share engaged and those missing.
+fn coverage_of(required: &[String], engaged: &[String]) -> (Option<f64>, Vec<String>) {
+    let required: Vec<String> = required.iter().map(|r| normalize_role(r)).collect();
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|r| !engaged.contains(r))
+        .cloned()
+        .collect();
+    let share = (!required.is_empty())
+        .then(|| (required.len() - missing.len()) as f64 / required.len() as f64);
+    (share, missing)
+}
+
+/// Adds the coverage of each stage's own required roles to `facts`.
+pub fn with_stages<'s>(
+    mut facts: BuyingGroupFacts,
+    stages: impl IntoIterator<Item = (&'s str, &'s [String])>,
+) -> BuyingGroupFacts {
+    for (stage, required) in stages {
+        if required.is_empty() {
+            continue;
+        }
+        let (coverage, missing_roles) = coverage_of(required, &facts.engaged_roles);
+        facts.stages.push(StageCoverage {
+            stage: stage.to_string(),
+            required_roles: required.iter().map(|r| normalize_role(r)).collect(),
+            coverage: coverage.unwrap_or(1.0),
+            missing_roles,
+        });
+    }
+    facts
 }
 
 /// One contact's engagement.
@@ -162,13 +211,7 @@ pub fn facts(model: &BuyingGroup, account: &Data) -> Result<BuyingGroupFacts, Er
         .iter()
         .map(|r| normalize_role(r))
         .collect();
-    let missing_roles: Vec<String> = required_roles
-        .iter()
-        .filter(|r| !engaged_roles.contains(r))
-        .cloned()
-        .collect();
-    let coverage = (!required_roles.is_empty())
-        .then(|| (required_roles.len() - missing_roles.len()) as f64 / required_roles.len() as f64);
+    let (coverage, missing_roles) = coverage_of(&required_roles, &engaged_roles);
     Ok(BuyingGroupFacts {
         as_of: format_timestamp(as_of),
         contacts,
@@ -179,6 +222,7 @@ pub fn facts(model: &BuyingGroup, account: &Data) -> Result<BuyingGroupFacts, Er
         coverage,
         missing_roles,
         unlinked_signals,
+        stages: Vec::new(),
     })
 }
 

@@ -188,12 +188,18 @@ impl Journey {
     }
 
     /// The account's buying group as of its `asOf`: engaged contacts and roles, coverage of
-    /// the required roles, multi-threading count.
+    /// the journey's required roles and of each stage's, multi-threading count.
     ///
     /// # Errors
     /// As [`crate::buying_group::facts`].
     pub fn buying_group(&self, account: &Data) -> Result<BuyingGroupFacts, Error> {
-        crate::buying_group::facts(&self.buying_group, account)
+        let facts = crate::buying_group::facts(&self.buying_group, account)?;
+        let stages = self
+            .definition
+            .stages
+            .iter()
+            .map(|s| (s.id.as_str(), s.required_roles.as_slice()));
+        Ok(crate::buying_group::with_stages(facts, stages))
     }
 
     /// The account context criteria read: the buying-group facts computed from the contacts
@@ -518,6 +524,17 @@ mod tests {
         };
         let champion = journey.context(&with("champion")).unwrap();
         let buyer = journey.context(&with("economic-buyer")).unwrap();
+        // The stage's own coverage: the champion covers none of its one required role.
+        let facts = journey.buying_group(&with("champion")).unwrap();
+        let stage = &facts.stages[0];
+        assert_eq!(
+            (
+                stage.stage.as_str(),
+                stage.coverage,
+                stage.missing_roles.clone()
+            ),
+            ("deal", 0.0, vec!["economic_buyer".to_string()])
+        );
         // Coverage 0.5 either way; only the economic buyer meets the stage's required role.
         assert_eq!(journey.entry_holds(1, &champion).unwrap(), Some(false));
         assert_eq!(journey.entry_holds(1, &buyer).unwrap(), Some(true));

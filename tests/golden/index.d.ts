@@ -253,6 +253,8 @@ export interface BuyingGroupFacts {
     missingRoles: string[];
     /** Signals naming a contact the account does not list. */
     unlinkedSignals: number;
+    /** Coverage of each stage's own required roles (stages that declare some). */
+    stages: { stage: string; requiredRoles: string[]; coverage: number; missingRoles: string[] }[];
 }
 
 /** A value at two dates. */
