@@ -233,11 +233,15 @@ fn in_range(value: &Data, field: &Field, path: &str) -> Result<(), crate::Error>
     }
 }
 
-/// What an absent field holds: an empty list for lists (a list field is never null), else null.
+/// What an absent field holds: an empty list for lists (a list field is never null), false for
+/// a required flag, else null.
 pub(crate) fn absent(field: &Field) -> Data {
     match field.ty {
         Ty::List(_) => Data::List(Vec::new()),
         Ty::Object(fields) if !field.nullable => Data::Object(fields.iter().map(absent).collect()),
+        // A flag nobody set is not set: `crm.won`, `crm.churned`, `account.target` absent read
+        // as false, so `crm.won and not crm.churned` holds for a won account that never churned.
+        Ty::Bool if !field.nullable => Data::Bool(false),
         _ => Data::Null,
     }
 }
