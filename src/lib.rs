@@ -27,6 +27,7 @@
 
 pub mod batch;
 pub mod buying_group;
+pub mod classify;
 pub mod definition;
 pub mod diff;
 mod error;

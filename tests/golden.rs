@@ -191,6 +191,17 @@ fn run(input: &Value) -> Value {
                 serde_json::from_value(input["args"][1].clone()).unwrap();
             to_json(&account_journey::matching::match_leads(&leads, &accounts))
         }
+        Some("classify") => {
+            let options = input["args"].get(1).cloned().unwrap_or(Value::Null);
+            let as_of = options["asOf"].as_str().unwrap_or_default().to_string();
+            let classified =
+                account_journey::expr::Data::account_from_json_at(&arg.to_string(), &as_of)
+                    .and_then(|a| Journey::embedded_default().unwrap().classify(&a));
+            match classified {
+                Ok(c) => to_json(&c),
+                Err(e) => error_json(e),
+            }
+        }
         Some("scoreMany") => {
             // As the binding: one row each, a value or the row's error.
             let options = input["args"].get(1).cloned().unwrap_or(Value::Null);

@@ -216,6 +216,77 @@ fn read_node(node: &Node, ty: Ty, path: &str, in_list: bool) -> Result<Data, cra
     })
 }
 
+/// A value as a criterion would write it, times relative to `as_of` (`asOf - 91d`).
+pub(crate) fn show_at(value: &Data, ty: Ty, as_of: i64) -> String {
+    match value {
+        Data::Null => "null".to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::Number(n) => number_text(*n),
+        Data::String(s) => format!("{s:?}"),
+        Data::Timestamp(t) => {
+            const DAY_MS: i64 = 86_400_000;
+            let ago = as_of.checked_sub(*t).unwrap_or(i64::MIN);
+            match ago {
+                0 => "asOf".to_string(),
+                _ if as_of == i64::MIN => format_timestamp(*t),
+                a if a > 0 && a % DAY_MS == 0 => format!("asOf - {}d", a / DAY_MS),
+                a if a == -DAY_MS => "asOf + 1d".to_string(),
+                _ => format_timestamp(*t),
+            }
+        }
+        Data::Duration(ms) => format_duration(*ms),
+        Data::List(items) => match ty {
+            Ty::List(Ty::Object(fields)) => show_elements(items, fields, as_of),
+            Ty::List(elem) => format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(|i| show_at(i, *elem, as_of))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => "[…]".to_string(),
+        },
+        Data::Object(_) => "{…}".to_string(),
+    }
+}
+
+/// List elements grouped: `[4 × {type: "page_view", topic: "pricing"}, …]`, with the fields
+/// that are not null.
+fn show_elements(items: &[Data], fields: &'static [Field], as_of: i64) -> String {
+    let mut groups: Vec<(&Data, usize)> = Vec::new();
+    for item in items {
+        match groups.iter_mut().find(|(d, _)| *d == item) {
+            Some((_, n)) => *n += 1,
+            None => groups.push((item, 1)),
+        }
+    }
+    let shown: Vec<String> = groups
+        .iter()
+        .take(6)
+        .map(|(item, n)| {
+            let Data::Object(values) = item else {
+                return format!("{n} × …");
+            };
+            let parts: Vec<String> = fields
+                .iter()
+                .zip(values)
+                .filter(|(_, v)| !matches!(v, Data::Null))
+                .map(|(f, v)| format!("{}: {}", f.name, show_at(v, f.ty, as_of)))
+                .collect();
+            format!("{n} × {{{}}}", parts.join(", "))
+        })
+        .collect();
+    let more = if groups.len() > 6 { ", …" } else { "" };
+    format!("[{}{more}]", shown.join(", "))
+}
+
+/// A value as a criterion would write it (timestamps in full: `i64::MIN` means no `asOf` to
+/// write them relative to).
+pub(crate) fn show(value: &Data, ty: Ty) -> String {
+    show_at(value, ty, i64::MIN)
+}
+
 /// A number outside its field's range (a negative count, a score above 100) is an error.
 fn in_range(value: &Data, field: &Field, path: &str) -> Result<(), crate::Error> {
     match value {

@@ -10,6 +10,7 @@
 mod check;
 pub mod data;
 mod eval;
+pub mod explain;
 mod lex;
 mod parse;
 pub mod probe;

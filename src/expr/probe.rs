@@ -13,7 +13,7 @@ use std::ops::ControlFlow;
 
 use super::Expression;
 use super::check::{Base, Op, Quant};
-use super::data::{Data, format_timestamp};
+use super::data::{Data, show_at};
 use super::types::{ACCOUNT, Field, Ty};
 
 const DAY_MS: i64 = 86_400_000;
@@ -502,7 +502,11 @@ impl Probes {
             .filter(|(_, c)| **c != 0)
             .filter_map(|(slot, &c)| {
                 let value = slot.values.get(c)?;
-                Some(format!("{} = {}", slot.name, show(value, slot.ty)))
+                Some(format!(
+                    "{} = {}",
+                    slot.name,
+                    show_at(value, slot.ty, PROBE_AS_OF)
+                ))
             })
             .collect();
         let read: Vec<&str> = self
@@ -543,69 +547,6 @@ fn name_of(path: &[usize]) -> String {
         }
     }
     names.join(".")
-}
-
-/// A value as a criterion would write it; times relative to asOf.
-fn show(value: &Data, ty: Ty) -> String {
-    match value {
-        Data::Null => "null".to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::Number(n) => super::data::number_text(*n),
-        Data::String(s) => format!("{s:?}"),
-        Data::Timestamp(t) => {
-            let days = (PROBE_AS_OF - t).div_euclid(DAY_MS);
-            match days {
-                0 if *t == PROBE_AS_OF => "asOf".to_string(),
-                d if d > 0 && (PROBE_AS_OF - t) % DAY_MS == 0 => format!("asOf - {d}d"),
-                -1 if *t == PROBE_AS_OF + DAY_MS => "asOf + 1d".to_string(),
-                _ => format_timestamp(*t),
-            }
-        }
-        Data::Duration(ms) => super::data::format_duration(*ms),
-        Data::List(items) => match ty {
-            Ty::List(Ty::Object(fields)) => show_elements(items, fields),
-            Ty::List(elem) => format!(
-                "[{}]",
-                items
-                    .iter()
-                    .map(|i| show(i, *elem))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            _ => "[…]".to_string(),
-        },
-        Data::Object(_) => "{…}".to_string(),
-    }
-}
-
-/// List elements grouped: `[4 × {type: "page_view", topic: "pricing"}, …]`, with the fields
-/// that are not null.
-fn show_elements(items: &[Data], fields: &'static [Field]) -> String {
-    let mut groups: Vec<(&Data, usize)> = Vec::new();
-    for item in items {
-        match groups.iter_mut().find(|(d, _)| *d == item) {
-            Some((_, n)) => *n += 1,
-            None => groups.push((item, 1)),
-        }
-    }
-    let shown: Vec<String> = groups
-        .iter()
-        .take(6)
-        .map(|(item, n)| {
-            let Data::Object(values) = item else {
-                return format!("{n} × …");
-            };
-            let parts: Vec<String> = fields
-                .iter()
-                .zip(values)
-                .filter(|(_, v)| !matches!(v, Data::Null))
-                .map(|(f, v)| format!("{}: {}", f.name, show(v, f.ty)))
-                .collect();
-            format!("{n} × {{{}}}", parts.join(", "))
-        })
-        .collect();
-    let more = if groups.len() > 6 { ", …" } else { "" };
-    format!("[{}{more}]", shown.join(", "))
 }
 
 #[cfg(test)]

@@ -240,6 +240,40 @@ export interface ColumnScores {
     ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number; missingValue: number };
 }
 
+/** One condition of a criterion and what it saw. */
+export interface Check {
+    /** As written, e.g. `score.composite > 75`. */
+    text: string;
+    /** null: unknown (a value it needs is missing). */
+    holds: boolean | null;
+    op: "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "contains" | null;
+    /** For a comparison, each side as written and its value for the account. */
+    left: { text: string; value: string } | null;
+    right: { text: string; value: string } | null;
+}
+
+/** A stage and the conditions that explain it. */
+export interface StageReason {
+    stage: string; criterion: string | null; checks: Check[]; missingRoles: string[];
+}
+
+/** Where an account stands as of a date, and why. */
+export interface Classification {
+    asOf: string;
+    journey: { id: string; version: string; hash: string };
+    stage: string | null;
+    status: "in-stage" | "outside" | "no-stage";
+    /** Every stage that holds, the winner first. */
+    matched: string[];
+    /** Stages whose entry criterion holds but whose exit criterion holds too. */
+    exited: string[];
+    /** Stages whose entry criterion is unknown (a value it needs is missing). */
+    unknown: string[];
+    because: StageReason | null;
+    /** The next stage and its conditions that do not hold yet. */
+    next: StageReason | null;
+}
+
 /** An account's buying group as of a date. */
 export interface BuyingGroupFacts {
     asOf: string;
@@ -368,6 +402,17 @@ export class Journey {
      * `invalid-value` (a field that does not fit the account schema; two contacts with one id).
      */
     buyingGroup(account: AccountData, options: { asOf: string }): BuyingGroupFacts;
+    /**
+     * Classifies an account as of `options.asOf`: its stage (or none), every stage that holds
+     * (the winner first), the winning criterion's conditions with the values they saw, and
+     * what the next stage still needs (docs/classification.md).
+     *
+     * # Errors
+     * Throws a `JourneyError`: `invalid-argument` (no `asOf`, not an account), `invalid-value`
+     * (a field that does not fit the account schema), or a criterion's evaluation error with
+     * its path.
+     */
+    classify(account: AccountData, options: { asOf: string }): Classification;
     /**
      * The embedded default journey (eight stages plus Closed-Lost and Churned).
      *

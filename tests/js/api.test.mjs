@@ -389,3 +389,26 @@ test("matchLeadsColumns gives matchLeads' outcomes as typed arrays, one per row"
   ]) assertJourneyError(() => matchLeadsColumns(bad, accounts), "invalid-argument");
   assertStillWorks();
 });
+
+test("classify: the stage, what else matched, why, and what the next stage needs", () => {
+  const journey = Journey.default();
+  const c = journey.classify({
+    firmographics: { resolved: true },
+    signals: [1, 2, 3].map((d) => ({ type: "page_view", at: `2026-11-1${d}` })),
+  }, { asOf: "2026-11-22" });
+  assert.equal(c.stage, "engaged");
+  assert.equal(c.status, "in-stage");
+  assert.deepEqual(c.matched, ["engaged", "aware", "identified", "anonymous"]);
+  assert.equal(c.journey.hash, journey.hash);
+  assert.equal(c.because.checks[0].left.value, "3");
+  assert.equal(c.next.stage, "mqa");
+  assert.equal(c.next.checks[0].holds, false);
+  assert.equal(c.next.checks[0].right.value, "75");
+  // A target-list journey leaves other accounts outside; bad input is the usual JourneyError.
+  const abm = new api.Journey(api.templates().find((t) => t.id === "abm-six-stage").definition);
+  assert.equal(abm.classify({}, { asOf: "2026-11-22" }).status, "outside");
+  const e = assertJourneyError(() => journey.classify({ score: { fit: 140 } }, { asOf: "2026-11-22" }), "invalid-value");
+  assert.equal(e.path, "/score/fit");
+  assertJourneyError(() => journey.classify({}, {}), "invalid-argument");
+  assertStillWorks();
+});

@@ -1,0 +1,137 @@
+//! Explaining a criterion's answer: its conditions as written — the parts joined by `and`,
+//! `or` and `not` — each with whether it holds for the account, and for a comparison the value
+//! on each side ("score.composite > 75: has 68"). Used by classification to say why a stage
+//! was chosen and what the next stage still needs.
+
+use serde::Serialize;
+
+use super::parse::{self, Ast, AstKind, BinOp, UnOp};
+use super::{Data, Expression};
+
+/// One condition of a criterion and what it saw.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    /// The condition as written, e.g. `score.composite > 75`.
+    pub text: String,
+    /// Whether it holds; `null` when unknown (a value it needs is missing) or it failed.
+    pub holds: Option<bool>,
+    /// For a comparison (`<`, `<=`, `>`, `>=`, `==`, `!=`, `in`, `contains`): its operator.
+    pub op: Option<&'static str>,
+    /// The left side as written and the value it has for the account.
+    pub left: Option<Side>,
+    /// The right side as written and its value (usually the threshold).
+    pub right: Option<Side>,
+}
+
+/// One side of a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Side {
+    /// As written.
+    pub text: String,
+    /// Its value for the account, written as a criterion would (`68`, `"software"`, `null`).
+    pub value: String,
+}
+
+/// The conditions of `text` (a criterion that compiles) with their answers for `context`.
+/// A criterion that does not parse gives no conditions.
+pub fn explain(text: &str, context: &Data) -> Vec<Check> {
+    let Ok(ast) = parse::parse(text) else {
+        return Vec::new();
+    };
+    let mut atoms = Vec::new();
+    collect(&ast, &mut atoms);
+    atoms
+        .into_iter()
+        .filter_map(|atom| {
+            let written = text.get(atom.span.start..atom.span.end)?;
+            let holds = Expression::compile(written)
+                .ok()
+                .and_then(|e| e.evaluate_bool(context).ok().flatten());
+            let side = |ast: &Ast| -> Option<Side> {
+                let written = text.get(ast.span.start..ast.span.end)?;
+                let expr = Expression::compile(written).ok()?;
+                let value = expr.evaluate(context).map_or_else(
+                    |_| "error".to_string(),
+                    |v| super::data::show(&v, expr.result_type()),
+                );
+                Some(Side {
+                    text: written.to_string(),
+                    value,
+                })
+            };
+            let (op, left, right) = match &atom.kind {
+                AstKind::Binary(op, l, r) if is_comparison(*op) => {
+                    (Some(op.symbol()), side(l), side(r))
+                }
+                _ => (None, None, None),
+            };
+            Some(Check {
+                text: written.to_string(),
+                holds,
+                op,
+                left,
+                right,
+            })
+        })
+        .collect()
+}
+
+fn is_comparison(op: BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::Eq
+            | BinOp::Ne
+            | BinOp::Lt
+            | BinOp::Le
+            | BinOp::Gt
+            | BinOp::Ge
+            | BinOp::In
+            | BinOp::Contains
+    )
+}
+
+/// The maximal parts of `ast` not joined by `and`, `or` or `not`, in reading order. The tree's
+/// height is bounded by the parser, so the recursion is too.
+fn collect<'a>(ast: &'a Ast, out: &mut Vec<&'a Ast>) {
+    match &ast.kind {
+        AstKind::Binary(BinOp::And | BinOp::Or, l, r) => {
+            collect(l, out);
+            collect(r, out);
+        }
+        AstKind::Unary(UnOp::Not, x) => collect(x, out),
+        _ => out.push(ast),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn comparisons_show_both_sides() {
+        let account = Data::account_from_json(
+            r#"{"asOf": "2026-11-22", "score": {"composite": 68},
+                "signals": [{"type": "page_view", "at": "2026-11-20"}]}"#,
+        )
+        .unwrap();
+        let checks = explain(
+            r#"score.composite > 75 and not crm.won or count(signals, type == "page_view" and within(30d)) >= 3"#,
+            &account,
+        );
+        let texts: Vec<&str> = checks.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "score.composite > 75",
+                "crm.won",
+                r#"count(signals, type == "page_view" and within(30d)) >= 3"#
+            ]
+        );
+        assert_eq!(checks[0].holds, Some(false));
+        assert_eq!(checks[0].left.as_ref().unwrap().value, "68");
+        assert_eq!(checks[0].right.as_ref().unwrap().value, "75");
+        assert_eq!(checks[1].holds, Some(false));
+        assert_eq!(checks[2].left.as_ref().unwrap().value, "1");
+    }
+}
