@@ -290,6 +290,9 @@ export interface Classification {
   next: StageReason | null;
 }
 
+/** One row of classifyMany: a classification, or the row's error. */
+export type ClassifyRow = Classification | { error: { row: number; code: string; path: string; message: string } };
+
 /** An account's buying group as of a date. */
 export interface BuyingGroupFacts {
   asOf: string;
@@ -1132,6 +1135,41 @@ impl Journey {
         to_js(&classification)
     }
 
+    /// Classifies many accounts (plain objects) as of `options.asOf`: one result per row, in
+    /// order — a classification as `classify` gives, or `{ error: { row, code, path, message } }`
+    /// for a row that is not a valid account. No row is dropped.
+    ///
+    /// # Errors
+    /// Throws a `JourneyError` (`invalid-argument`) when `accounts` is not an array or `asOf`
+    /// is missing.
+    #[wasm_bindgen(js_name = classifyMany, unchecked_return_type = "ClassifyRow[]")]
+    pub fn classify_many(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AccountData[]")] accounts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = as_of_option(&options, "classifyMany(accounts, { asOf })")?;
+        let rows = accounts.dyn_ref::<js_sys::Array>().ok_or_else(|| {
+            js_error(&Error::new(
+                Code::InvalidArgument,
+                "",
+                "classifyMany(accounts, { asOf }) needs an array of accounts",
+            ))
+        })?;
+        let mut out = Vec::with_capacity(rows.length() as usize);
+        for (i, row) in rows.iter().enumerate() {
+            let classified = account_data(&row, &as_of)
+                .and_then(|data| self.inner.classify(&data).map_err(|e| js_error(&e)));
+            out.push(match classified {
+                Ok(c) => ClassifyRow::Ok(Box::new(c)),
+                Err(e) => ClassifyRow::Err {
+                    error: RowErrorJs::from_js(&e, i),
+                },
+            });
+        }
+        to_js(&out)
+    }
+
     /// The account's buying group as of `options.asOf`: each contact's engagement in the
     /// definition's window, engaged roles, the multi-threading count, and coverage of the
     /// required roles.
@@ -1223,6 +1261,14 @@ impl Journey {
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.summary())
     }
+}
+
+/// One row of `classifyMany`: the classification, or the row's error.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ClassifyRow {
+    Ok(Box<crate::classify::Classification>),
+    Err { error: RowErrorJs },
 }
 
 /// One row of `scoreMany`: the scores, or the row's error.

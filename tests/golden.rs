@@ -202,6 +202,35 @@ fn run(input: &Value) -> Value {
                 Err(e) => error_json(e),
             }
         }
+        Some("classifyMany") => {
+            let options = input["args"].get(1).cloned().unwrap_or(Value::Null);
+            let as_of = options["asOf"].as_str().unwrap_or_default().to_string();
+            let journey = Journey::embedded_default().unwrap();
+            let rows: Vec<Value> = arg
+                .as_array()
+                .unwrap()
+                .iter()
+                .enumerate()
+                .map(|(i, row)| {
+                    let classified = if row.is_object() {
+                        account_journey::expr::Data::account_from_json_at(&row.to_string(), &as_of)
+                            .and_then(|a| journey.classify(&a))
+                    } else {
+                        Err(account_journey::Error::new(
+                            account_journey::Code::InvalidArgument,
+                            "",
+                            "expected an account (an object)",
+                        ))
+                    };
+                    match classified {
+                        Ok(c) => to_json(&c),
+                        Err(e) => json!({"error": {"row": i, "code": e.code().as_str(),
+                            "path": e.path(), "message": e.message()}}),
+                    }
+                })
+                .collect();
+            js_numbers(Value::Array(rows))
+        }
         Some("scoreMany") => {
             // As the binding: one row each, a value or the row's error.
             let options = input["args"].get(1).cloned().unwrap_or(Value::Null);

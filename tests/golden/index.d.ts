@@ -274,6 +274,9 @@ export interface Classification {
     next: StageReason | null;
 }
 
+/** One row of classifyMany: a classification, or the row's error. */
+export type ClassifyRow = Classification | { error: { row: number; code: string; path: string; message: string } };
+
 /** An account's buying group as of a date. */
 export interface BuyingGroupFacts {
     asOf: string;
@@ -402,6 +405,16 @@ export class Journey {
      * `invalid-value` (a field that does not fit the account schema; two contacts with one id).
      */
     buyingGroup(account: AccountData, options: { asOf: string }): BuyingGroupFacts;
+    /**
+     * Classifies many accounts (plain objects) as of `options.asOf`: one result per row, in
+     * order — a classification as `classify` gives, or `{ error: { row, code, path, message } }`
+     * for a row that is not a valid account. No row is dropped.
+     *
+     * # Errors
+     * Throws a `JourneyError` (`invalid-argument`) when `accounts` is not an array or `asOf`
+     * is missing.
+     */
+    classifyMany(accounts: AccountData[], options: { asOf: string }): ClassifyRow[];
     /**
      * Classifies an account as of `options.asOf`: its stage (or none), every stage that holds
      * (the winner first), the winning criterion's conditions with the values they saw, and

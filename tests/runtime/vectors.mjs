@@ -17,6 +17,7 @@ const CALLS = {
   scoreDelta: (api, [account, options]) => api.Journey.default().scoreDelta(account, options),
   buyingGroup: (api, [account, options]) => api.Journey.default().buyingGroup(account, options),
   classify: (api, [account, options]) => api.Journey.default().classify(account, options),
+  classifyMany: (api, [accounts, options]) => api.Journey.default().classifyMany(accounts, options),
   scoreMany: (api, [accounts, options]) => api.Journey.default().scoreMany(accounts, options),
   scoreColumns: (api, [columns, options]) =>
     plain(api.Journey.default().scoreColumns(typed(columns), options)),
