@@ -182,6 +182,11 @@ impl Journey {
         Ok(verdict)
     }
 
+    /// Every compiled entry and exit criterion.
+    pub(crate) fn criteria(&self) -> impl Iterator<Item = &Expression> {
+        self.entry.iter().chain(&self.exit).flatten()
+    }
+
     /// The compiled scoring model, when the definition has one (for batch scoring).
     pub fn score_model(&self) -> Option<&crate::score::ScoreModel> {
         self.scoring.as_ref()

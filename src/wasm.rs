@@ -288,6 +288,8 @@ export interface Classification {
   because: StageReason | null;
   /** The next stage and its conditions that do not hold yet. */
   next: StageReason | null;
+  /** The earliest time the answer changes by itself (null: not within 400 days, or not asked: `nextChange: false`). */
+  nextChangeAt: string | null;
 }
 
 /** One row of classifyMany: a classification, or the row's error. */
@@ -1127,11 +1129,15 @@ impl Journey {
     pub fn classify(
         &self,
         #[wasm_bindgen(unchecked_param_type = "AccountData")] account: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ asOf: string; nextChange?: boolean }")]
+        options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let as_of = as_of_option(&options, "classify(account, { asOf })")?;
         let data = account_data(&account, &as_of)?;
-        let classification = self.inner.classify(&data).map_err(|e| js_error(&e))?;
+        let classification = self
+            .inner
+            .classify_with(&data, next_change_option(&options))
+            .map_err(|e| js_error(&e))?;
         to_js(&classification)
     }
 
@@ -1146,9 +1152,11 @@ impl Journey {
     pub fn classify_many(
         &self,
         #[wasm_bindgen(unchecked_param_type = "AccountData[]")] accounts: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ asOf: string; nextChange?: boolean }")]
+        options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let as_of = as_of_option(&options, "classifyMany(accounts, { asOf })")?;
+        let next_change = next_change_option(&options);
         let rows = accounts.dyn_ref::<js_sys::Array>().ok_or_else(|| {
             js_error(&Error::new(
                 Code::InvalidArgument,
@@ -1158,8 +1166,11 @@ impl Journey {
         })?;
         let mut out = Vec::with_capacity(rows.length() as usize);
         for (i, row) in rows.iter().enumerate() {
-            let classified = account_data(&row, &as_of)
-                .and_then(|data| self.inner.classify(&data).map_err(|e| js_error(&e)));
+            let classified = account_data(&row, &as_of).and_then(|data| {
+                self.inner
+                    .classify_with(&data, next_change)
+                    .map_err(|e| js_error(&e))
+            });
             out.push(match classified {
                 Ok(c) => ClassifyRow::Ok(Box::new(c)),
                 Err(e) => ClassifyRow::Err {
@@ -1500,6 +1511,14 @@ fn dictionary(array: &js_sys::Array) -> (Vec<u32>, Vec<String>) {
         })
         .collect();
     (codes, values)
+}
+
+/// `options.nextChange`: compute `nextChangeAt` unless it is `false`.
+fn next_change_option(options: &JsValue) -> bool {
+    Reflect::get(options, &JsValue::from_str("nextChange"))
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(true)
 }
 
 /// `options.asOf`, which every call that evaluates needs: the engine never reads the clock.

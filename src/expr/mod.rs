@@ -164,6 +164,29 @@ impl Expression {
         })
     }
 
+    /// The lengths of time the expression compares with: its duration literals, and its whole
+    /// numbers from 1 to 3660 read as days (`daysSince(x) > 90`) — where, as time passes, its
+    /// answer can change.
+    pub fn time_constants(&self) -> Vec<i64> {
+        const DAY_MS: i64 = 86_400_000;
+        let mut out = Vec::new();
+        let mut stack = vec![&self.program];
+        while let Some(op) = stack.pop() {
+            match op {
+                check::Op::Const(Data::Duration(ms)) => out.push(*ms),
+                check::Op::Const(Data::Number(n))
+                    if n.fract() == 0.0 && (1.0..=3660.0).contains(n) =>
+                {
+                    out.push(*n as i64 * DAY_MS);
+                    out.push((*n as i64 + 1) * DAY_MS);
+                }
+                _ => {}
+            }
+            stack.extend(op.children());
+        }
+        out
+    }
+
     /// The account fields (paths of positions in the schema) the expression reads.
     pub fn root_paths(&self) -> &[Box<[usize]>] {
         &self.root_paths

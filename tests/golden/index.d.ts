@@ -272,6 +272,8 @@ export interface Classification {
     because: StageReason | null;
     /** The next stage and its conditions that do not hold yet. */
     next: StageReason | null;
+    /** The earliest time the answer changes by itself (null: not within 400 days, or not asked: `nextChange: false`). */
+    nextChangeAt: string | null;
 }
 
 /** One row of classifyMany: a classification, or the row's error. */
@@ -414,7 +416,7 @@ export class Journey {
      * Throws a `JourneyError` (`invalid-argument`) when `accounts` is not an array or `asOf`
      * is missing.
      */
-    classifyMany(accounts: AccountData[], options: { asOf: string }): ClassifyRow[];
+    classifyMany(accounts: AccountData[], options: { asOf: string; nextChange?: boolean }): ClassifyRow[];
     /**
      * Classifies an account as of `options.asOf`: its stage (or none), every stage that holds
      * (the winner first), the winning criterion's conditions with the values they saw, and
@@ -425,7 +427,7 @@ export class Journey {
      * (a field that does not fit the account schema), or a criterion's evaluation error with
      * its path.
      */
-    classify(account: AccountData, options: { asOf: string }): Classification;
+    classify(account: AccountData, options: { asOf: string; nextChange?: boolean }): Classification;
     /**
      * The embedded default journey (eight stages plus Closed-Lost and Churned).
      *

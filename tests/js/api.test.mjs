@@ -412,3 +412,18 @@ test("classify: the stage, what else matched, why, and what the next stage needs
   assertJourneyError(() => journey.classify({}, {}), "invalid-argument");
   assertStillWorks();
 });
+
+test("classify: nextChangeAt is when a window expires, and can be skipped", () => {
+  const journey = Journey.default();
+  const account = {
+    firmographics: { resolved: true },
+    signals: ["2026-11-10", "2026-11-15", "2026-11-18"].map((at) => ({ type: "page_view", at })),
+  };
+  const c = journey.classify(account, { asOf: "2026-11-22" });
+  assert.equal(c.stage, "engaged");
+  // Three page views in 30 days; the first leaves the window 30 days and 1 ms after it.
+  assert.equal(c.nextChangeAt, "2026-12-10T00:00:00.001Z");
+  assert.equal(journey.classify(account, { asOf: c.nextChangeAt }).stage, "aware");
+  assert.equal(journey.classify(account, { asOf: "2026-12-10T00:00:00.000Z" }).stage, "engaged");
+  assert.equal(journey.classify(account, { asOf: "2026-11-22", nextChange: false }).nextChangeAt, null);
+});
