@@ -830,7 +830,8 @@ pub fn match_leads_columns(
 
 /// A column of text read from JS: strings (or nulls), or UTF-8 bytes with offsets.
 enum TextColumn {
-    Strings(Vec<Option<String>>),
+    /// Each row: a string, null (`Ok(None)`), or something else (`Err`: the row is invalid).
+    Strings(Vec<Result<Option<String>, ()>>),
     Utf8 {
         data: Vec<u8>,
         offsets: Vec<u32>,
@@ -842,7 +843,14 @@ impl TextColumn {
     fn read(value: &JsValue) -> Option<TextColumn> {
         if let Some(array) = value.dyn_ref::<js_sys::Array>() {
             return Some(TextColumn::Strings(
-                array.iter().map(|v| v.as_string()).collect(),
+                array
+                    .iter()
+                    .map(|v| match v.as_string() {
+                        Some(text) => Ok(Some(text)),
+                        None if v.is_null() || v.is_undefined() => Ok(None),
+                        None => Err(()),
+                    })
+                    .collect(),
             ));
         }
         let field = |key: &str| Reflect::get(value, &JsValue::from_str(key)).ok();
@@ -883,10 +891,15 @@ impl TextColumn {
         }
     }
 
-    /// Row `row`: `Ok(None)` when null, `Err(())` when its bytes are not UTF-8.
+    /// Row `row`: `Ok(None)` when null, `Err(())` when it is not text (bytes that are not UTF-8,
+    /// a number in an array of strings): the row is not a lead.
     fn get(&self, row: usize) -> Result<Option<&str>, ()> {
         match self {
-            TextColumn::Strings(v) => Ok(v.get(row).and_then(|s| s.as_deref())),
+            TextColumn::Strings(v) => match v.get(row) {
+                Some(Ok(text)) => Ok(text.as_deref()),
+                Some(Err(())) => Err(()),
+                None => Ok(None),
+            },
             TextColumn::Utf8 {
                 data,
                 offsets,

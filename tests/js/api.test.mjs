@@ -381,6 +381,9 @@ test("matchLeadsColumns gives matchLeads' outcomes as typed arrays, one per row"
   const report = matchLeadsColumns({ length: 2, email: broken }, accounts);
   assert.equal(report.reasons[report.reason[0] - 1], "invalid-row");
   assert.equal(report.summary.total, 2);
+  // So does a value that is not text in an array of strings (never silently "no email").
+  const mixed = matchLeadsColumns({ length: 2, email: [42, null] }, accounts);
+  assert.deepEqual(Array.from(mixed.reason, (r) => mixed.reasons[r - 1]), ["invalid-row", "no-email-and-no-company"]);
   for (const bad of [
     { length: 2, email: ["a@b.com"] },
     { length: 1, email: { data: new Uint8Array(2), offsets: Uint32Array.from([0, 5]) } },
