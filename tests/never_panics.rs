@@ -182,3 +182,99 @@ fn hostile_expressions_get_limit_errors() {
         assert_eq!(err.code.as_str(), "limit-exceeded", "{}", &text[..20]);
     }
 }
+
+/// A random valid account (invalid ones are the catalogue's and the API tests'): every part
+/// optional, values across their ranges, odd roles, duplicate contact ids (a buying-group
+/// error), dates before and after asOf.
+fn account_json() -> impl Strategy<Value = String> {
+    let kinds = prop::sample::select(vec![
+        "page_view",
+        "webinar",
+        "intent_surge",
+        "active_users",
+        "meeting",
+        "unsubscribe",
+        "x",
+    ]);
+    let signal = (
+        kinds,
+        0u32..400,
+        prop::option::of(0.0f64..=100.0),
+        prop::option::of(0usize..4),
+        prop::option::of(0.0f64..1e6),
+    )
+        .prop_map(|(kind, days, strength, contact, value)| {
+            let mut s = serde_json::json!({"type": kind,
+                "at": account_journey::expr::data::format_timestamp(1_795_305_600_000 - (days as i64 - 30) * 86_400_000)});
+            if let Some(v) = strength {
+                s["strength"] = serde_json::json!(v);
+            }
+            if let Some(c) = contact {
+                s["contact"] = serde_json::json!(format!("c{c}"));
+            }
+            if let Some(v) = value {
+                s["value"] = serde_json::json!(v);
+            }
+            s
+        });
+    let contact = (
+        0usize..4,
+        prop::sample::select(vec!["champion", "Economic Buyer", "", "x"]),
+    )
+        .prop_map(|(id, role)| serde_json::json!({"id": format!("c{id}"), "role": role}));
+    (
+        prop::collection::vec(signal, 0..20),
+        prop::collection::vec(contact, 0..4),
+        prop::option::of(0.0f64..1e7),
+        prop::option::of(prop::sample::select(vec!["software", "retail", ""])),
+        any::<(bool, bool, bool, bool)>(),
+        prop::option::of(0.0f64..=100.0),
+    )
+        .prop_map(|(signals, contacts, employees, industry, flags, fit)| {
+            serde_json::json!({
+                "firmographics": {"resolved": flags.0, "employees": employees, "industry": industry},
+                "signals": signals, "contacts": contacts,
+                "score": {"fit": fit},
+                "crm": {"won": flags.1, "churned": flags.2, "salesAccepted": flags.3,
+                        "opportunity": {"open": flags.1 && !flags.3}},
+            })
+            .to_string()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+
+    /// Scoring, buying groups and classification on every template never panic, and a
+    /// classification is consistent: its stage is the first of those that matched.
+    #[test]
+    fn accounts_never_panic(text in account_json()) {
+        let journeys: Vec<Journey> = account_journey::templates::templates()
+            .unwrap()
+            .into_iter()
+            .map(|t| Journey::new(t.definition).unwrap())
+            .collect();
+        let account = Data::account_from_json_at(&text, "2026-11-22").unwrap();
+        for journey in &journeys {
+            let _ = journey.score(&account);
+            let _ = journey.buying_group(&account);
+            if let Ok(c) = journey.classify_with(&account, false) {
+                prop_assert_eq!(c.stage.as_ref(), c.matched.first());
+                prop_assert_eq!(c.stage.is_some(), c.status == "in-stage");
+            }
+        }
+    }
+
+    /// Validation with gap and overlap analysis over random criteria terminates and never
+    /// panics.
+    #[test]
+    fn coverage_analysis_never_panics(
+        a in tokens(EXPR_TOKENS, 12),
+        b in tokens(EXPR_TOKENS, 12),
+    ) {
+        let def = serde_json::json!({"id": "j", "name": "J", "version": "1", "stages": [
+            {"id": "a", "name": "A", "kind": "pre-sale", "entryCriteria": a, "priority": 3},
+            {"id": "b", "name": "B", "kind": "pre-sale", "entryCriteria": b, "priority": 3}]});
+        let _ = validate_definition(&def.to_string());
+    }
+}
