@@ -140,13 +140,19 @@ impl Journey {
         });
         // The nearest stage above the winner (or the first, without one) that has criteria and
         // does not hold.
+        // A terminal stage (Closed-Lost) is an end: it has no next stage, and is nobody's next.
         let floor = winner.map(priority);
+        let ended = winner
+            .and_then(|i| def.stages.get(i))
+            .is_some_and(|s| s.kind == crate::definition::StageKind::Terminal);
         let next = def
             .stages
             .iter()
             .enumerate()
             .filter(|(i, s)| {
-                s.entry_criteria.is_some()
+                !ended
+                    && s.kind != crate::definition::StageKind::Terminal
+                    && s.entry_criteria.is_some()
                     && !holding.contains(i)
                     && floor.is_none_or(|f| priority(*i) > f)
             })

@@ -1,6 +1,9 @@
 // The main job for now: load the package, show the embedded default journey and validate it,
-// then show what validation reports for a definition with mistakes in it.
+// classify the bundled sample accounts (examples/data/sample-accounts.json) as of 2026-11-22 —
+// stage, score, what the next stage needs, when the answer changes by itself — then show what
+// validation reports for a definition with mistakes in it.
 // Run: bash scripts/run.sh   (builds pkg/ first)   or   node examples/node/default-journey.mjs
+import { readFileSync } from "node:fs";
 import { Journey, formatDiagnostic, validateDefinition, version } from "account-journey";
 
 const journey = Journey.default();
@@ -25,6 +28,24 @@ const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trim
 console.log(line(header));
 console.log(line(widths.map((w) => "-".repeat(w))));
 for (const row of rows) console.log(line(row));
+
+// The bundled sample accounts, classified as of a fixed date (the engine never reads the clock).
+const asOf = "2026-11-22";
+const samples = JSON.parse(readFileSync(new URL("../data/sample-accounts.json", import.meta.url), "utf8"));
+console.log(`\nsample accounts as of ${asOf}:`);
+const sampleRows = samples.map((account) => {
+  const c = journey.classify(account, { asOf });
+  const score = journey.score(account, { asOf });
+  const need = c.next?.checks[0];
+  const needs = c.next ? `${c.next.stage}: ${need ? `${clip(need.text, 44)}${need.left ? ` (has ${need.left.value})` : ""}` : "roles"}` : "";
+  return [account.account.id, c.stage ?? "—", score.composite.toFixed(1), needs, c.nextChangeAt?.slice(0, 10) ?? ""];
+});
+const sampleHeader = ["account", "stage", "score", "next stage needs", "changes by itself on"];
+const sampleWidths = sampleHeader.map((h, i) => Math.max(h.length, ...sampleRows.map((r) => r[i].length)));
+const sampleLine = (cells) => cells.map((c, i) => c.padEnd(sampleWidths[i])).join("  ").trimEnd();
+console.log(sampleLine(sampleHeader));
+console.log(sampleLine(sampleWidths.map((w) => "-".repeat(w))));
+for (const row of sampleRows) console.log(sampleLine(row));
 
 const { DEFAULT_DEFINITION_TEXT } = await import("./default-definition.mjs");
 const valid = validateDefinition(DEFAULT_DEFINITION_TEXT);
