@@ -37,17 +37,20 @@ pub struct Classification {
     pub because: Option<StageReason>,
     /// The next, more advanced stage and its conditions that do not hold yet.
     pub next: Option<StageReason>,
-    /// The earliest time the answer changes by itself, with no new data — a window expiring,
-    /// a score decaying across a threshold, a future-dated signal arriving; `null` when
-    /// nothing changes within [`HORIZON_DAYS`] days. Schedule the next look for then.
+    /// The earliest time the stage changes by itself, with no new data — a window expiring,
+    /// a score decaying across a threshold, a future-dated signal arriving; `null` when it
+    /// does not change within [`HORIZON_DAYS`] days. Schedule the next look for then.
     pub next_change_at: Option<String>,
 }
 
 /// How far ahead `nextChangeAt` looks.
 pub const HORIZON_DAYS: i64 = 400;
 
-/// Most time points looked at for `nextChangeAt` (the nearest first).
-const MAX_POINTS: usize = 512;
+/// Most time points looked at for `nextChangeAt` (the nearest first; then the horizon).
+const MAX_POINTS: usize = 256;
+
+/// Halvings of a half-life decay looked at after each signal.
+const HALVINGS: i64 = 6;
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -151,6 +154,7 @@ impl Journey {
             .enumerate()
             .filter(|(i, s)| {
                 !ended
+                    && !exited.contains(&s.id)
                     && s.kind != crate::definition::StageKind::Terminal
                     && s.entry_criteria.is_some()
                     && !holding.contains(i)
@@ -168,12 +172,7 @@ impl Journey {
                     .into_iter()
                     .filter(|c| c.holds != Some(true))
                     .collect(),
-                missing_roles: self
-                    .buying_group(account)
-                    .ok()
-                    .and_then(|facts| facts.stages.into_iter().find(|s| s.stage == stage.id))
-                    .map(|s| s.missing_roles)
-                    .unwrap_or_default(),
+                missing_roles: crate::journey::missing_roles(&stage.required_roles, &context),
             });
         let as_of = match &context {
             Data::Object(fields) => match fields.first() {
@@ -274,14 +273,21 @@ impl Journey {
             return Ok(None);
         };
         let as_of = *as_of;
-        let horizon = as_of.saturating_add(HORIZON_DAYS * DAY_MS);
+        let horizon = as_of
+            .saturating_add(HORIZON_DAYS * DAY_MS)
+            .min(crate::expr::MAX_TIMESTAMP_MS);
         let mut lengths: Vec<i64> = self.criteria().flat_map(|e| e.time_constants()).collect();
         if let Some(model) = self.score_model() {
             for rule in model.scoring().signals.values() {
                 match rule.decay {
                     Some(crate::definition::Decay::Window(w)) => lengths.push(w + 1),
                     Some(crate::definition::Decay::Linear(l)) => lengths.push(l),
-                    _ => {}
+                    // A score halves every half-life: look at each of the first few halvings,
+                    // so a score falling through a band between two dates is not missed.
+                    Some(crate::definition::Decay::HalfLife(h)) => {
+                        lengths.extend((1..=HALVINGS).map(|k| h.saturating_mul(k)));
+                    }
+                    None => {}
                 }
             }
         }
@@ -304,22 +310,35 @@ impl Journey {
             })
             .filter(|&t| t > as_of && t <= horizon)
             .collect();
-        points.push(horizon);
+        // Dates the criteria name (`asOf >= timestamp("2027-01-01")`), and the millisecond after.
+        points.extend(
+            self.criteria()
+                .flat_map(|e| e.time_points())
+                .flat_map(|t| [t, t.saturating_add(1)])
+                .filter(|&t| t > as_of && t <= horizon),
+        );
         points.sort_unstable();
         points.dedup();
+        // The nearest points, then the horizon itself: past the cut, a change is still found
+        // (by bisection from the last point), if not the very first one.
         points.truncate(MAX_POINTS);
+        points.push(horizon);
+        points.dedup();
+        // A point where the answer cannot be computed (a criterion dividing by zero then)
+        // counts as a change: the current answer stands until then.
+        let same = |t: i64| matches!(self.stage_at(account, t), Ok(s) if s == current);
         let mut before = as_of;
         for point in points {
-            if self.stage_at(account, point)? == current {
+            if same(point) {
                 before = point;
                 continue;
             }
             // The stage differs at `point` and not at `before`: the first millisecond.
-            let (mut same, mut changed) = (before, point);
-            while changed - same > 1 {
-                let mid = same + (changed - same) / 2;
-                if self.stage_at(account, mid)? == current {
-                    same = mid;
+            let (mut unchanged, mut changed) = (before, point);
+            while changed - unchanged > 1 {
+                let mid = unchanged + (changed - unchanged) / 2;
+                if same(mid) {
+                    unchanged = mid;
                 } else {
                     changed = mid;
                 }
@@ -380,5 +399,67 @@ mod tests {
             .classify_with(&account.with_as_of(1_796_169_599_999), false)
             .unwrap();
         assert_eq!(later.stage.as_deref(), Some("hot"), "a millisecond before");
+    }
+
+    fn journey(stages: &str) -> Journey {
+        Journey::from_json(&format!(
+            r#"{{"id": "j", "name": "J", "version": "1", "unmatched": "outside", "stages": [{stages}]}}"#
+        ))
+        .unwrap()
+    }
+
+    fn at(date: &str) -> Data {
+        Data::account_from_json(&format!(
+            r#"{{"asOf": "{date}", "crm": {{"customerSince": "2026-11-01"}}}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn next_change_sees_dates_in_criteria_and_survives_failing_points() {
+        let dated = journey(
+            r#"{"id": "a", "name": "A", "kind": "pre-sale", "entryCriteria": "asOf >= timestamp(\"2027-01-01\")"}"#,
+        );
+        let c = dated.classify(&at("2026-11-22")).unwrap();
+        assert_eq!(c.status, "outside");
+        assert_eq!(c.next_change_at.as_deref(), Some("2027-01-01T00:00:00Z"));
+        // Thirty days after the customer date the criterion divides by zero: the current
+        // answer stands, and the failing moment is when it stops standing.
+        let failing = journey(
+            r#"{"id": "a", "name": "A", "kind": "pre-sale", "entryCriteria": "true"},
+               {"id": "b", "name": "B", "kind": "pre-sale",
+                "entryCriteria": "100 / (30 - daysSince(crm.customerSince)) > 1"}"#,
+        );
+        let c = failing.classify(&at("2026-11-22")).unwrap();
+        assert_eq!(c.stage.as_deref(), Some("b"));
+        assert_eq!(c.next_change_at.as_deref(), Some("2026-12-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn an_exited_stage_is_not_next_and_not_is_one_condition() {
+        let j = journey(
+            r#"{"id": "a", "name": "A", "kind": "pre-sale", "entryCriteria": "true"},
+               {"id": "b", "name": "B", "kind": "pre-sale", "entryCriteria": "crm.salesAccepted",
+                "exitCriteria": "crm.rejected"},
+               {"id": "c", "name": "C", "kind": "pre-sale",
+                "entryCriteria": "crm.salesAccepted and not crm.lost"}"#,
+        );
+        let account = Data::account_from_json(
+            r#"{"asOf": "2026-11-22", "crm": {"salesAccepted": true, "rejected": true, "lost": true}}"#,
+        )
+        .unwrap();
+        let c = j.classify(&account).unwrap();
+        assert_eq!(
+            (c.stage.as_deref(), c.exited.clone()),
+            (Some("a"), vec!["b".to_string()])
+        );
+        let next = c.next.unwrap();
+        assert_eq!(next.stage, "c");
+        let texts: Vec<(&str, Option<bool>)> = next
+            .checks
+            .iter()
+            .map(|k| (k.text.as_str(), k.holds))
+            .collect();
+        assert_eq!(texts, [("not crm.lost", Some(false))]);
     }
 }

@@ -385,35 +385,50 @@ impl Journey {
     }
 }
 
+/// The roles in `required` not among the context's `buyingGroup.engagedRoles`, normalised.
+pub(crate) fn missing_roles(required: &[String], context: &Data) -> Vec<String> {
+    let l = crate::expr::types::layout();
+    let engaged: Vec<String> = match context {
+        Data::Object(fields) => match fields.get(l.buying_group) {
+            Some(Data::Object(group)) => match group.get(l.engaged_roles) {
+                Some(Data::List(roles)) => roles
+                    .iter()
+                    .filter_map(|r| match r {
+                        Data::String(s) => Some(crate::definition::normalize_role(s)),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    required
+        .iter()
+        .map(|r| crate::definition::normalize_role(r))
+        .filter(|r| !engaged.contains(r))
+        .collect()
+}
+
 /// Whether every role in `required` is among the context's `buyingGroup.engagedRoles`.
 fn roles_engaged(required: &[String], context: &Data) -> Option<bool> {
     let l = crate::expr::types::layout();
-    let engaged: &[Data] = match context {
+    // No roles known at all (no contacts, no facts given): unknown, not false.
+    let nothing_known = match context {
         Data::Object(fields) => match fields.get(l.buying_group) {
-            Some(Data::Object(group)) => {
-                // No roles known at all (no contacts, no facts given): unknown, not false.
-                if group
-                    .iter()
-                    .take(2)
-                    .all(|g| matches!(g, Data::List(r) if r.is_empty()))
-                {
-                    return None;
-                }
-                match group.get(l.engaged_roles) {
-                    Some(Data::List(roles)) => roles,
-                    _ => &[],
-                }
-            }
-            _ => &[],
+            Some(Data::Object(group)) => group
+                .iter()
+                .take(2)
+                .all(|g| matches!(g, Data::List(r) if r.is_empty())),
+            _ => true,
         },
-        _ => &[],
+        _ => true,
     };
-    Some(required.iter().all(|role| {
-        let role = crate::definition::normalize_role(role);
-        engaged
-            .iter()
-            .any(|r| matches!(r, Data::String(s) if crate::definition::normalize_role(s) == role))
-    }))
+    if nothing_known {
+        return None;
+    }
+    Some(missing_roles(required, context).is_empty())
 }
 
 fn holds(

@@ -1,11 +1,11 @@
-//! Explaining a criterion's answer: its conditions as written — the parts joined by `and`,
-//! `or` and `not` — each with whether it holds for the account, and for a comparison the value
+//! Explaining a criterion's answer: its conditions as written — the parts joined by `and` and
+//! `or` (a `not x` is one condition) — each with whether it holds for the account, and for a comparison the value
 //! on each side ("score.composite > 75: has 68"). Used by classification to say why a stage
 //! was chosen and what the next stage still needs.
 
 use serde::Serialize;
 
-use super::parse::{self, Ast, AstKind, BinOp, UnOp};
+use super::parse::{self, Ast, AstKind, BinOp};
 use super::{Data, Expression};
 
 /// One condition of a criterion and what it saw.
@@ -90,7 +90,8 @@ fn is_comparison(op: BinOp) -> bool {
     )
 }
 
-/// The maximal parts of `ast` not joined by `and`, `or` or `not`, in reading order. The tree's
+/// The maximal parts of `ast` not joined by `and` or `or`, in reading order (`not x` stays
+/// one part, so its answer is the negation's). The tree's
 /// height is bounded by the parser, so the recursion is too.
 fn collect<'a>(ast: &'a Ast, out: &mut Vec<&'a Ast>) {
     match &ast.kind {
@@ -98,7 +99,7 @@ fn collect<'a>(ast: &'a Ast, out: &mut Vec<&'a Ast>) {
             collect(l, out);
             collect(r, out);
         }
-        AstKind::Unary(UnOp::Not, x) => collect(x, out),
+        // `not x` is one condition, answered as written (its own truth, not x's).
         _ => out.push(ast),
     }
 }
@@ -124,14 +125,18 @@ mod tests {
             texts,
             [
                 "score.composite > 75",
-                "crm.won",
+                "not crm.won",
                 r#"count(signals, type == "page_view" and within(30d)) >= 3"#
             ]
         );
         assert_eq!(checks[0].holds, Some(false));
         assert_eq!(checks[0].left.as_ref().unwrap().value, "68");
         assert_eq!(checks[0].right.as_ref().unwrap().value, "75");
-        assert_eq!(checks[1].holds, Some(false));
+        assert_eq!(
+            checks[1].holds,
+            Some(true),
+            "not crm.won holds: the account is not won"
+        );
         assert_eq!(checks[2].left.as_ref().unwrap().value, "1");
     }
 }

@@ -187,6 +187,28 @@ impl Expression {
         out
     }
 
+    /// The points in time the expression names (`timestamp("2027-01-01")`): where, as time
+    /// passes, a comparison with `asOf` can change.
+    pub fn time_points(&self) -> Vec<i64> {
+        let mut out = Vec::new();
+        let mut stack = vec![&self.program];
+        while let Some(op) = stack.pop() {
+            match op {
+                check::Op::Const(Data::Timestamp(t)) => out.push(*t),
+                check::Op::ToTimestamp(x, _) => {
+                    if let check::Op::Const(Data::String(text)) = &**x
+                        && let Some(t) = data::parse_timestamp(text)
+                    {
+                        out.push(t);
+                    }
+                }
+                _ => {}
+            }
+            stack.extend(op.children());
+        }
+        out
+    }
+
     /// The account fields (paths of positions in the schema) the expression reads.
     pub fn root_paths(&self) -> &[Box<[usize]>] {
         &self.root_paths
