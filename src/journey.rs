@@ -275,7 +275,11 @@ impl Journey {
         if self.scoring.is_none() {
             return Ok(account.clone());
         }
-        let score = self.score(account)?;
+        // The values only: the ledger's dates are for explanations.
+        let score = match &self.scoring {
+            Some(model) => model.score_with(account, false)?,
+            None => self.score(account)?,
+        };
         let mut context = account.clone();
         let score_index = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT)
             .field("score")

@@ -325,6 +325,15 @@ impl ScoreModel {
     /// An evaluation error of a fit rule's criterion (division by zero, step limit), or
     /// `invalid-argument` when the context is not an account with an `asOf`.
     pub fn score(&self, account: &Data) -> Result<Score, ExprError> {
+        self.score_with(account, true)
+    }
+
+    /// As [`ScoreModel::score`]; without `dates` the ledger's entries carry no `at` (the
+    /// numbers are the same): for callers that need the values, not the explanation.
+    ///
+    /// # Errors
+    /// As [`ScoreModel::score`].
+    pub fn score_with(&self, account: &Data, dates: bool) -> Result<Score, ExprError> {
         let invalid = |message: &str| {
             ExprError::new(
                 crate::Code::InvalidArgument,
@@ -432,7 +441,7 @@ impl ScoreModel {
             ledger.push(Contribution {
                 component,
                 source: format!("signal:{kind}"),
-                at: Some(format_timestamp(*at)),
+                at: dates.then(|| format_timestamp(*at)),
                 contact: contact.map(str::to_string),
                 base: rule.points,
                 factor,

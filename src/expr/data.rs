@@ -85,7 +85,7 @@ impl Data {
     /// # Errors
     /// As [`Data::account_from_json`].
     pub fn from_json_node(node: &Node, ty: Ty, path: &str) -> Result<Data, crate::Error> {
-        read_node(node, ty, path, false)
+        read_node(node, ty, &Pointer::Root(path), false)
     }
 
     /// The value as JSON, given its type (objects are positional and need the schema for their
@@ -150,8 +150,8 @@ pub(crate) fn set_path(account: &mut Data, path: &[usize], value: Data) {
 /// scalar fields must be there and not null — a signal without a type or a time, a contact
 /// without an id, is an error, not a row that silently does not count; at the account's own
 /// level an absent field is null (the caller may not know it yet).
-fn read_node(node: &Node, ty: Ty, path: &str, in_list: bool) -> Result<Data, crate::Error> {
-    let bad = |message: String| crate::Error::new(Code::InvalidValue, path, message);
+fn read_node(node: &Node, ty: Ty, path: &Pointer<'_>, in_list: bool) -> Result<Data, crate::Error> {
+    let bad = |message: String| crate::Error::new(Code::InvalidValue, path.render(), message);
     let expected = |what: &str| bad(format!("expected {what}, found {}", node.value.type_name()));
     Ok(match (&node.value, ty) {
         (Value::Null, _) => Data::Null,
@@ -169,7 +169,7 @@ fn read_node(node: &Node, ty: Ty, path: &str, in_list: bool) -> Result<Data, cra
             items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| read_node(item, *elem, &pointer_push(path, &i.to_string()), true))
+                .map(|(i, item)| read_node(item, *elem, &Pointer::Index(path, i), true))
                 .collect::<Result<_, _>>()?,
         ),
         (Value::Object(members), Ty::Object(fields)) => {
@@ -183,7 +183,7 @@ fn read_node(node: &Node, ty: Ty, path: &str, in_list: bool) -> Result<Data, cra
                 fields
                     .iter()
                     .map(|field| {
-                        let child = pointer_push(path, field.name);
+                        let child = Pointer::Key(path, field.name);
                         let required = in_list
                             && !field.nullable
                             && !matches!(field.ty, Ty::List(_) | Ty::Object(_));
@@ -191,7 +191,7 @@ fn read_node(node: &Node, ty: Ty, path: &str, in_list: bool) -> Result<Data, cra
                         if required && member.is_none_or(|m| m.value.value == Value::Null) {
                             return Err(crate::Error::new(
                                 Code::InvalidValue,
-                                child,
+                                child.render(),
                                 format!("\"{}\" is required", field.name),
                             ));
                         }
@@ -287,12 +287,30 @@ pub(crate) fn show(value: &Data, ty: Ty) -> String {
     show_at(value, ty, i64::MIN)
 }
 
+/// Where a value sits in the input, kept as a chain of borrowed parts and written out as a JSON
+/// pointer only when an error needs it (reading an account builds no path strings).
+enum Pointer<'a> {
+    Root(&'a str),
+    Key(&'a Pointer<'a>, &'a str),
+    Index(&'a Pointer<'a>, usize),
+}
+
+impl Pointer<'_> {
+    fn render(&self) -> String {
+        match self {
+            Pointer::Root(path) => (*path).to_string(),
+            Pointer::Key(parent, key) => pointer_push(&parent.render(), key),
+            Pointer::Index(parent, i) => pointer_push(&parent.render(), &i.to_string()),
+        }
+    }
+}
+
 /// A number outside its field's range (a negative count, a score above 100) is an error.
-fn in_range(value: &Data, field: &Field, path: &str) -> Result<(), crate::Error> {
+fn in_range(value: &Data, field: &Field, path: &Pointer<'_>) -> Result<(), crate::Error> {
     match value {
         Data::Number(n) if !field.range.contains(*n) => Err(crate::Error::new(
             Code::InvalidValue,
-            path,
+            path.render(),
             format!(
                 "{} is out of range: {} is {}",
                 number_text(*n),
