@@ -280,6 +280,10 @@ fn cell(c: &Resolved<'_>, row: usize) -> Result<Data, RowError> {
     })
 }
 
+/// Most accounts in one batch: results take 48 bytes an account, so this bounds a batch's
+/// output at ~480 MB, under wasm's 4 GB, whatever `length` a caller claims.
+pub const MAX_BATCH_ROWS: usize = 10_000_000;
+
 /// Most verdicts one fit rule remembers per batch.
 const MEMO_ENTRIES: usize = 4096;
 
@@ -468,6 +472,13 @@ impl ScoreModel {
         as_of: i64,
     ) -> Result<BatchScores, Error> {
         let rows = accounts.len;
+        if rows > MAX_BATCH_ROWS {
+            return Err(Error::new(
+                Code::LimitExceeded,
+                "/length",
+                format!("{rows} accounts in one batch; the limit is {MAX_BATCH_ROWS}: split it"),
+            ));
+        }
         let columns = resolve(accounts)?;
         let (offsets, order) = group(signals, rows)?;
         let scoring = self.scoring();

@@ -128,22 +128,24 @@ impl Journey {
             (None, Unmatched::Outside) => "outside",
             (None, Unmatched::Gap) => "no-stage",
         };
-        let because = winner.and_then(|i| {
-            let stage = def.stages.get(i)?;
-            Some(StageReason {
+        // A stage's entry criterion split into its conditions, with what they saw.
+        let checks = |stage: &crate::definition::Stage| {
+            stage
+                .entry_criteria
+                .as_deref()
+                .map(|c| explain(c, &context))
+                .unwrap_or_default()
+        };
+        let because = winner
+            .and_then(|i| def.stages.get(i))
+            .map(|stage| StageReason {
                 stage: stage.id.clone(),
                 criterion: stage.entry_criteria.clone(),
-                checks: stage
-                    .entry_criteria
-                    .as_deref()
-                    .map(|c| explain(c, &context))
-                    .unwrap_or_default(),
+                checks: checks(stage),
                 missing_roles: Vec::new(),
-            })
-        });
+            });
         // The nearest stage above the winner (or the first, without one) that has criteria and
-        // does not hold.
-        // A terminal stage (Closed-Lost) is an end: it has no next stage, and is nobody's next.
+        // does not hold. A terminal stage (Closed-Lost) is an end: it has no next stage, and is nobody's next.
         let floor = winner.map(priority);
         let ended = winner
             .and_then(|i| def.stages.get(i))
@@ -164,11 +166,7 @@ impl Journey {
             .map(|(_, stage)| StageReason {
                 stage: stage.id.clone(),
                 criterion: stage.entry_criteria.clone(),
-                checks: stage
-                    .entry_criteria
-                    .as_deref()
-                    .map(|c| explain(c, &context))
-                    .unwrap_or_default()
+                checks: checks(stage)
                     .into_iter()
                     .filter(|c| c.holds != Some(true))
                     .collect(),

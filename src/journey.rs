@@ -221,7 +221,8 @@ impl Journey {
             Data::Object(fields) if matches!(fields.get(l.contacts), Some(Data::List(c)) if !c.is_empty())
         );
         if has_contacts {
-            let facts = self.buying_group(account)?;
+            // The context needs the facts, not each stage's coverage (`buying_group` adds it).
+            let facts = crate::buying_group::facts(&self.buying_group, account)?;
             if let Data::Object(fields) = &mut context
                 && let Some(slot) = fields.get_mut(l.buying_group)
             {

@@ -731,6 +731,17 @@ pub fn match_leads_columns(
         .filter(|n| n.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(n))
         .ok_or_else(|| bad("leads.length must be the number of leads".into()))?
         as usize;
+    // Four result arrays of `length`: bound it before allocating them.
+    if len > crate::batch::MAX_BATCH_ROWS {
+        return Err(js_error(&Error::new(
+            Code::LimitExceeded,
+            "/length",
+            format!(
+                "{len} leads in one call; the limit is {}: split the batch",
+                crate::batch::MAX_BATCH_ROWS
+            ),
+        )));
+    }
     let column = |key: &str| -> Result<Option<TextColumn>, JsValue> {
         match get(key).filter(|v| !v.is_undefined() && !v.is_null()) {
             None => Ok(None),

@@ -358,4 +358,10 @@ fn a_malformed_batch_is_refused_whole() {
         ),
         "invalid-argument"
     );
+    // A claimed length past the limit is refused before the results are allocated.
+    let huge = AccountColumns {
+        len: account_journey::batch::MAX_BATCH_ROWS + 1,
+        fields: vec![],
+    };
+    assert_eq!(refuse(huge, SignalColumns::default()), "limit-exceeded");
 }

@@ -343,6 +343,8 @@ test("scoreMany and scoreColumns: one result per row, the same numbers as score(
     "columns",
   ];
   for (const bad of refused) assertJourneyError(() => journey.scoreColumns(bad, asOf), "invalid-argument");
+  // A length the results could not fit in memory is refused before anything is allocated.
+  assert.equal(assertJourneyError(() => journey.scoreColumns({ length: 4_000_000_000 }, asOf), "limit-exceeded").path, "/length");
   assertStillWorks();
 });
 
@@ -390,6 +392,7 @@ test("matchLeadsColumns gives matchLeads' outcomes as typed arrays, one per row"
     { length: 1, emails: [] },
     "leads",
   ]) assertJourneyError(() => matchLeadsColumns(bad, accounts), "invalid-argument");
+  assertJourneyError(() => matchLeadsColumns({ length: 4_000_000_000 }, accounts), "limit-exceeded");
   assertStillWorks();
 });
 
