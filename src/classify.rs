@@ -52,7 +52,7 @@ const MAX_POINTS: usize = 256;
 /// Halvings of a half-life decay looked at after each signal.
 const HALVINGS: i64 = 6;
 
-const DAY_MS: i64 = 86_400_000;
+pub(crate) const DAY_MS: i64 = 86_400_000;
 
 /// A journey's identity in an output.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -264,16 +264,34 @@ impl Journey {
     /// changed by the next point, the first millisecond of the change is found by bisection
     /// (scores decay continuously between points, and only downward).
     fn next_change(&self, account: &Data, current: Option<usize>) -> Result<Option<i64>, Error> {
-        let Data::Object(root) = account else {
+        let Some(as_of) = as_of_of(account) else {
             return Ok(None);
         };
-        let Some(Data::Timestamp(as_of)) = root.first() else {
+        let horizon = as_of.saturating_add(HORIZON_DAYS * DAY_MS);
+        self.change_until(account, current, horizon)
+    }
+
+    /// The winning stage for a completed account context (see [`Journey::context`]).
+    pub(crate) fn winner(&self, context: &Data) -> Result<Option<usize>, Error> {
+        Ok(self.holding(context)?.stages.first().copied())
+    }
+
+    /// As [`Journey::next_change`], looking no further than `horizon` (inclusive): the first
+    /// time after the account's `asOf`, up to `horizon`, at which the winning stage is no
+    /// longer `current`.
+    pub(crate) fn change_until(
+        &self,
+        account: &Data,
+        current: Option<usize>,
+        horizon: i64,
+    ) -> Result<Option<i64>, Error> {
+        let Some(as_of) = as_of_of(account) else {
             return Ok(None);
         };
-        let as_of = *as_of;
-        let horizon = as_of
-            .saturating_add(HORIZON_DAYS * DAY_MS)
-            .min(crate::expr::MAX_TIMESTAMP_MS);
+        let horizon = horizon.min(crate::expr::MAX_TIMESTAMP_MS);
+        if horizon <= as_of {
+            return Ok(None);
+        }
         let mut lengths: Vec<i64> = self.criteria().flat_map(|e| e.time_constants()).collect();
         if let Some(model) = self.score_model() {
             for rule in model.scoring().signals.values() {
@@ -352,6 +370,17 @@ struct Holding {
     stages: Vec<usize>,
     exited: Vec<String>,
     unknown: Vec<String>,
+}
+
+/// An account context's `asOf`.
+fn as_of_of(account: &Data) -> Option<i64> {
+    match account {
+        Data::Object(root) => match root.first() {
+            Some(Data::Timestamp(t)) => Some(*t),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Every timestamp in an account context (its `asOf` excluded).

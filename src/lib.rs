@@ -27,6 +27,7 @@
 
 pub mod batch;
 pub mod buying_group;
+pub mod calendar;
 pub mod classify;
 pub mod definition;
 pub mod diff;
@@ -36,6 +37,7 @@ mod journey;
 mod journey_set;
 pub mod json;
 pub mod matching;
+pub mod replay;
 pub mod score;
 pub mod templates;
 

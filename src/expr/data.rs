@@ -146,6 +146,12 @@ pub(crate) fn set_path(account: &mut Data, path: &[usize], value: Data) {
     *slot = value;
 }
 
+/// Reads a JSON value as an element of a list of `ty` is read: an object's required scalar
+/// fields must be present (a contact needs its id).
+pub(crate) fn read_element(node: &Node, ty: Ty, path: &str) -> Result<Data, crate::Error> {
+    read_node(node, ty, &Pointer::Root(path), true)
+}
+
 /// Reads a JSON value as a value of type `ty`. Inside a list (`in_list`) an object's required
 /// scalar fields must be there and not null — a signal without a type or a time, a contact
 /// without an id, is an error, not a row that silently does not count; at the account's own

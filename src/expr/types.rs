@@ -173,6 +173,11 @@ static CONTACT: Ty = Ty::Object(&[
     opt("title", Ty::String),
 ]);
 
+/// A contact of the account context (an element of `contacts`).
+pub(crate) fn contact_ty() -> Ty {
+    CONTACT
+}
+
 /// The account context: what criteria can read (documented in `docs/criteria-language.md`).
 pub static ACCOUNT: &[Field] = &[
     req("asOf", Ty::Timestamp),

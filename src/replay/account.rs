@@ -1,0 +1,994 @@
+//! One account's replay: its facts as events build them up, the stage the journey gives it at
+//! every event and at every moment in between where the answer changes by itself (a window
+//! expiring, a score decaying), and what that history means — transitions, dwell, max-dwell
+//! breaches, SLAs, rejections recycled to nurture, manual overrides.
+//!
+//! It owns the rules of movement (documented in `docs/replay.md`); reading events is
+//! `events`' work, the batch around it `mod`'s.
+
+use crate::classify::DAY_MS;
+use crate::definition::{DwellAction, StageKind};
+use crate::error::Error;
+use crate::expr::data::set_path;
+use crate::expr::explain::{Check, explain};
+use crate::expr::{Data, Expression};
+use crate::journey::Journey;
+
+use super::events::{Event, EventKind, Refusal};
+
+/// How long an event's id is remembered, in event time, to recognise a redelivery.
+pub const DEDUPE_WINDOW_MS: i64 = 7 * DAY_MS;
+
+/// What a journey's replay needs compiled once: SLA criteria, stage references by index,
+/// positions of the facts events change.
+pub(crate) struct Plan<'j> {
+    pub journey: &'j Journey,
+    until: Vec<Option<Expression>>,
+    recycle_to: Vec<Option<usize>>,
+    downgrade_to: Vec<Option<usize>>,
+    regress_to: Vec<Vec<usize>>,
+    pos: Positions,
+}
+
+/// Positions (in the account schema) of the fields events set.
+struct Positions {
+    stage: Vec<usize>,
+    days_in_stage: Vec<usize>,
+    account_id: Vec<usize>,
+    firmographics: Vec<usize>,
+    account: Vec<usize>,
+    signals: Vec<usize>,
+    contacts: Vec<usize>,
+    sales_accepted: Vec<usize>,
+    rejected: Vec<usize>,
+    rejection_reason: Vec<usize>,
+    won: Vec<usize>,
+    lost: Vec<usize>,
+    churned: Vec<usize>,
+    customer_since: Vec<usize>,
+    opportunity_open: Vec<usize>,
+    opportunity_amount: Vec<usize>,
+    opportunity_stage: Vec<usize>,
+    opportunity_created: Vec<usize>,
+}
+
+/// The positions of a dotted path in the account schema (empty when it does not exist, which
+/// a test rules out).
+fn position(path: &str) -> Vec<usize> {
+    let mut ty = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT);
+    let mut out = Vec::new();
+    for name in path.split('.') {
+        let Some((i, field)) = ty.field(name) else {
+            return Vec::new();
+        };
+        out.push(i);
+        ty = field.ty;
+    }
+    out
+}
+
+impl Positions {
+    fn new() -> Positions {
+        Positions {
+            stage: position("stage"),
+            days_in_stage: position("daysInStage"),
+            account_id: position("account.id"),
+            firmographics: position("firmographics"),
+            account: position("account"),
+            signals: position("signals"),
+            contacts: position("contacts"),
+            sales_accepted: position("crm.salesAccepted"),
+            rejected: position("crm.rejected"),
+            rejection_reason: position("crm.rejectionReason"),
+            won: position("crm.won"),
+            lost: position("crm.lost"),
+            churned: position("crm.churned"),
+            customer_since: position("crm.customerSince"),
+            opportunity_open: position("crm.opportunity.open"),
+            opportunity_amount: position("crm.opportunity.amount"),
+            opportunity_stage: position("crm.opportunity.stage"),
+            opportunity_created: position("crm.opportunity.createdAt"),
+        }
+    }
+}
+
+impl<'j> Plan<'j> {
+    pub fn new(journey: &'j Journey) -> Result<Plan<'j>, Error> {
+        let stages = &journey.definition().stages;
+        let index = |id: &Option<String>| id.as_deref().and_then(|id| journey.stage_index(id));
+        let until = stages
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                s.sla
+                    .as_ref()
+                    .map(|sla| Expression::compile(&sla.until))
+                    .transpose()
+                    .map_err(|e| {
+                        Error::new(
+                            crate::Code::Internal,
+                            format!("/stages/{i}/sla/until"),
+                            e.message,
+                        )
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Plan {
+            journey,
+            until,
+            recycle_to: stages
+                .iter()
+                .map(|s| index(&s.rejection.as_ref().map(|r| r.recycle_to.clone())))
+                .collect(),
+            downgrade_to: stages
+                .iter()
+                .map(|s| index(&s.max_dwell.as_ref().and_then(|d| d.downgrade_to.clone())))
+                .collect(),
+            regress_to: stages
+                .iter()
+                .map(|s| {
+                    s.regress_to
+                        .iter()
+                        .filter_map(|id| journey.stage_index(id))
+                        .collect()
+                })
+                .collect(),
+            pos: Positions::new(),
+        })
+    }
+
+    fn stage(&self, i: usize) -> Option<&crate::definition::Stage> {
+        self.journey.definition().stages.get(i)
+    }
+}
+
+/// How an account moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransitionKind {
+    /// Its first stage.
+    Entry,
+    /// To the next stage on the path.
+    Advance,
+    /// Forward past one or more stages on the path (a referral that starts at SAA).
+    Skip,
+    /// Back to an earlier stage (an opportunity disqualified, a score decayed, a max-dwell
+    /// downgrade).
+    Regression,
+    /// A churn event moved it.
+    Churn,
+    /// A rejection recycled it to nurture after the declared delay.
+    Recycle,
+    /// Out of a terminal stage (a lost deal reopened).
+    Reopen,
+    /// Someone set the stage by hand.
+    Override,
+    /// Out of every stage (a journey whose unmatched accounts are outside it).
+    Exit,
+}
+
+impl TransitionKind {
+    /// Every kind, in documentation order.
+    pub const ALL: [TransitionKind; 9] = [
+        TransitionKind::Entry,
+        TransitionKind::Advance,
+        TransitionKind::Skip,
+        TransitionKind::Regression,
+        TransitionKind::Churn,
+        TransitionKind::Recycle,
+        TransitionKind::Reopen,
+        TransitionKind::Override,
+        TransitionKind::Exit,
+    ];
+
+    /// The stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransitionKind::Entry => "entry",
+            TransitionKind::Advance => "advance",
+            TransitionKind::Skip => "skip",
+            TransitionKind::Regression => "regression",
+            TransitionKind::Churn => "churn",
+            TransitionKind::Recycle => "recycle",
+            TransitionKind::Reopen => "reopen",
+            TransitionKind::Override => "override",
+            TransitionKind::Exit => "exit",
+        }
+    }
+}
+
+/// What set a transition off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trigger {
+    /// An event: its type and id.
+    Event {
+        /// The event's type.
+        kind: String,
+        /// Its id, if it had one.
+        id: Option<String>,
+    },
+    /// Time alone: a window expired or a score decayed across a threshold.
+    Time,
+    /// A max-dwell breach with the `stage-downgrade` action.
+    MaxDwell,
+    /// The recycle a rejection scheduled.
+    Recycle,
+}
+
+/// One move between stages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition {
+    /// When.
+    pub at: i64,
+    /// From which stage (by index; `None` before the first).
+    pub from: Option<usize>,
+    /// To which stage (`None`: out of every stage).
+    pub to: Option<usize>,
+    /// How.
+    pub kind: TransitionKind,
+    /// Stages on the path passed over by a skip.
+    pub skipped: Vec<usize>,
+    /// For a regression: whether the stage left declares it (`regressTo`) or a downgrade did it.
+    pub expected: Option<bool>,
+    /// What set it off.
+    pub trigger: Trigger,
+    /// The rejection's reason code (a move a rejection caused, or its recycle).
+    pub reason: Option<String>,
+    /// Who overrode the stage.
+    pub by: Option<String>,
+    /// The entry criterion of the stage entered, condition by condition, with the values seen
+    /// (empty for overrides, recycles and downgrades, which criteria did not decide).
+    pub checks: Vec<Check>,
+    /// Something unusual about it (a close without an open opportunity).
+    pub note: Option<String>,
+}
+
+/// A max-dwell breach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breach {
+    /// The stage (by index).
+    pub stage: usize,
+    /// When the limit passed.
+    pub at: i64,
+    /// When the stay began.
+    pub entered_at: i64,
+}
+
+/// One run of a stage's SLA.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlaRun {
+    /// The stage whose entry started it.
+    pub stage: usize,
+    /// When it started.
+    pub started: i64,
+    /// When it is due (`None`: a calendar without working time never reaches it).
+    pub deadline: Option<i64>,
+    /// When it was met or breached.
+    pub closed: Option<(i64, SlaStatus)>,
+}
+
+/// An SLA's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaStatus {
+    /// `until` held by the deadline.
+    Met,
+    /// The deadline passed first.
+    Breached,
+}
+
+/// A stage set by hand, a recycle or a downgrade: it stands while the criteria keep giving
+/// what they gave when it was set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pin {
+    /// The stage it holds the account in.
+    pub stage: usize,
+    /// The criteria's stage when it was set.
+    pub basis: Option<usize>,
+}
+
+/// A recycle a rejection scheduled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recycle {
+    /// When it happens.
+    pub at: i64,
+    /// Where to.
+    pub to: usize,
+    /// The rejection's reason code.
+    pub reason: String,
+}
+
+/// Time spent in one stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dwell {
+    /// The stage.
+    pub stage: usize,
+    /// Time in it over completed stays, in milliseconds.
+    pub completed_ms: i64,
+    /// How many times the account entered it.
+    pub visits: u32,
+}
+
+/// An evaluation that failed (a criterion divided by zero): the stage stayed as it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepError {
+    /// When.
+    pub at: i64,
+    /// The error's code, path and message.
+    pub code: crate::Code,
+    /// Where in the definition.
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// One account's replay state: everything later events need, and the history so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountState {
+    /// The account id.
+    pub id: String,
+    /// The facts events have built up: an account context (its `asOf`, `stage` and
+    /// `daysInStage` are set for each evaluation).
+    pub facts: Data,
+    /// Replayed up to here (`i64::MIN`: nothing yet).
+    pub now: i64,
+    /// The time of the last event applied (events older than this are late).
+    pub watermark: i64,
+    /// The stage the account is in.
+    pub stage: Option<usize>,
+    /// When it entered it.
+    pub entered_at: i64,
+    /// The stage the criteria gave at the last evaluation.
+    pub criteria_stage: Option<usize>,
+    /// A stage held by hand, a recycle or a downgrade.
+    pub pin: Option<Pin>,
+    /// Whether the current stay has breached its max dwell.
+    pub breached_stay: bool,
+    /// Time per stage visited.
+    pub dwell: Vec<Dwell>,
+    /// Every SLA run.
+    pub slas: Vec<SlaRun>,
+    /// A recycle waiting to happen.
+    pub recycle: Option<Recycle>,
+    /// Every transition.
+    pub transitions: Vec<Transition>,
+    /// Every max-dwell breach.
+    pub breaches: Vec<Breach>,
+    /// Evaluations that failed.
+    pub errors: Vec<StepError>,
+    /// Hashes of recent event ids, with their times (see [`DEDUPE_WINDOW_MS`]).
+    pub seen: Vec<(u64, i64)>,
+    /// Events applied to this account.
+    pub applied: u64,
+}
+
+/// FNV-1a: a stable 64-bit hash of an event id (the same in every runtime).
+pub(crate) fn id_hash(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Something that happens by itself between events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Due {
+    SlaDeadline(usize),
+    Breach,
+    Recycle,
+}
+
+impl AccountState {
+    /// A new account with no facts beyond its id.
+    pub fn new(plan: &Plan<'_>, id: &str, blank: &Data) -> AccountState {
+        let mut facts = blank.clone();
+        set_path(&mut facts, &plan.pos.account_id, Data::String(id.into()));
+        AccountState {
+            id: id.to_string(),
+            facts,
+            now: i64::MIN,
+            watermark: i64::MIN,
+            stage: None,
+            entered_at: i64::MIN,
+            criteria_stage: None,
+            pin: None,
+            breached_stay: false,
+            dwell: Vec::new(),
+            slas: Vec::new(),
+            recycle: None,
+            transitions: Vec::new(),
+            breaches: Vec::new(),
+            errors: Vec::new(),
+            seen: Vec::new(),
+            applied: 0,
+        }
+    }
+
+    /// Whether an event with this id was applied within the dedupe window before `at`;
+    /// forgets ids older than the window.
+    pub fn is_duplicate(&mut self, id: &str, at: i64) -> bool {
+        let horizon = at.saturating_sub(DEDUPE_WINDOW_MS);
+        self.seen.retain(|(_, t)| *t >= horizon);
+        let hash = id_hash(id);
+        self.seen.iter().any(|(h, _)| *h == hash)
+    }
+
+    /// The account context at `t`: the facts, with `asOf`, the stage and the days in it.
+    fn raw_at(&self, plan: &Plan<'_>, t: i64) -> Data {
+        let mut raw = self.facts.with_as_of(t);
+        if let Some(stage) = self.stage.and_then(|s| plan.stage(s)) {
+            set_path(
+                &mut raw,
+                &plan.pos.stage,
+                Data::String(stage.id.as_str().into()),
+            );
+            let days = (t.saturating_sub(self.entered_at)) as f64 / DAY_MS as f64;
+            set_path(&mut raw, &plan.pos.days_in_stage, Data::Number(days));
+        }
+        raw
+    }
+
+    /// The criteria's stage at `t`, with the completed context; an evaluation error is
+    /// recorded and gives `None`.
+    fn evaluate(&mut self, plan: &Plan<'_>, t: i64) -> Option<(Option<usize>, Data)> {
+        let raw = self.raw_at(plan, t);
+        let outcome = plan
+            .journey
+            .context(&raw)
+            .and_then(|context| Ok((plan.journey.winner(&context)?, context)));
+        match outcome {
+            Ok(found) => Some(found),
+            Err(e) => {
+                self.errors.push(StepError {
+                    at: t,
+                    code: e.code(),
+                    path: e.path().to_string(),
+                    message: e.message().to_string(),
+                });
+                None
+            }
+        }
+    }
+
+    /// Applies one event (already checked for duplicates, lateness and `asOf`): replays time up
+    /// to it, changes the facts, re-evaluates the stage.
+    ///
+    /// # Errors
+    /// The refusal and its message when the event cannot apply (an override to an unknown
+    /// stage, a rejection with an undeclared reason); nothing changes then.
+    pub fn apply(&mut self, plan: &Plan<'_>, event: &Event) -> Result<(), (Refusal, String)> {
+        let t = event.at;
+        // Refusals first, so a refused event changes nothing.
+        let override_stage = match &event.kind {
+            EventKind::Override { stage, .. } => {
+                Some(plan.journey.stage_index(stage).ok_or_else(|| {
+                    (
+                        Refusal::UnknownStage,
+                        format!("the journey has no stage \"{stage}\""),
+                    )
+                })?)
+            }
+            _ => None,
+        };
+        self.advance(plan, t);
+        let mut reason = None;
+        let mut note = None;
+        let p = &plan.pos;
+        let facts = &mut self.facts;
+        let flag =
+            |facts: &mut Data, path: &[usize], on: bool| set_path(facts, path, Data::Bool(on));
+        let open = matches!(get(facts, &p.opportunity_open), Some(Data::Bool(true)));
+        match &event.kind {
+            EventKind::Signal(signal) => {
+                if let Some(Data::List(list)) = get_mut(facts, &p.signals) {
+                    list.push(signal.clone());
+                }
+            }
+            EventKind::Firmographics(fields) => {
+                let resolved_given = fields.iter().any(|(i, _)| *i == 0);
+                for (i, value) in fields {
+                    set_path(
+                        facts,
+                        &[p.firmographics.as_slice(), &[*i]].concat(),
+                        value.clone(),
+                    );
+                }
+                if !resolved_given {
+                    set_path(
+                        facts,
+                        &[p.firmographics.as_slice(), &[0]].concat(),
+                        Data::Bool(true),
+                    );
+                }
+            }
+            EventKind::Account(fields) => {
+                for (i, value) in fields {
+                    set_path(
+                        facts,
+                        &[p.account.as_slice(), &[*i]].concat(),
+                        value.clone(),
+                    );
+                }
+            }
+            EventKind::Contact(contact) => {
+                let id = |c: &Data| match c {
+                    Data::Object(f) => f.first().cloned(),
+                    _ => None,
+                };
+                if let Some(Data::List(list)) = get_mut(facts, &p.contacts) {
+                    let key = id(contact);
+                    match list.iter_mut().find(|c| id(c) == key) {
+                        Some(slot) => *slot = contact.clone(),
+                        None => list.push(contact.clone()),
+                    }
+                }
+            }
+            EventKind::SalesAccepted => {
+                flag(facts, &p.sales_accepted, true);
+                flag(facts, &p.rejected, false);
+                set_path(facts, &p.rejection_reason, Data::Null);
+                self.recycle = None;
+            }
+            EventKind::SalesRejected { reason: code } => {
+                // The policy of the stage the account is in, or of the nearest earlier one
+                // that has one (a rejection from SAA follows MQA's).
+                let policy = self.stage.and_then(|s| {
+                    (0..=s).rev().find_map(|i| {
+                        let rejection = plan.stage(i)?.rejection.as_ref()?;
+                        Some((i, rejection))
+                    })
+                });
+                if let Some((i, rejection)) = policy {
+                    if !rejection.reason_codes.iter().any(|c| c == code) {
+                        return Err((
+                            Refusal::UnknownReasonCode,
+                            format!(
+                                "\"{code}\" is not a reason code of stage \"{}\" (expected one of {})",
+                                plan.stage(i).map_or("", |s| s.id.as_str()),
+                                rejection.reason_codes.join(", ")
+                            ),
+                        ));
+                    }
+                    if let Some(to) = plan.recycle_to.get(i).copied().flatten() {
+                        self.recycle = Some(Recycle {
+                            at: t.saturating_add(rejection.after_ms),
+                            to,
+                            reason: code.clone(),
+                        });
+                    }
+                }
+                flag(facts, &p.rejected, true);
+                flag(facts, &p.sales_accepted, false);
+                set_path(
+                    facts,
+                    &p.rejection_reason,
+                    Data::String(code.as_str().into()),
+                );
+                reason = Some(code.clone());
+            }
+            EventKind::OpportunityCreated { amount, stage } => {
+                flag(facts, &p.opportunity_open, true);
+                flag(facts, &p.lost, false);
+                set_path(
+                    facts,
+                    &p.opportunity_amount,
+                    amount.map_or(Data::Null, Data::Number),
+                );
+                set_path(
+                    facts,
+                    &p.opportunity_stage,
+                    stage
+                        .as_deref()
+                        .map_or(Data::Null, |s| Data::String(s.into())),
+                );
+                set_path(facts, &p.opportunity_created, Data::Timestamp(t));
+                self.recycle = None;
+            }
+            EventKind::OpportunityWon { amount } => {
+                if !open {
+                    note = Some("closed won without an open opportunity".to_string());
+                }
+                flag(facts, &p.won, true);
+                flag(facts, &p.lost, false);
+                flag(facts, &p.opportunity_open, false);
+                if let Some(amount) = amount {
+                    set_path(facts, &p.opportunity_amount, Data::Number(*amount));
+                }
+                if matches!(get(facts, &p.customer_since), None | Some(Data::Null)) {
+                    set_path(facts, &p.customer_since, Data::Timestamp(t));
+                }
+            }
+            EventKind::OpportunityLost {
+                reason: lost_reason,
+            } => {
+                if !open {
+                    note = Some("closed lost without an open opportunity".to_string());
+                }
+                flag(facts, &p.lost, true);
+                flag(facts, &p.opportunity_open, false);
+                reason = lost_reason.clone();
+            }
+            EventKind::Churn => flag(facts, &p.churned, true),
+            EventKind::Override { reason: why, .. } => reason = why.clone(),
+        }
+        self.applied += 1;
+        if let Some(id) = &event.id {
+            self.seen.push((id_hash(id), t));
+        }
+        self.watermark = t;
+        self.now = t;
+        let Some((criteria, context)) = self.evaluate(plan, t) else {
+            return Ok(());
+        };
+        let trigger = Trigger::Event {
+            kind: event.kind.type_name().to_string(),
+            id: event.id.clone(),
+        };
+        let by = match &event.kind {
+            EventKind::Override { by, .. } => Some(by.clone()),
+            _ => None,
+        };
+        let cause = match (&event.kind, override_stage) {
+            (_, Some(stage)) => Cause::Override(stage),
+            (EventKind::Churn, _) => Cause::Churn,
+            _ => Cause::Criteria,
+        };
+        self.settle(
+            plan, t, criteria, &context, cause, trigger, reason, by, note,
+        );
+        self.check_slas(plan, t, &context);
+        Ok(())
+    }
+
+    /// Moves to the stage the criteria (`criteria`), a pin or an override give, recording the
+    /// transition when it changes.
+    #[allow(clippy::too_many_arguments)]
+    fn settle(
+        &mut self,
+        plan: &Plan<'_>,
+        t: i64,
+        criteria: Option<usize>,
+        context: &Data,
+        cause: Cause,
+        trigger: Trigger,
+        reason: Option<String>,
+        by: Option<String>,
+        note: Option<String>,
+    ) {
+        self.criteria_stage = criteria;
+        let target = match (cause, self.pin) {
+            (Cause::Override(stage) | Cause::Pinned(stage), _) => {
+                self.pin = Some(Pin {
+                    stage,
+                    basis: criteria,
+                });
+                Some(stage)
+            }
+            (_, Some(pin)) if pin.basis == criteria => Some(pin.stage),
+            _ => {
+                self.pin = None;
+                criteria
+            }
+        };
+        if target == self.stage {
+            return;
+        }
+        let from = self.stage;
+        let (kind, skipped, expected) = self.movement(plan, from, target, cause);
+        let checks = match (cause, target.and_then(|s| plan.stage(s))) {
+            (Cause::Criteria | Cause::Churn, Some(stage)) if self.pin.is_none() => stage
+                .entry_criteria
+                .as_deref()
+                .map(|c| explain(c, context))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        self.transitions.push(Transition {
+            at: t,
+            from,
+            to: target,
+            kind,
+            skipped,
+            expected,
+            trigger,
+            reason,
+            by,
+            checks,
+            note,
+        });
+        self.enter(plan, target, t);
+    }
+
+    /// The kind of a move, the path stages a skip passes over, and whether a regression was
+    /// expected.
+    fn movement(
+        &self,
+        plan: &Plan<'_>,
+        from: Option<usize>,
+        to: Option<usize>,
+        cause: Cause,
+    ) -> (TransitionKind, Vec<usize>, Option<bool>) {
+        let kind_of = |i: usize| plan.stage(i).map(|s| s.kind);
+        let (from, to) = match (from, to) {
+            (None, _) => return (TransitionKind::Entry, Vec::new(), None),
+            (Some(_), None) => return (TransitionKind::Exit, Vec::new(), None),
+            (Some(f), Some(t)) => (f, t),
+        };
+        match cause {
+            Cause::Override(_) => return (TransitionKind::Override, Vec::new(), None),
+            Cause::Pinned(_) if self.recycle_pending_to(to) => {
+                return (TransitionKind::Recycle, Vec::new(), None);
+            }
+            Cause::Pinned(_) => return (TransitionKind::Regression, Vec::new(), Some(true)),
+            Cause::Churn => return (TransitionKind::Churn, Vec::new(), None),
+            Cause::Criteria => {}
+        }
+        if kind_of(from) == Some(StageKind::Terminal) {
+            return (TransitionKind::Reopen, Vec::new(), None);
+        }
+        if to < from {
+            let expected = plan.regress_to.get(from).is_some_and(|r| r.contains(&to));
+            return (TransitionKind::Regression, Vec::new(), Some(expected));
+        }
+        let skipped: Vec<usize> = if kind_of(to) == Some(StageKind::Terminal) {
+            Vec::new()
+        } else {
+            (from + 1..to)
+                .filter(|&i| kind_of(i).is_some_and(|k| k != StageKind::Terminal))
+                .collect()
+        };
+        let kind = if skipped.is_empty() {
+            TransitionKind::Advance
+        } else {
+            TransitionKind::Skip
+        };
+        (kind, skipped, None)
+    }
+
+    fn recycle_pending_to(&self, to: usize) -> bool {
+        self.recycle.as_ref().is_some_and(|r| r.to == to)
+    }
+
+    /// Closes the current stay and opens one in `stage` at `t`: dwell, max dwell, SLA.
+    fn enter(&mut self, plan: &Plan<'_>, stage: Option<usize>, t: i64) {
+        if let Some(old) = self.stage {
+            let spent = t.saturating_sub(self.entered_at);
+            if let Some(d) = self.dwell.iter_mut().find(|d| d.stage == old) {
+                d.completed_ms = d.completed_ms.saturating_add(spent);
+            }
+        }
+        self.stage = stage;
+        self.entered_at = t;
+        self.breached_stay = false;
+        let Some(stage) = stage else { return };
+        match self.dwell.iter_mut().find(|d| d.stage == stage) {
+            Some(d) => d.visits += 1,
+            None => self.dwell.push(Dwell {
+                stage,
+                completed_ms: 0,
+                visits: 1,
+            }),
+        }
+        let Some(sla) = plan.stage(stage).and_then(|s| s.sla.as_ref()) else {
+            return;
+        };
+        // One run at a time: re-entering while a run is open does not start another.
+        if self
+            .slas
+            .iter()
+            .any(|r| r.stage == stage && r.closed.is_none())
+        {
+            return;
+        }
+        let calendar = plan.journey.definition().calendar.as_ref();
+        self.slas.push(SlaRun {
+            stage,
+            started: t,
+            deadline: crate::calendar::add_time(calendar, sla.business_hours, t, sla.within_ms),
+            closed: None,
+        });
+    }
+
+    /// Meets every open SLA whose `until` holds in `context` (at `t`, by its deadline).
+    fn check_slas(&mut self, plan: &Plan<'_>, t: i64, context: &Data) {
+        for run in self.slas.iter_mut().filter(|r| r.closed.is_none()) {
+            let Some(Some(until)) = plan.until.get(run.stage) else {
+                continue;
+            };
+            if until.evaluate_bool(context).ok().flatten() == Some(true) {
+                run.closed = Some((t, SlaStatus::Met));
+            }
+        }
+    }
+
+    /// Replays time from `now` up to (not including) `target`: SLA deadlines, max-dwell
+    /// breaches, recycles and the criteria's own changes, in time order.
+    pub fn advance(&mut self, plan: &Plan<'_>, target: i64) {
+        if self.now == i64::MIN {
+            return;
+        }
+        // Each pass handles one happening; a journey cannot make more than a few per
+        // event, but the bound keeps a pathological definition from spinning.
+        for _ in 0..10_000 {
+            let mut due: Option<(i64, Due)> = None;
+            let mut consider = |t: i64, what: Due| {
+                if t > self.now && t < target && due.is_none_or(|(d, _)| t < d) {
+                    due = Some((t, what));
+                }
+            };
+            for (i, run) in self.slas.iter().enumerate() {
+                if let (None, Some(deadline)) = (run.closed, run.deadline) {
+                    consider(deadline, Due::SlaDeadline(i));
+                }
+            }
+            if let Some(stage) = self.stage
+                && !self.breached_stay
+                && let Some(dwell) = plan.stage(stage).and_then(|s| s.max_dwell.as_ref())
+            {
+                consider(self.entered_at.saturating_add(dwell.after_ms), Due::Breach);
+            }
+            if let Some(recycle) = &self.recycle {
+                consider(recycle.at.max(self.now.saturating_add(1)), Due::Recycle);
+            }
+            let limit = due.map_or(target, |(t, _)| t);
+            // The criteria's own change, strictly before the next due happening.
+            let raw = self.raw_at(plan, self.now);
+            let change = plan
+                .journey
+                .change_until(&raw, self.criteria_stage, limit.saturating_sub(1))
+                .ok()
+                .flatten()
+                .filter(|&t| t < limit);
+            match (change, due) {
+                (Some(t), _) => {
+                    self.now = t;
+                    if let Some((criteria, context)) = self.evaluate(plan, t) {
+                        self.settle(
+                            plan,
+                            t,
+                            criteria,
+                            &context,
+                            Cause::Criteria,
+                            Trigger::Time,
+                            None,
+                            None,
+                            None,
+                        );
+                        self.check_slas(plan, t, &context);
+                    } else {
+                        // The criteria cannot be evaluated from here on: nothing more to find.
+                        self.criteria_stage = None;
+                    }
+                }
+                (None, Some((t, what))) => {
+                    self.now = t;
+                    self.happen(plan, t, what);
+                }
+                (None, None) => return,
+            }
+        }
+    }
+
+    fn happen(&mut self, plan: &Plan<'_>, t: i64, what: Due) {
+        match what {
+            Due::SlaDeadline(i) => {
+                if let Some(run) = self.slas.get_mut(i) {
+                    run.closed = Some((t, SlaStatus::Breached));
+                }
+            }
+            Due::Breach => {
+                let Some(stage) = self.stage else { return };
+                self.breached_stay = true;
+                self.breaches.push(Breach {
+                    stage,
+                    at: t,
+                    entered_at: self.entered_at,
+                });
+                let downgrade = plan.stage(stage).and_then(|s| s.max_dwell.as_ref());
+                if let (Some(dwell), Some(Some(to))) = (downgrade, plan.downgrade_to.get(stage))
+                    && dwell.action == DwellAction::StageDowngrade
+                    && let Some((criteria, context)) = self.evaluate(plan, t)
+                {
+                    self.settle(
+                        plan,
+                        t,
+                        criteria,
+                        &context,
+                        Cause::Pinned(*to),
+                        Trigger::MaxDwell,
+                        None,
+                        None,
+                        None,
+                    );
+                }
+            }
+            Due::Recycle => {
+                let Some(recycle) = self.recycle.clone() else {
+                    return;
+                };
+                let p = &plan.pos;
+                set_path(&mut self.facts, &p.rejected, Data::Bool(false));
+                set_path(&mut self.facts, &p.sales_accepted, Data::Bool(false));
+                set_path(&mut self.facts, &p.rejection_reason, Data::Null);
+                // A recycle moves back only: an account already at or before the nurture
+                // stage stays where it is (its rejection is cleared all the same).
+                let cause = match self.stage {
+                    Some(stage) if stage > recycle.to => Cause::Pinned(recycle.to),
+                    _ => Cause::Criteria,
+                };
+                if let Some((criteria, context)) = self.evaluate(plan, t) {
+                    self.settle(
+                        plan,
+                        t,
+                        criteria,
+                        &context,
+                        cause,
+                        Trigger::Recycle,
+                        Some(recycle.reason.clone()),
+                        None,
+                        None,
+                    );
+                }
+                self.recycle = None;
+            }
+        }
+    }
+}
+
+/// Why the stage is being settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cause {
+    /// The criteria decide.
+    Criteria,
+    /// A churn event: the criteria decide, and the move is a churn.
+    Churn,
+    /// Someone set the stage.
+    Override(usize),
+    /// A recycle or a downgrade holds the account in this stage.
+    Pinned(usize),
+}
+
+/// The value at a path of an account context.
+fn get<'a>(data: &'a Data, path: &[usize]) -> Option<&'a Data> {
+    path.iter().try_fold(data, |d, &i| match d {
+        Data::Object(fields) => fields.get(i),
+        _ => None,
+    })
+}
+
+fn get_mut<'a>(data: &'a mut Data, path: &[usize]) -> Option<&'a mut Data> {
+    path.iter().try_fold(data, |d, &i| match d {
+        Data::Object(fields) => fields.get_mut(i),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn every_position_exists_in_the_schema() {
+        let p = Positions::new();
+        for path in [
+            &p.stage,
+            &p.days_in_stage,
+            &p.account_id,
+            &p.firmographics,
+            &p.account,
+            &p.signals,
+            &p.contacts,
+            &p.sales_accepted,
+            &p.rejected,
+            &p.rejection_reason,
+            &p.won,
+            &p.lost,
+            &p.churned,
+            &p.customer_since,
+            &p.opportunity_open,
+            &p.opportunity_amount,
+            &p.opportunity_stage,
+            &p.opportunity_created,
+        ] {
+            assert!(!path.is_empty());
+        }
+    }
+}

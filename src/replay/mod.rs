@@ -1,0 +1,385 @@
+//! History replay: events in, per-account timelines out — transitions with the criterion and
+//! values that fired them, dwell per stage, max-dwell breaches, stuck accounts, SLA outcomes,
+//! rejections recycled to nurture, manual overrides.
+//!
+//! Replay is incremental: a [`ReplayState`] takes batches of events one after another and can
+//! be saved between them ([`ReplayState::to_bytes`]); applying new events to saved state gives
+//! the result a full replay of all the events gives, as long as each batch is no older than the
+//! history already replayed for an account (an older event is refused as `late`, never
+//! silently dropped). Every input event is either applied or refused with a reason, and the
+//! counts reconcile. The rules are in `docs/replay.md`.
+
+mod account;
+pub mod events;
+mod output;
+mod state_bytes;
+
+use std::collections::BTreeMap;
+
+use crate::error::{Code, Error};
+use crate::expr::Data;
+use crate::journey::Journey;
+
+use account::AccountState;
+pub use account::{DEDUPE_WINDOW_MS, TransitionKind};
+pub use events::{Event, EventKind, Refusal, read_event};
+pub use output::{AccountTimeline, ReplayResult};
+
+/// An event that was not applied, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefusedEvent {
+    /// Its position in the batch, from 0.
+    pub index: usize,
+    /// Its account, when it could be read.
+    pub account: Option<String>,
+    /// Its id, when it had one.
+    pub id: Option<String>,
+    /// Why: a stable code (`invalid-event`, `duplicate`, `unknown-account`, `late`,
+    /// `after-as-of`, `unknown-stage`, `unknown-reason-code`).
+    pub reason: &'static str,
+    /// The details.
+    pub message: String,
+}
+
+/// Event counts, which reconcile: `received = applied + refused`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventCounts {
+    /// Events given.
+    pub received: u64,
+    /// Events applied to an account.
+    pub applied: u64,
+    /// Events refused.
+    pub refused: u64,
+    /// Refused events by reason.
+    pub refused_by_reason: BTreeMap<&'static str, u64>,
+}
+
+impl EventCounts {
+    fn refuse(&mut self, reason: Refusal) {
+        self.refused += 1;
+        *self.refused_by_reason.entry(reason.as_str()).or_default() += 1;
+    }
+}
+
+/// What a batch of events did: the counts and each refused event.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchOutcome {
+    /// This batch's counts.
+    pub events: EventCounts,
+    /// Each refused event of this batch, in input order.
+    pub refused: Vec<RefusedEvent>,
+}
+
+/// Replay state for one journey: every account's facts, stage and history so far.
+///
+/// ```
+/// use account_journey::{Journey, replay::ReplayState};
+/// let journey = Journey::embedded_default()?;
+/// let mut state = ReplayState::new(&journey);
+/// let batch = r#"{"account": "acme", "at": "2026-03-02T10:00:00Z", "type": "firmographics", "firmographics": {"industry": "software"}}
+/// {"account": "acme", "at": "2026-03-03T10:00:00Z", "type": "page_view"}"#;
+/// let outcome = state.apply_lines(&journey, batch, "2026-04-01")?;
+/// assert_eq!(outcome.events.applied, 2);
+/// let result = state.result(&journey, "2026-04-01")?;
+/// assert_eq!(result.accounts[0].stage.as_deref(), Some("aware"));
+/// # Ok::<(), account_journey::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplayState {
+    /// The journey's hash: state is only valid for the journey that built it.
+    journey_hash: String,
+    /// The accounts, by id.
+    accounts: BTreeMap<String, AccountState>,
+    /// Every batch's counts, added up.
+    counts: EventCounts,
+    /// When given, the only accounts events may be for.
+    known: Option<std::collections::BTreeSet<String>>,
+}
+
+impl ReplayState {
+    /// Empty state for `journey`.
+    pub fn new(journey: &Journey) -> ReplayState {
+        ReplayState {
+            journey_hash: journey.hash().to_string(),
+            accounts: BTreeMap::new(),
+            counts: EventCounts::default(),
+            known: None,
+        }
+    }
+
+    /// Limits events to these accounts: events for any other are refused as `unknown-account`.
+    pub fn restrict_accounts<I: IntoIterator<Item = String>>(&mut self, ids: I) {
+        self.known.get_or_insert_with(Default::default).extend(ids);
+    }
+
+    /// Every batch's counts so far.
+    pub fn counts(&self) -> &EventCounts {
+        &self.counts
+    }
+
+    /// The number of accounts seen.
+    pub fn account_count(&self) -> usize {
+        self.accounts.len()
+    }
+
+    fn check_journey(&self, journey: &Journey) -> Result<(), Error> {
+        if self.journey_hash == journey.hash() {
+            Ok(())
+        } else {
+            Err(Error::new(
+                Code::InvalidArgument,
+                "",
+                format!(
+                    "this replay state was built by another journey definition (hash {}…), not this one ({}…)",
+                    self.journey_hash.get(..12).unwrap_or_default(),
+                    journey.hash().get(..12).unwrap_or_default()
+                ),
+            ))
+        }
+    }
+
+    /// Applies a batch of events given as JSON Lines (one event object per line; blank lines
+    /// are skipped and not counted) or as one JSON array, up to `as_of`.
+    ///
+    /// # Errors
+    /// `invalid-argument` for an `as_of` that is not a timestamp or state built by another
+    /// journey; `json-syntax` when the text is a JSON array that does not parse (a bad line of
+    /// JSON Lines is one refused event instead).
+    pub fn apply_lines(
+        &mut self,
+        journey: &Journey,
+        text: &str,
+        as_of: &str,
+    ) -> Result<BatchOutcome, Error> {
+        let as_of = parse_as_of(as_of)?;
+        let trimmed = text.trim_start();
+        let items: Vec<Result<Event, Error>> = if trimmed.starts_with('[') {
+            let node = crate::json::parse(text).map_err(Error::from)?;
+            match &node.value {
+                crate::json::Value::Array(items) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| read_event(item, &format!("/{i}")))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        } else {
+            text.lines()
+                .filter(|line| !line.trim().is_empty())
+                .enumerate()
+                .map(|(i, line)| {
+                    let path = format!("/{i}");
+                    crate::json::parse(line)
+                        .map_err(|d| Error::new(d.code, path.clone(), d.message))
+                        .and_then(|node| read_event(&node, &path))
+                })
+                .collect()
+        };
+        self.apply(journey, items, as_of)
+    }
+
+    /// Applies a batch of events (each read, or the error reading it), up to `as_of`
+    /// (milliseconds): per account in time order, ties in input order.
+    ///
+    /// # Errors
+    /// `invalid-argument` for state built by another journey.
+    pub fn apply(
+        &mut self,
+        journey: &Journey,
+        events: Vec<Result<Event, Error>>,
+        as_of: i64,
+    ) -> Result<BatchOutcome, Error> {
+        self.check_journey(journey)?;
+        let plan = account::Plan::new(journey)?;
+        let mut outcome = BatchOutcome::default();
+        outcome.events.received = events.len() as u64;
+        let refuse = |outcome: &mut BatchOutcome,
+                      index: usize,
+                      event: Option<&Event>,
+                      reason: Refusal,
+                      message: String| {
+            outcome.events.refuse(reason);
+            outcome.refused.push(RefusedEvent {
+                index,
+                account: event.map(|e| e.account.clone()),
+                id: event.and_then(|e| e.id.clone()),
+                reason: reason.as_str(),
+                message,
+            });
+        };
+        // Read, refuse what cannot apply anywhere, group by account.
+        let mut by_account: BTreeMap<String, Vec<(usize, Event)>> = BTreeMap::new();
+        for (index, item) in events.into_iter().enumerate() {
+            match item {
+                Err(e) => refuse(
+                    &mut outcome,
+                    index,
+                    None,
+                    Refusal::InvalidEvent,
+                    format!("{} at {}: {}", e.code().as_str(), e.path(), e.message()),
+                ),
+                Ok(event) if event.at > as_of => {
+                    let message = format!(
+                        "at {} is after the replay's asOf",
+                        crate::expr::data::format_timestamp(event.at)
+                    );
+                    refuse(
+                        &mut outcome,
+                        index,
+                        Some(&event),
+                        Refusal::AfterAsOf,
+                        message,
+                    );
+                }
+                Ok(event)
+                    if self
+                        .known
+                        .as_ref()
+                        .is_some_and(|known| !known.contains(&event.account)) =>
+                {
+                    let message = format!("no account \"{}\" in the accounts given", event.account);
+                    refuse(
+                        &mut outcome,
+                        index,
+                        Some(&event),
+                        Refusal::UnknownAccount,
+                        message,
+                    );
+                }
+                Ok(event) => by_account
+                    .entry(event.account.clone())
+                    .or_default()
+                    .push((index, event)),
+            }
+        }
+        let blank = blank_account();
+        for (id, mut list) in by_account {
+            list.sort_by_key(|(index, event)| (event.at, *index));
+            let state = self
+                .accounts
+                .entry(id)
+                .or_insert_with_key(|id| AccountState::new(&plan, id, &blank));
+            for (index, event) in list {
+                if event.at < state.watermark {
+                    let message = format!(
+                        "at {} is older than this account's replayed history (up to {}); replay from the start to include it",
+                        crate::expr::data::format_timestamp(event.at),
+                        crate::expr::data::format_timestamp(state.watermark)
+                    );
+                    refuse(&mut outcome, index, Some(&event), Refusal::Late, message);
+                    continue;
+                }
+                if let Some(key) = &event.id
+                    && state.is_duplicate(key, event.at)
+                {
+                    let message = format!("an event with id \"{key}\" was already applied");
+                    refuse(
+                        &mut outcome,
+                        index,
+                        Some(&event),
+                        Refusal::Duplicate,
+                        message,
+                    );
+                    continue;
+                }
+                match state.apply(&plan, &event) {
+                    Ok(()) => outcome.events.applied += 1,
+                    Err((reason, message)) => {
+                        refuse(&mut outcome, index, Some(&event), reason, message);
+                    }
+                }
+            }
+        }
+        outcome.refused.sort_by_key(|r| r.index);
+        let total = &mut self.counts;
+        total.received += outcome.events.received;
+        total.applied += outcome.events.applied;
+        total.refused += outcome.events.refused;
+        for (reason, n) in &outcome.events.refused_by_reason {
+            *total.refused_by_reason.entry(reason).or_default() += n;
+        }
+        Ok(outcome)
+    }
+
+    /// Every account's timeline as of `as_of`: the state replayed on to `as_of` (breaches,
+    /// deadlines, recycles and the criteria's own changes until then), without changing it.
+    ///
+    /// # Errors
+    /// `invalid-argument` for a bad `as_of` or state built by another journey.
+    pub fn result(&self, journey: &Journey, as_of: &str) -> Result<ReplayResult, Error> {
+        self.check_journey(journey)?;
+        let as_of = parse_as_of(as_of)?;
+        let plan = account::Plan::new(journey)?;
+        let accounts = self
+            .accounts
+            .values()
+            .map(|state| {
+                let mut state = state.clone();
+                state.advance(&plan, as_of);
+                output::timeline(&plan, &state, as_of)
+            })
+            .collect();
+        Ok(ReplayResult {
+            as_of: crate::expr::data::format_timestamp(as_of),
+            journey: crate::classify::JourneyRef {
+                id: journey.definition().id.clone(),
+                version: journey.definition().version.clone(),
+                hash: journey.hash().to_string(),
+            },
+            events: self.counts.clone(),
+            refused: Vec::new(),
+            accounts,
+        })
+    }
+}
+
+/// An account context with every field absent: what an account is before any event.
+fn blank_account() -> Data {
+    let ty = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT);
+    match ty {
+        crate::expr::types::Ty::Object(fields) => {
+            Data::Object(fields.iter().map(crate::expr::data::absent).collect())
+        }
+        _ => Data::Null,
+    }
+}
+
+fn parse_as_of(as_of: &str) -> Result<i64, Error> {
+    crate::expr::data::parse_timestamp(as_of).ok_or_else(|| {
+        Error::new(
+            Code::InvalidArgument,
+            "",
+            format!("asOf: \"{as_of}\" is not an RFC 3339 timestamp or YYYY-MM-DD date"),
+        )
+    })
+}
+
+impl Journey {
+    /// Replays a batch of events (JSON Lines or a JSON array) as of `as_of`: per-account
+    /// timelines, with the refused events listed and the counts reconciled.
+    ///
+    /// ```
+    /// let journey = account_journey::Journey::embedded_default()?;
+    /// let events = r#"[{"account": "acme", "at": "2026-03-02", "type": "sales_accepted"},
+    ///                  {"account": "acme", "at": "2026-03-01", "type": "nonsense", "extra": 1}]"#;
+    /// let result = journey.replay(events, "2026-04-01")?;
+    /// assert_eq!(result.events.received, 2);
+    /// assert_eq!(result.events.applied + result.events.refused, 2);
+    /// assert_eq!(result.refused[0].reason, "invalid-event");
+    /// assert_eq!(result.accounts[0].stage.as_deref(), Some("saa"));
+    /// # Ok::<(), account_journey::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`ReplayState::apply_lines`].
+    pub fn replay(&self, events: &str, as_of: &str) -> Result<ReplayResult, Error> {
+        let mut state = ReplayState::new(self);
+        let outcome = state.apply_lines(self, events, as_of)?;
+        let mut result = state.result(self, as_of)?;
+        result.refused = outcome.refused;
+        Ok(result)
+    }
+}
