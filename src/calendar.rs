@@ -154,8 +154,9 @@ struct WorkingHours {
     weekday_mask: u8,
     /// Working weekdays per week, at least 1.
     per_week: i128,
-    /// Holidays that fall on working weekdays, as day numbers, sorted, each once.
-    holidays: Vec<i128>,
+    /// Holidays that fall on working weekdays, as day numbers, sorted, each once (`i64`: the
+    /// sort is the one the crate already has for `i64`, which keeps the .wasm smaller).
+    holidays: Vec<i64>,
 }
 
 impl WorkingHours {
@@ -179,11 +180,11 @@ impl WorkingHours {
             per_week: i128::from(weekday_mask.count_ones()),
             holidays: Vec::new(),
         };
-        let mut holidays: Vec<i128> = calendar
+        let mut holidays: Vec<i64> = calendar
             .holidays
             .iter()
-            .map(|date| i128::from(date.num_days_from_ce()) - EPOCH_DAYS_FROM_CE)
-            .filter(|day| hours.is_working_weekday(*day))
+            .map(|date| i64::from(date.num_days_from_ce()) - EPOCH_DAYS_FROM_CE as i64)
+            .filter(|day| hours.is_working_weekday(i128::from(*day)))
             .collect();
         holidays.sort_unstable();
         holidays.dedup();
@@ -201,7 +202,8 @@ impl WorkingHours {
     }
 
     fn is_working_day(&self, day: i128) -> bool {
-        self.is_working_weekday(day) && self.holidays.binary_search(&day).is_err()
+        self.is_working_weekday(day)
+            && i64::try_from(day).map_or(true, |day| self.holidays.binary_search(&day).is_err())
     }
 
     /// Working days in `[from_day, to_day)`: whole weeks by multiplication, at most six more
@@ -218,8 +220,8 @@ impl WorkingHours {
                 count += 1;
             }
         }
-        let first = self.holidays.partition_point(|h| *h < from_day);
-        let end = self.holidays.partition_point(|h| *h < to_day);
+        let first = self.holidays.partition_point(|h| i128::from(*h) < from_day);
+        let end = self.holidays.partition_point(|h| i128::from(*h) < to_day);
         count - i128::try_from(end.saturating_sub(first)).unwrap_or(0)
     }
 

@@ -295,6 +295,77 @@ export interface Classification {
 /** One row of classifyMany: a classification, or the row's error. */
 export type ClassifyRow = Classification | { error: { row: number; code: string; path: string; message: string } };
 
+/** One event of an account's history (docs/replay.md): a signal (any other `type`) or a CRM fact. */
+export type ReplayEvent = { account: string; at: string; id?: string } & (
+  | { type: "firmographics"; firmographics: { resolved?: boolean; industry?: string; country?: string; employees?: number; revenue?: number; techStack?: string[] } }
+  | { type: "account"; facts: { name?: string; domain?: string; segment?: string; owner?: string; motion?: string; productLine?: string; target?: boolean } }
+  | { type: "contact"; contact: { id: string; role?: string; name?: string; title?: string } }
+  | { type: "sales_accepted" | "churn" }
+  | { type: "sales_rejected"; reason: string }
+  | { type: "opportunity_created"; amount?: number; stage?: string }
+  | { type: "opportunity_won"; amount?: number }
+  | { type: "opportunity_lost"; reason?: string }
+  | { type: "stage_override"; stage: string; by: string; reason?: string }
+  | { type: "renewal" | "expansion"; contact?: string; topic?: string; amount?: number }
+  | { type: string; contact?: string; topic?: string; strength?: number; value?: number }
+);
+
+/** Event counts: `received = applied + refused`. */
+export interface EventCounts {
+  received: number; applied: number; refused: number;
+  refusedByReason: { [reason: string]: number };
+}
+
+/** An event that was not applied, and why. */
+export interface RefusedEvent {
+  index: number; account: string | null; id: string | null;
+  reason: "invalid-event" | "duplicate" | "unknown-account" | "late" | "after-as-of" | "unknown-stage" | "unknown-reason-code";
+  message: string;
+}
+
+/** What one batch of events did. */
+export interface ReplayBatch { events: EventCounts; refused: RefusedEvent[] }
+
+/** One move between stages. */
+export interface Transition {
+  at: string; from: string | null; to: string | null;
+  kind: "entry" | "advance" | "skip" | "regression" | "churn" | "recycle" | "reopen" | "override" | "exit";
+  skipped: string[];
+  /** For a regression: whether the stage left declares it (regressTo), or a downgrade did it. */
+  expected: boolean | null;
+  trigger: { kind: "event" | "time" | "max-dwell" | "recycle"; event: string | null; id: string | null };
+  reason: string | null; by: string | null;
+  /** The entered stage's entry criterion, condition by condition, with the values seen. */
+  checks: Check[];
+  note: string | null;
+}
+
+/** One account's history as of the replay's date. */
+export interface AccountTimeline {
+  account: string; stage: string | null; status: "in-stage" | "outside" | "no-stage";
+  enteredAt: string | null;
+  /** Held by an override, a recycle or a downgrade rather than by the criteria. */
+  pinned: boolean;
+  transitions: Transition[];
+  dwell: { stage: string; visits: number; currentMs: number | null; cumulativeMs: number }[];
+  breaches: { stage: string; at: string; enteredAt: string; after: string; action: "re-engagement" | "manager-review" | "stage-downgrade"; play: string | null }[];
+  /** Breached its current stage's max dwell and has not moved since. */
+  stuck: boolean;
+  slas: { id: string; stage: string; owner: string; status: "met" | "breached" | "open"; startedAt: string; dueAt: string | null; closedAt: string | null; elapsedMs: number; businessHours: boolean; onBreach: Sla["onBreach"] }[];
+  recycle: { at: string; to: string; reason: string } | null;
+  errors: { at: string; code: string; path: string; message: string }[];
+  events: number;
+}
+
+/** A replay's answer. */
+export interface ReplayResult {
+  asOf: string;
+  journey: { id: string; version: string; hash: string };
+  events: EventCounts;
+  refused: RefusedEvent[];
+  accounts: AccountTimeline[];
+}
+
 /** An account's buying group as of a date. */
 export interface BuyingGroupFacts {
   asOf: string;
@@ -1296,6 +1367,214 @@ impl Journey {
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.summary())
     }
+
+    /// Replays events (an array of event objects, or JSON Lines text) as of `options.asOf`:
+    /// every account's timeline — transitions with the criteria that fired them, dwell,
+    /// breaches, SLAs, recycles — and every refused event with its reason; the counts
+    /// reconcile (`received = applied + refused`). `options.accounts` limits events to those
+    /// account ids (others are refused as `unknown-account`). See docs/replay.md.
+    ///
+    /// # Errors
+    /// Throws a `JourneyError` (`invalid-argument`) when `asOf` is missing or `events` is
+    /// neither an array nor a string; a bad event is refused, never thrown.
+    #[wasm_bindgen(unchecked_return_type = "ReplayResult")]
+    pub fn replay(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ReplayEvent[] | string")] events: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ asOf: string; accounts?: string[] }")]
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = as_of_option(&options, "replay(events, { asOf })")?;
+        let mut state = self.replay_state(Some(options))?;
+        let outcome = state.apply_events(&events, &as_of)?;
+        let mut result = state
+            .inner
+            .result(&state.journey, &as_of)
+            .map_err(|e| js_error(&e))?;
+        result.refused = outcome.refused;
+        to_js(&result)
+    }
+
+    /// Empty replay state for this journey, to apply batches of events to one after another
+    /// (`state.apply(events, { asOf })`) and save between them (`state.toBytes()`).
+    /// `options.accounts` limits events to those account ids.
+    ///
+    /// # Errors
+    /// Throws a `JourneyError` (`invalid-argument`) when `options.accounts` is not an array of
+    /// strings.
+    #[wasm_bindgen(js_name = replayState)]
+    pub fn replay_state(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ accounts?: string[] }")] options: Option<
+            JsValue,
+        >,
+    ) -> Result<ReplayState, JsValue> {
+        let mut inner = crate::replay::ReplayState::new(&self.inner);
+        if let Some(ids) = accounts_option(&options.unwrap_or(JsValue::UNDEFINED))? {
+            inner.restrict_accounts(ids);
+        }
+        Ok(ReplayState {
+            journey: self.inner.clone(),
+            inner,
+        })
+    }
+}
+
+/// Replay state: every account's facts, stage and history so far, for one journey.
+#[wasm_bindgen]
+pub struct ReplayState {
+    journey: CoreJourney,
+    inner: crate::replay::ReplayState,
+}
+
+#[wasm_bindgen]
+impl ReplayState {
+    /// Reads state saved by `toBytes()`, for the journey that built it.
+    ///
+    /// # Errors
+    /// Throws a `JourneyError` (`invalid-argument`) for damaged bytes or state built by another
+    /// journey definition.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(journey: &Journey, bytes: &[u8]) -> Result<ReplayState, JsValue> {
+        let inner = crate::replay::ReplayState::from_bytes(bytes).map_err(|e| js_error(&e))?;
+        // Refuse another journey's state now rather than at the first apply.
+        inner
+            .result(&journey.inner, "1970-01-01")
+            .map_err(|e| js_error(&e))?;
+        Ok(ReplayState {
+            journey: journey.inner.clone(),
+            inner,
+        })
+    }
+
+    /// Applies a batch of events (an array, or JSON Lines text) up to `options.asOf`: what was
+    /// applied and each refused event with its reason. An event older than an account's
+    /// replayed history is refused as `late`.
+    ///
+    /// # Errors
+    /// Throws a `JourneyError` (`invalid-argument`) when `asOf` is missing or `events` is
+    /// neither an array nor a string.
+    #[wasm_bindgen(unchecked_return_type = "ReplayBatch")]
+    pub fn apply(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ReplayEvent[] | string")] events: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = as_of_option(&options, "apply(events, { asOf })")?;
+        to_js(&self.apply_events(&events, &as_of)?)
+    }
+
+    /// Every account's timeline as of `options.asOf` (the state itself is not changed).
+    ///
+    /// # Errors
+    /// Throws a `JourneyError` (`invalid-argument`) when `asOf` is missing.
+    #[wasm_bindgen(unchecked_return_type = "ReplayResult")]
+    pub fn result(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = as_of_option(&options, "result({ asOf })")?;
+        let result = self
+            .inner
+            .result(&self.journey, &as_of)
+            .map_err(|e| js_error(&e))?;
+        to_js(&result)
+    }
+
+    /// The state as bytes (a `Uint8Array`), to save and read back with `ReplayState.fromBytes`.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.inner.to_bytes()
+    }
+
+    /// The number of accounts replayed.
+    #[wasm_bindgen(getter)]
+    pub fn accounts(&self) -> u32 {
+        u32::try_from(self.inner.account_count()).unwrap_or(u32::MAX)
+    }
+}
+
+impl ReplayState {
+    fn apply_events(
+        &mut self,
+        events: &JsValue,
+        as_of: &str,
+    ) -> Result<crate::replay::BatchOutcome, JsValue> {
+        let as_of_ms = crate::replay::parse_as_of(as_of).map_err(|e| js_error(&e))?;
+        let items = read_js_events(events)?;
+        self.inner
+            .apply(&self.journey, items, as_of_ms)
+            .map_err(|e| js_error(&e))
+    }
+}
+
+/// Events from JS: JSON Lines (or JSON array) text, or an array of event objects, each read on
+/// its own so one bad event is refused alone.
+fn read_js_events(
+    events: &JsValue,
+) -> Result<Vec<Result<crate::replay::Event, crate::replay::Unreadable>>, JsValue> {
+    if let Some(text) = events.as_string() {
+        return crate::replay::read_events(&text).map_err(|e| js_error(&e));
+    }
+    let rows = events.dyn_ref::<js_sys::Array>().ok_or_else(|| {
+        js_error(&Error::new(
+            Code::InvalidArgument,
+            "",
+            "events must be an array of event objects or JSON Lines text",
+        ))
+    })?;
+    Ok(rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let path = format!("/{i}");
+            let text = js_sys::JSON::stringify(&row)
+                .ok()
+                .and_then(|t| JsValue::from(t).as_string())
+                .ok_or_else(|| {
+                    Error::new(
+                        Code::InvalidType,
+                        path.clone(),
+                        "the event cannot be read as JSON (undefined, a cycle or a BigInt?)",
+                    )
+                })?;
+            let node = crate::json::parse(&text)
+                .map_err(|d| Error::new(d.code, path.clone(), d.message))?;
+            if text.contains("null")
+                && let Some((at, value)) = non_finite(&node, &row, path.clone())
+            {
+                let message = format!(
+                    "{value} is not a number the engine accepts (NaN and infinities are errors)"
+                );
+                let error = Error::new(Code::InvalidValue, at, message);
+                return Err(crate::replay::unreadable(&node, error));
+            }
+            crate::replay::read_event_keyed(&node, &path)
+        })
+        .collect())
+}
+
+/// `options.accounts`: account ids events are limited to, when given.
+fn accounts_option(options: &JsValue) -> Result<Option<Vec<String>>, JsValue> {
+    if !options.is_object() {
+        return Ok(None);
+    }
+    let value = Reflect::get(options, &JsValue::from_str("accounts")).unwrap_or(JsValue::UNDEFINED);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let invalid = || {
+        js_error(&Error::new(
+            Code::InvalidArgument,
+            "/accounts",
+            "options.accounts must be an array of account ids (strings)",
+        ))
+    };
+    let list = value.dyn_ref::<js_sys::Array>().ok_or_else(invalid)?;
+    list.iter()
+        .map(|id| id.as_string().ok_or_else(invalid))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
 }
 
 /// One row of `classifyMany`: the classification, or the row's error.

@@ -202,6 +202,33 @@ fn run(input: &Value) -> Value {
                 Err(e) => error_json(e),
             }
         }
+        Some("replay") => {
+            let options = input["args"].get(1).cloned().unwrap_or(Value::Null);
+            let as_of = options["asOf"].as_str().unwrap_or_default().to_string();
+            match Journey::embedded_default()
+                .unwrap()
+                .replay(&arg.to_string(), &as_of)
+            {
+                Ok(r) => to_json(&r),
+                Err(e) => error_json(e),
+            }
+        }
+        Some("replayIncremental") => {
+            // As the JS vector: the first batch, state saved and read back, the second batch.
+            let options = input["args"].get(2).cloned().unwrap_or(Value::Null);
+            let as_of = options["asOf"].as_str().unwrap_or_default().to_string();
+            let journey = Journey::embedded_default().unwrap();
+            let mut state = account_journey::replay::ReplayState::new(&journey);
+            state
+                .apply_lines(&journey, &arg.to_string(), &as_of)
+                .unwrap();
+            let mut state =
+                account_journey::replay::ReplayState::from_bytes(&state.to_bytes()).unwrap();
+            state
+                .apply_lines(&journey, &input["args"][1].to_string(), &as_of)
+                .unwrap();
+            to_json(&state.result(&journey, &as_of).unwrap())
+        }
         Some("classifyMany") => {
             let options = input["args"].get(1).cloned().unwrap_or(Value::Null);
             let as_of = options["asOf"].as_str().unwrap_or_default().to_string();

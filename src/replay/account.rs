@@ -419,7 +419,7 @@ impl AccountState {
                 &plan.pos.stage,
                 Data::String(stage.id.as_str().into()),
             );
-            let days = (t.saturating_sub(self.entered_at)) as f64 / DAY_MS as f64;
+            let days = t.saturating_sub(self.entered_at).div_euclid(DAY_MS) as f64;
             set_path(&mut raw, &plan.pos.days_in_stage, Data::Number(days));
         }
         raw
@@ -467,7 +467,7 @@ impl AccountState {
             }
             _ => None,
         };
-        self.advance(plan, t);
+        self.advance(plan, t, true);
         let mut reason = None;
         let mut note = None;
         let p = &plan.pos;
@@ -630,15 +630,15 @@ impl AccountState {
             (EventKind::Churn, _) => Cause::Churn,
             _ => Cause::Criteria,
         };
-        self.settle(
+        let moved = self.settle(
             plan, t, criteria, &context, cause, trigger, reason, by, note,
         );
-        self.check_slas(plan, t, &context);
+        self.check_slas_after(plan, t, context, moved);
         Ok(())
     }
 
     /// Moves to the stage the criteria (`criteria`), a pin or an override give, recording the
-    /// transition when it changes.
+    /// transition when it changes; whether it did.
     #[allow(clippy::too_many_arguments)]
     fn settle(
         &mut self,
@@ -651,10 +651,10 @@ impl AccountState {
         reason: Option<String>,
         by: Option<String>,
         note: Option<String>,
-    ) {
+    ) -> bool {
         self.criteria_stage = criteria;
         let target = match (cause, self.pin) {
-            (Cause::Override(stage) | Cause::Pinned(stage), _) => {
+            (Cause::Override(stage) | Cause::Downgrade(stage) | Cause::Recycle(stage), _) => {
                 self.pin = Some(Pin {
                     stage,
                     basis: criteria,
@@ -668,7 +668,7 @@ impl AccountState {
             }
         };
         if target == self.stage {
-            return;
+            return false;
         }
         let from = self.stage;
         let (kind, skipped, expected) = self.movement(plan, from, target, cause);
@@ -694,6 +694,7 @@ impl AccountState {
             note,
         });
         self.enter(plan, target, t);
+        true
     }
 
     /// The kind of a move, the path stages a skip passes over, and whether a regression was
@@ -706,17 +707,18 @@ impl AccountState {
         cause: Cause,
     ) -> (TransitionKind, Vec<usize>, Option<bool>) {
         let kind_of = |i: usize| plan.stage(i).map(|s| s.kind);
+        if let Cause::Override(_) = cause {
+            return (TransitionKind::Override, Vec::new(), None);
+        }
         let (from, to) = match (from, to) {
             (None, _) => return (TransitionKind::Entry, Vec::new(), None),
             (Some(_), None) => return (TransitionKind::Exit, Vec::new(), None),
             (Some(f), Some(t)) => (f, t),
         };
         match cause {
-            Cause::Override(_) => return (TransitionKind::Override, Vec::new(), None),
-            Cause::Pinned(_) if self.recycle_pending_to(to) => {
-                return (TransitionKind::Recycle, Vec::new(), None);
-            }
-            Cause::Pinned(_) => return (TransitionKind::Regression, Vec::new(), Some(true)),
+            Cause::Override(_) => {}
+            Cause::Recycle(_) => return (TransitionKind::Recycle, Vec::new(), None),
+            Cause::Downgrade(_) => return (TransitionKind::Regression, Vec::new(), Some(true)),
             Cause::Churn => return (TransitionKind::Churn, Vec::new(), None),
             Cause::Criteria => {}
         }
@@ -740,10 +742,6 @@ impl AccountState {
             TransitionKind::Skip
         };
         (kind, skipped, None)
-    }
-
-    fn recycle_pending_to(&self, to: usize) -> bool {
-        self.recycle.as_ref().is_some_and(|r| r.to == to)
     }
 
     /// Closes the current stay and opens one in `stage` at `t`: dwell, max dwell, SLA.
@@ -786,6 +784,23 @@ impl AccountState {
         });
     }
 
+    /// Meets every open SLA whose `until` holds at `t`: in `context`, or — when the account
+    /// just `moved` — in a context with its new stage (an `until` may read `stage`).
+    fn check_slas_after(&mut self, plan: &Plan<'_>, t: i64, context: Data, moved: bool) {
+        if self.slas.iter().all(|r| r.closed.is_some()) {
+            return;
+        }
+        let context = if moved {
+            match plan.journey.context(&self.raw_at(plan, t)) {
+                Ok(fresh) => fresh,
+                Err(_) => context,
+            }
+        } else {
+            context
+        };
+        self.check_slas(plan, t, &context);
+    }
+
     /// Meets every open SLA whose `until` holds in `context` (at `t`, by its deadline).
     fn check_slas(&mut self, plan: &Plan<'_>, t: i64, context: &Data) {
         for run in self.slas.iter_mut().filter(|r| r.closed.is_none()) {
@@ -798,64 +813,66 @@ impl AccountState {
         }
     }
 
-    /// Replays time from `now` up to (not including) `target`: SLA deadlines, max-dwell
-    /// breaches, recycles and the criteria's own changes, in time order.
-    pub fn advance(&mut self, plan: &Plan<'_>, target: i64) {
+    /// Replays time from `now` up to `target`: SLA deadlines, max-dwell breaches, recycles and
+    /// the criteria's own changes, in time order.
+    ///
+    /// Before an event at `target` (`to_event`), what falls due exactly then waits for the
+    /// event, except a recycle (its delay is over; an acceptance at the same moment comes after
+    /// it): the event may still meet the SLA or move the account, and a deadline or a max dwell
+    /// only passes when time goes on without that. For a result as of `target`, the criteria's
+    /// changes up to and including `target` count (the stage as of a date is what `classify`
+    /// gives then), while a deadline or a max dwell that ends exactly then has not passed.
+    pub fn advance(&mut self, plan: &Plan<'_>, target: i64, to_event: bool) {
         if self.now == i64::MIN {
             return;
         }
         // Each pass handles one happening; a journey cannot make more than a few per
         // event, but the bound keeps a pathological definition from spinning.
         for _ in 0..10_000 {
+            let now = self.now;
             let mut due: Option<(i64, Due)> = None;
-            let mut consider = |t: i64, what: Due| {
-                if t > self.now && t < target && due.is_none_or(|(d, _)| t < d) {
+            let mut consider = |t: i64, what: Due, by_target: bool| {
+                let in_range = t >= now && (t < target || (by_target && t == target));
+                if in_range && due.is_none_or(|(d, _)| t < d) {
                     due = Some((t, what));
                 }
             };
             for (i, run) in self.slas.iter().enumerate() {
                 if let (None, Some(deadline)) = (run.closed, run.deadline) {
-                    consider(deadline, Due::SlaDeadline(i));
+                    consider(deadline, Due::SlaDeadline(i), false);
                 }
             }
             if let Some(stage) = self.stage
                 && !self.breached_stay
                 && let Some(dwell) = plan.stage(stage).and_then(|s| s.max_dwell.as_ref())
             {
-                consider(self.entered_at.saturating_add(dwell.after_ms), Due::Breach);
+                consider(
+                    self.entered_at.saturating_add(dwell.after_ms),
+                    Due::Breach,
+                    false,
+                );
             }
             if let Some(recycle) = &self.recycle {
-                consider(recycle.at.max(self.now.saturating_add(1)), Due::Recycle);
+                consider(recycle.at, Due::Recycle, true);
             }
-            let limit = due.map_or(target, |(t, _)| t);
-            // The criteria's own change, strictly before the next due happening.
-            let raw = self.raw_at(plan, self.now);
+            // The criteria's own change: strictly before the next due happening, or up to the
+            // target (included for a result, not before an event, which is evaluated itself).
+            let horizon = match due {
+                Some((t, _)) => t.saturating_sub(1),
+                None if to_event => target.saturating_sub(1),
+                None => target,
+            };
+            let raw = self.raw_at(plan, now);
             let change = plan
                 .journey
-                .change_until(&raw, self.criteria_stage, limit.saturating_sub(1))
+                .change_until(&raw, self.criteria_stage, horizon)
                 .ok()
                 .flatten()
-                .filter(|&t| t < limit);
+                .filter(|&t| t <= horizon);
             match (change, due) {
                 (Some(t), _) => {
                     self.now = t;
-                    if let Some((criteria, context)) = self.evaluate(plan, t) {
-                        self.settle(
-                            plan,
-                            t,
-                            criteria,
-                            &context,
-                            Cause::Criteria,
-                            Trigger::Time,
-                            None,
-                            None,
-                            None,
-                        );
-                        self.check_slas(plan, t, &context);
-                    } else {
-                        // The criteria cannot be evaluated from here on: nothing more to find.
-                        self.criteria_stage = None;
-                    }
+                    self.reclassify(plan, t);
                 }
                 (None, Some((t, what))) => {
                     self.now = t;
@@ -863,6 +880,27 @@ impl AccountState {
                 }
                 (None, None) => return,
             }
+        }
+    }
+
+    /// Re-evaluates the criteria at `t` with nothing but time changed.
+    fn reclassify(&mut self, plan: &Plan<'_>, t: i64) {
+        if let Some((criteria, context)) = self.evaluate(plan, t) {
+            let moved = self.settle(
+                plan,
+                t,
+                criteria,
+                &context,
+                Cause::Criteria,
+                Trigger::Time,
+                None,
+                None,
+                None,
+            );
+            self.check_slas_after(plan, t, context, moved);
+        } else {
+            // The criteria cannot be evaluated from here on: nothing more to find.
+            self.criteria_stage = None;
         }
     }
 
@@ -891,7 +929,7 @@ impl AccountState {
                         t,
                         criteria,
                         &context,
-                        Cause::Pinned(*to),
+                        Cause::Downgrade(*to),
                         Trigger::MaxDwell,
                         None,
                         None,
@@ -910,7 +948,7 @@ impl AccountState {
                 // A recycle moves back only: an account already at or before the nurture
                 // stage stays where it is (its rejection is cleared all the same).
                 let cause = match self.stage {
-                    Some(stage) if stage > recycle.to => Cause::Pinned(recycle.to),
+                    Some(stage) if stage > recycle.to => Cause::Recycle(recycle.to),
                     _ => Cause::Criteria,
                 };
                 if let Some((criteria, context)) = self.evaluate(plan, t) {
@@ -941,8 +979,10 @@ enum Cause {
     Churn,
     /// Someone set the stage.
     Override(usize),
-    /// A recycle or a downgrade holds the account in this stage.
-    Pinned(usize),
+    /// A max-dwell downgrade holds the account in this stage.
+    Downgrade(usize),
+    /// A recycle holds the account in this stage (nurture).
+    Recycle(usize),
 }
 
 /// The value at a path of an account context.

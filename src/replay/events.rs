@@ -155,6 +155,52 @@ impl Refusal {
     }
 }
 
+/// An event that could not be read: the error, and its account and id when those could be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreadable {
+    /// What is wrong, with the JSON pointer of the field.
+    pub error: Error,
+    /// The event's `account`, if it is a string.
+    pub account: Option<String>,
+    /// The event's `id`, if it is a string.
+    pub id: Option<String>,
+}
+
+impl From<Error> for Unreadable {
+    fn from(error: Error) -> Unreadable {
+        Unreadable {
+            error,
+            account: None,
+            id: None,
+        }
+    }
+}
+
+/// As [`read_event`], keeping the account and id of an event that does not read, so its
+/// refusal can name them.
+///
+/// # Errors
+/// As [`read_event`].
+pub fn read_event_keyed(node: &Node, path: &str) -> Result<Event, Unreadable> {
+    read_event(node, path).map_err(|error| unreadable(node, error))
+}
+
+/// An event's refusal for `error`, with its `account` and `id` when they are strings.
+pub fn unreadable(node: &Node, error: Error) -> Unreadable {
+    let text = |key: &str| match &node.value {
+        Value::Object(members) => members.iter().find_map(|m| match &m.value.value {
+            Value::String(s) if m.key == key => Some(s.clone()),
+            _ => None,
+        }),
+        _ => None,
+    };
+    Unreadable {
+        error,
+        account: text("account"),
+        id: text("id"),
+    }
+}
+
 /// The account context's type for a field of the root (`firmographics`, `account`, …).
 fn root_ty(name: &str) -> Ty {
     Ty::Object(ACCOUNT)

@@ -22,7 +22,7 @@ use crate::journey::Journey;
 
 use account::AccountState;
 pub use account::{DEDUPE_WINDOW_MS, TransitionKind};
-pub use events::{Event, EventKind, Refusal, read_event};
+pub use events::{Event, EventKind, Refusal, Unreadable, read_event, read_event_keyed, unreadable};
 pub use output::{AccountTimeline, ReplayResult};
 
 /// An event that was not applied, and why.
@@ -146,8 +146,8 @@ impl ReplayState {
     ///
     /// # Errors
     /// `invalid-argument` for an `as_of` that is not a timestamp or state built by another
-    /// journey; `json-syntax` when the text is a JSON array that does not parse (a bad line of
-    /// JSON Lines is one refused event instead).
+    /// journey; `limit-exceeded` for a JSON array too large to read as one value (see
+    /// [`read_events`]).
     pub fn apply_lines(
         &mut self,
         journey: &Journey,
@@ -155,29 +155,7 @@ impl ReplayState {
         as_of: &str,
     ) -> Result<BatchOutcome, Error> {
         let as_of = parse_as_of(as_of)?;
-        let trimmed = text.trim_start();
-        let items: Vec<Result<Event, Error>> = if trimmed.starts_with('[') {
-            let node = crate::json::parse(text).map_err(Error::from)?;
-            match &node.value {
-                crate::json::Value::Array(items) => items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| read_event(item, &format!("/{i}")))
-                    .collect(),
-                _ => Vec::new(),
-            }
-        } else {
-            text.lines()
-                .filter(|line| !line.trim().is_empty())
-                .enumerate()
-                .map(|(i, line)| {
-                    let path = format!("/{i}");
-                    crate::json::parse(line)
-                        .map_err(|d| Error::new(d.code, path.clone(), d.message))
-                        .and_then(|node| read_event(&node, &path))
-                })
-                .collect()
-        };
+        let items = read_events(text)?;
         self.apply(journey, items, as_of)
     }
 
@@ -189,37 +167,53 @@ impl ReplayState {
     pub fn apply(
         &mut self,
         journey: &Journey,
-        events: Vec<Result<Event, Error>>,
+        events: Vec<Result<Event, Unreadable>>,
         as_of: i64,
     ) -> Result<BatchOutcome, Error> {
         self.check_journey(journey)?;
         let plan = account::Plan::new(journey)?;
         let mut outcome = BatchOutcome::default();
         outcome.events.received = events.len() as u64;
+        let refuse_keyed = |outcome: &mut BatchOutcome,
+                            index: usize,
+                            (account, id): (Option<String>, Option<String>),
+                            reason: Refusal,
+                            message: String| {
+            outcome.events.refuse(reason);
+            outcome.refused.push(RefusedEvent {
+                index,
+                account,
+                id,
+                reason: reason.as_str(),
+                message,
+            });
+        };
         let refuse = |outcome: &mut BatchOutcome,
                       index: usize,
                       event: Option<&Event>,
                       reason: Refusal,
                       message: String| {
-            outcome.events.refuse(reason);
-            outcome.refused.push(RefusedEvent {
-                index,
-                account: event.map(|e| e.account.clone()),
-                id: event.and_then(|e| e.id.clone()),
-                reason: reason.as_str(),
-                message,
-            });
+            let key = (
+                event.map(|e| e.account.clone()),
+                event.and_then(|e| e.id.clone()),
+            );
+            refuse_keyed(outcome, index, key, reason, message);
         };
         // Read, refuse what cannot apply anywhere, group by account.
         let mut by_account: BTreeMap<String, Vec<(usize, Event)>> = BTreeMap::new();
         for (index, item) in events.into_iter().enumerate() {
             match item {
-                Err(e) => refuse(
+                Err(Unreadable { error, account, id }) => refuse_keyed(
                     &mut outcome,
                     index,
-                    None,
+                    (account, id),
                     Refusal::InvalidEvent,
-                    format!("{} at {}: {}", e.code().as_str(), e.path(), e.message()),
+                    format!(
+                        "{} at {}: {}",
+                        error.code().as_str(),
+                        error.path(),
+                        error.message()
+                    ),
                 ),
                 Ok(event) if event.at > as_of => {
                     let message = format!(
@@ -256,8 +250,9 @@ impl ReplayState {
             }
         }
         let blank = blank_account();
-        for (id, mut list) in by_account {
-            list.sort_by_key(|(index, event)| (event.at, *index));
+        for (id, list) in by_account {
+            let keys: Vec<(i64, usize)> = list.iter().map(|(i, e)| (e.at, *i)).collect();
+            let list = permuted(list, &keys);
             let state = self
                 .accounts
                 .entry(id)
@@ -293,7 +288,8 @@ impl ReplayState {
                 }
             }
         }
-        outcome.refused.sort_by_key(|r| r.index);
+        let keys: Vec<(i64, usize)> = outcome.refused.iter().map(|r| (0, r.index)).collect();
+        outcome.refused = permuted(std::mem::take(&mut outcome.refused), &keys);
         let total = &mut self.counts;
         total.received += outcome.events.received;
         total.applied += outcome.events.applied;
@@ -318,7 +314,7 @@ impl ReplayState {
             .values()
             .map(|state| {
                 let mut state = state.clone();
-                state.advance(&plan, as_of);
+                state.advance(&plan, as_of, false);
                 output::timeline(&plan, &state, as_of)
             })
             .collect();
@@ -336,6 +332,72 @@ impl ReplayState {
     }
 }
 
+/// Reads events from JSON Lines (one event object per line; blank lines are skipped) or one
+/// JSON array: each event, or the error that refuses it (`/i` is its position).
+///
+/// # Errors
+/// `limit-exceeded` when the text is a JSON array too large to read as one value (over 1 MiB
+/// or 100,000 values: give such batches as JSON Lines). Text that is neither a JSON array nor
+/// valid JSON Lines is read line by line, each bad line refused as an `invalid-event`.
+pub fn read_events(text: &str) -> Result<Vec<Result<Event, Unreadable>>, Error> {
+    if text.trim_start().starts_with('[') {
+        match crate::json::parse(text) {
+            Ok(crate::json::Node {
+                value: crate::json::Value::Array(items),
+                ..
+            }) => {
+                return Ok(items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| read_event_keyed(item, &format!("/{i}")))
+                    .collect());
+            }
+            // Too big to read as one value: say so, rather than read its lines as events.
+            Err(d) if d.code == Code::LimitExceeded => {
+                return Err(Error::new(
+                    d.code,
+                    "",
+                    format!(
+                        "{}; give large batches as JSON Lines (one event per line)",
+                        d.message
+                    ),
+                ));
+            }
+            // Not an array after all (JSON Lines whose first line is "[…]" or broken):
+            // every line is an event, or refused as one.
+            _ => {}
+        }
+    }
+    Ok(text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .enumerate()
+        .map(|(i, line)| {
+            let path = format!("/{i}");
+            match crate::json::parse(line) {
+                Ok(node) => read_event_keyed(&node, &path),
+                Err(d) => Err(Error::new(d.code, path, d.message).into()),
+            }
+        })
+        .collect())
+}
+
+/// `items` in the order of their `keys` (unique): one sort of plain pairs serves every list
+/// replay orders, rather than one compiled sort per element type in the .wasm.
+fn permuted<T>(items: Vec<T>, keys: &[(i64, usize)]) -> Vec<T> {
+    let mut order: Vec<(i64, usize, usize)> = keys
+        .iter()
+        .enumerate()
+        .map(|(position, &(a, b))| (a, b, position))
+        .collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order
+        .iter()
+        .filter_map(|&(_, _, position)| slots.get_mut(position).and_then(Option::take))
+        .collect()
+}
+
 /// An account context with every field absent: what an account is before any event.
 fn blank_account() -> Data {
     let ty = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT);
@@ -347,7 +409,11 @@ fn blank_account() -> Data {
     }
 }
 
-fn parse_as_of(as_of: &str) -> Result<i64, Error> {
+/// Reads an `asOf` option.
+///
+/// # Errors
+/// `invalid-argument` when it is not an RFC 3339 timestamp or `YYYY-MM-DD` date.
+pub fn parse_as_of(as_of: &str) -> Result<i64, Error> {
     crate::expr::data::parse_timestamp(as_of).ok_or_else(|| {
         Error::new(
             Code::InvalidArgument,

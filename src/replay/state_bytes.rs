@@ -240,10 +240,7 @@ impl<'a> Reader<'a> {
             4 => Data::Timestamp(self.i64()?),
             5 => Data::Duration(self.i64()?),
             tag @ (6 | 7) => {
-                let n = self.count()?;
-                let items = (0..n)
-                    .map(|_| self.data(depth + 1))
-                    .collect::<Read<Vec<_>>>()?;
+                let items = self.list(|r| r.data(depth + 1))?;
                 if tag == 6 {
                     Data::List(items)
                 } else {
@@ -265,7 +262,12 @@ impl<'a> Reader<'a> {
     }
     fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Read<T>) -> Read<Vec<T>> {
         let n = self.count()?;
-        (0..n).map(|_| item(self)).collect()
+        // A plain loop, not an iterator chain: one small body per element type in the .wasm.
+        let mut items = Vec::with_capacity(n);
+        for _ in 0..n {
+            items.push(item(self)?);
+        }
+        Ok(items)
     }
 }
 

@@ -279,6 +279,77 @@ export interface Classification {
 /** One row of classifyMany: a classification, or the row's error. */
 export type ClassifyRow = Classification | { error: { row: number; code: string; path: string; message: string } };
 
+/** One event of an account's history (docs/replay.md): a signal (any other `type`) or a CRM fact. */
+export type ReplayEvent = { account: string; at: string; id?: string } & (
+| { type: "firmographics"; firmographics: { resolved?: boolean; industry?: string; country?: string; employees?: number; revenue?: number; techStack?: string[] } }
+| { type: "account"; facts: { name?: string; domain?: string; segment?: string; owner?: string; motion?: string; productLine?: string; target?: boolean } }
+| { type: "contact"; contact: { id: string; role?: string; name?: string; title?: string } }
+| { type: "sales_accepted" | "churn" }
+| { type: "sales_rejected"; reason: string }
+| { type: "opportunity_created"; amount?: number; stage?: string }
+| { type: "opportunity_won"; amount?: number }
+| { type: "opportunity_lost"; reason?: string }
+| { type: "stage_override"; stage: string; by: string; reason?: string }
+| { type: "renewal" | "expansion"; contact?: string; topic?: string; amount?: number }
+| { type: string; contact?: string; topic?: string; strength?: number; value?: number }
+);
+
+/** Event counts: `received = applied + refused`. */
+export interface EventCounts {
+    received: number; applied: number; refused: number;
+    refusedByReason: { [reason: string]: number };
+}
+
+/** An event that was not applied, and why. */
+export interface RefusedEvent {
+    index: number; account: string | null; id: string | null;
+    reason: "invalid-event" | "duplicate" | "unknown-account" | "late" | "after-as-of" | "unknown-stage" | "unknown-reason-code";
+    message: string;
+}
+
+/** What one batch of events did. */
+export interface ReplayBatch { events: EventCounts; refused: RefusedEvent[] }
+
+/** One move between stages. */
+export interface Transition {
+    at: string; from: string | null; to: string | null;
+    kind: "entry" | "advance" | "skip" | "regression" | "churn" | "recycle" | "reopen" | "override" | "exit";
+    skipped: string[];
+    /** For a regression: whether the stage left declares it (regressTo), or a downgrade did it. */
+    expected: boolean | null;
+    trigger: { kind: "event" | "time" | "max-dwell" | "recycle"; event: string | null; id: string | null };
+    reason: string | null; by: string | null;
+    /** The entered stage's entry criterion, condition by condition, with the values seen. */
+    checks: Check[];
+    note: string | null;
+}
+
+/** One account's history as of the replay's date. */
+export interface AccountTimeline {
+    account: string; stage: string | null; status: "in-stage" | "outside" | "no-stage";
+    enteredAt: string | null;
+    /** Held by an override, a recycle or a downgrade rather than by the criteria. */
+    pinned: boolean;
+    transitions: Transition[];
+    dwell: { stage: string; visits: number; currentMs: number | null; cumulativeMs: number }[];
+    breaches: { stage: string; at: string; enteredAt: string; after: string; action: "re-engagement" | "manager-review" | "stage-downgrade"; play: string | null }[];
+    /** Breached its current stage's max dwell and has not moved since. */
+    stuck: boolean;
+    slas: { id: string; stage: string; owner: string; status: "met" | "breached" | "open"; startedAt: string; dueAt: string | null; closedAt: string | null; elapsedMs: number; businessHours: boolean; onBreach: Sla["onBreach"] }[];
+    recycle: { at: string; to: string; reason: string } | null;
+    errors: { at: string; code: string; path: string; message: string }[];
+    events: number;
+}
+
+/** A replay's answer. */
+export interface ReplayResult {
+    asOf: string;
+    journey: { id: string; version: string; hash: string };
+    events: EventCounts;
+    refused: RefusedEvent[];
+    accounts: AccountTimeline[];
+}
+
 /** An account's buying group as of a date. */
 export interface BuyingGroupFacts {
     asOf: string;
@@ -450,6 +521,28 @@ export class Journey {
      */
     constructor(definition: DefinitionInput);
     /**
+     * Empty replay state for this journey, to apply batches of events to one after another
+     * (`state.apply(events, { asOf })`) and save between them (`state.toBytes()`).
+     * `options.accounts` limits events to those account ids.
+     *
+     * # Errors
+     * Throws a `JourneyError` (`invalid-argument`) when `options.accounts` is not an array of
+     * strings.
+     */
+    replayState(options?: { accounts?: string[] }): ReplayState;
+    /**
+     * Replays events (an array of event objects, or JSON Lines text) as of `options.asOf`:
+     * every account's timeline — transitions with the criteria that fired them, dwell,
+     * breaches, SLAs, recycles — and every refused event with its reason; the counts
+     * reconcile (`received = applied + refused`). `options.accounts` limits events to those
+     * account ids (others are refused as `unknown-account`). See docs/replay.md.
+     *
+     * # Errors
+     * Throws a `JourneyError` (`invalid-argument`) when `asOf` is missing or `events` is
+     * neither an array nor a string; a bad event is refused, never thrown.
+     */
+    replay(events: ReplayEvent[] | string, options: { asOf: string; accounts?: string[] }): ReplayResult;
+    /**
      * Scores a batch given as columns, as of `options.asOf` — the fast path: typed arrays
      * cross into wasm in one copy each. Returns per-row `Float64Array`s (`composite` and each
      * component, normalised 0–100; NaN where unknown or where the row failed), the failed rows'
@@ -568,6 +661,48 @@ export class JourneySet {
      * The file's id.
      */
     readonly id: string;
+}
+
+/**
+ * Replay state: every account's facts, stage and history so far, for one journey.
+ */
+export class ReplayState {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Applies a batch of events (an array, or JSON Lines text) up to `options.asOf`: what was
+     * applied and each refused event with its reason. An event older than an account's
+     * replayed history is refused as `late`.
+     *
+     * # Errors
+     * Throws a `JourneyError` (`invalid-argument`) when `asOf` is missing or `events` is
+     * neither an array nor a string.
+     */
+    apply(events: ReplayEvent[] | string, options: { asOf: string }): ReplayBatch;
+    /**
+     * Reads state saved by `toBytes()`, for the journey that built it.
+     *
+     * # Errors
+     * Throws a `JourneyError` (`invalid-argument`) for damaged bytes or state built by another
+     * journey definition.
+     */
+    static fromBytes(journey: Journey, bytes: Uint8Array | number[]): ReplayState;
+    /**
+     * Every account's timeline as of `options.asOf` (the state itself is not changed).
+     *
+     * # Errors
+     * Throws a `JourneyError` (`invalid-argument`) when `asOf` is missing.
+     */
+    result(options: { asOf: string }): ReplayResult;
+    /**
+     * The state as bytes (a `Uint8Array`), to save and read back with `ReplayState.fromBytes`.
+     */
+    toBytes(): Uint8Array;
+    /**
+     * The number of accounts replayed.
+     */
+    readonly accounts: number;
 }
 
 /**

@@ -433,3 +433,55 @@ test("classify: nextChangeAt is when a window expires, and can be skipped", () =
   assert.equal(journey.classify(account, { asOf: "2026-12-10T00:00:00.000Z" }).stage, "engaged");
   assert.equal(journey.classify(account, { asOf: "2026-11-22", nextChange: false }).nextChangeAt, null);
 });
+
+test("replay: timelines from events, refusals counted, state saved and continued", () => {
+  const journey = Journey.default();
+  const events = [
+    { id: "e1", account: "acme", at: "2026-03-02T10:00:00Z", type: "firmographics",
+      firmographics: { industry: "software" } },
+    { id: "e2", account: "acme", at: "2026-03-03T10:00:00Z", type: "page_view" },
+    { id: "e2", account: "acme", at: "2026-03-03T10:00:00Z", type: "page_view" },
+    { account: "acme", at: "2026-03-04", type: "page_view", strength: NaN },
+    { account: "globex", at: "2026-03-05", type: "stage_override", stage: "nope", by: "ops" },
+    { account: "acme", at: "2027-01-01", type: "page_view" },
+  ];
+  const r = journey.replay(events, { asOf: "2026-04-01" });
+  assert.deepEqual(r.events, { received: 6, applied: 2, refused: 4,
+    refusedByReason: { duplicate: 1, "invalid-event": 1, "unknown-stage": 1, "after-as-of": 1 } });
+  assert.deepEqual(r.refused.map((x) => [x.index, x.reason]),
+    [[2, "duplicate"], [3, "invalid-event"], [4, "unknown-stage"], [5, "after-as-of"]]);
+  assert.match(r.refused[1].message, /NaN/);
+  const acme = r.accounts.find((a) => a.account === "acme");
+  assert.equal(acme.stage, "aware");
+  assert.deepEqual(acme.transitions.map((t) => [t.from, t.to, t.kind]),
+    [[null, "identified", "entry"], ["identified", "aware", "advance"]]);
+  assert.equal(acme.transitions[1].trigger.id, "e2");
+  assert.equal(acme.dwell.find((d) => d.stage === "aware").currentMs, Date.parse("2026-04-01") - Date.parse("2026-03-03T10:00:00Z"));
+  // JSON Lines text gives the same answer as the array.
+  const lines = events.slice(0, 3).map((e) => JSON.stringify(e)).join("\n");
+  assert.deepEqual(journey.replay(lines, { asOf: "2026-04-01" }).accounts, [acme]);
+
+  // Incremental: apply, save, read back, continue — the same as one replay.
+  const state = journey.replayState();
+  assert.equal(state.apply(events.slice(0, 2), { asOf: "2026-04-01" }).events.applied, 2);
+  const bytes = state.toBytes();
+  assert.ok(bytes instanceof Uint8Array);
+  const resumed = api.ReplayState.fromBytes(journey, bytes);
+  assert.equal(resumed.accounts, 1);
+  const late = resumed.apply([{ account: "acme", at: "2026-03-01", type: "page_view" }], { asOf: "2026-04-01" });
+  assert.deepEqual(late.refused.map((x) => x.reason), ["late"]);
+  assert.deepEqual(resumed.result({ asOf: "2026-04-01" }).accounts, [acme]);
+
+  // Accounts restricted; bad arguments throw; bad state bytes throw.
+  const only = journey.replay(events.slice(0, 2).concat([{ account: "x", at: "2026-03-01", type: "page_view" }]),
+    { asOf: "2026-04-01", accounts: ["acme"] });
+  assert.deepEqual(only.refused.map((x) => x.reason), ["unknown-account"]);
+  assertJourneyError(() => journey.replay(events, {}), "invalid-argument");
+  assertJourneyError(() => journey.replay(42, { asOf: "2026-04-01" }), "invalid-argument");
+  assertJourneyError(() => journey.replay([], { asOf: "2026-04-01", accounts: "acme" }), "invalid-argument");
+  assertJourneyError(() => api.ReplayState.fromBytes(journey, new Uint8Array([1, 2, 3])), "invalid-argument");
+  assertJourneyError(() => api.ReplayState.fromBytes(journey, bytes.subarray(0, bytes.length - 3)), "invalid-argument");
+  const other = new Journey(minimal);
+  assertJourneyError(() => api.ReplayState.fromBytes(other, bytes), "invalid-argument");
+  assertStillWorks();
+});

@@ -18,6 +18,15 @@ const CALLS = {
   buyingGroup: (api, [account, options]) => api.Journey.default().buyingGroup(account, options),
   classify: (api, [account, options]) => api.Journey.default().classify(account, options),
   classifyMany: (api, [accounts, options]) => api.Journey.default().classifyMany(accounts, options),
+  replay: (api, [events, options]) => api.Journey.default().replay(events, options),
+  replayIncremental: (api, [first, second, options]) => {
+    const journey = api.Journey.default();
+    const state = journey.replayState();
+    state.apply(first, options);
+    const saved = api.ReplayState.fromBytes(journey, state.toBytes());
+    saved.apply(second, options);
+    return saved.result(options);
+  },
   scoreMany: (api, [accounts, options]) => api.Journey.default().scoreMany(accounts, options),
   scoreColumns: (api, [columns, options]) =>
     plain(api.Journey.default().scoreColumns(typed(columns), options)),

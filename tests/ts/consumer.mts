@@ -1,7 +1,8 @@
 // Type-checked by tests/js/types.test.mjs (tsc --strict): the package's public types as an ESM
 // TypeScript user sees them. A compile error here means the TS surface changed or broke.
 import {
-  Journey, validateDefinition, version,
+  Journey, ReplayState, validateDefinition, version,
+  type ReplayBatch, type ReplayEvent, type ReplayResult, type Transition,
   type Diagnostic, type JourneyError, type JourneySummary, type StageKind, type ValidationResult,
 } from "account-journey";
 
@@ -23,4 +24,13 @@ try {
 }
 // @ts-expect-error a definition is an object or JSON text
 validateDefinition(42);
-console.log(result.ok, line, kinds, owner, summary.stages.length, v);
+const replayed: ReplayResult = journey.replay(
+  [{ account: "acme", at: "2026-03-02", type: "sales_rejected", reason: "no-budget" }],
+  { asOf: "2026-04-01" },
+);
+const moves: Transition["kind"][] = replayed.accounts.flatMap((a) => a.transitions.map((t) => t.kind));
+const state: ReplayState = journey.replayState();
+const saved: Uint8Array = state.toBytes();
+const batch: ReplayBatch = ReplayState.fromBytes(journey, saved).apply("", { asOf: "2026-04-01" });
+const event: ReplayEvent = { account: "a", at: "2026-01-01", type: "page_view", strength: 80 };
+console.log(result.ok, line, kinds, owner, summary.stages.length, v, moves, batch.events.received, event);
