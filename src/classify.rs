@@ -120,7 +120,7 @@ impl Journey {
             stages: holding,
             exited,
             unknown,
-        } = self.holding(&context)?;
+        } = self.holding(&context, &[])?;
         let priority = |i: usize| self.priority(i);
         let winner = holding.first().copied();
         let status = match (winner, def.unmatched) {
@@ -217,7 +217,7 @@ impl Journey {
 
     /// The stages that hold for a completed context, by precedence (highest first, ties to the
     /// later stage); the stages exited; the stages whose entry is unknown.
-    fn holding(&self, context: &Data) -> Result<Holding, Error> {
+    fn holding(&self, context: &Data, suppressed: &[usize]) -> Result<Holding, Error> {
         let failed = |i: usize, key: &str, e: crate::expr::ExprError| {
             Error::new(e.code, format!("/stages/{i}/{key}"), e.message)
         };
@@ -225,6 +225,9 @@ impl Journey {
         let mut exited = Vec::new();
         let mut unknown = Vec::new();
         for (i, stage) in self.definition().stages.iter().enumerate() {
+            if suppressed.contains(&i) {
+                continue;
+            }
             let entry = self
                 .entry_holds(i, context)
                 .map_err(|e| failed(i, "entryCriteria", e))?;
@@ -243,7 +246,9 @@ impl Journey {
                 _ => {}
             }
         }
-        holding.sort_by(|&a, &b| self.priority(b).cmp(&self.priority(a)).then(b.cmp(&a)));
+        crate::sort::sort_by(&mut holding, |&a, &b| {
+            self.priority(b).cmp(&self.priority(a)).then(b.cmp(&a))
+        });
         Ok(Holding {
             stages: holding,
             exited,
@@ -251,10 +256,59 @@ impl Journey {
         })
     }
 
-    /// The winning stage as of `t`, the account otherwise unchanged.
-    fn stage_at(&self, account: &Data, t: i64) -> Result<Option<usize>, Error> {
-        let context = self.context(&account.with_as_of(t))?;
-        Ok(self.holding(&context)?.stages.first().copied())
+    /// The winning stage as of `t`, the account otherwise unchanged: `scratch` is a copy of
+    /// `account` reused from one moment to the next (its computed score and buying group are
+    /// put back as the account gives them, so nothing is copied but those).
+    fn stage_at(
+        &self,
+        account: &Data,
+        scratch: &mut Data,
+        t: i64,
+        suppressed: &[usize],
+    ) -> Result<Option<usize>, Error> {
+        let l = crate::expr::types::layout();
+        if let (Data::Object(given), Data::Object(fields)) = (account, &mut *scratch) {
+            for i in [l.score, l.buying_group] {
+                if let (Some(from), Some(to)) = (given.get(i), fields.get_mut(i)) {
+                    to.clone_from(from);
+                }
+            }
+            if let Some(slot) = fields.get_mut(l.as_of) {
+                *slot = Data::Timestamp(t);
+            }
+        }
+        self.complete(scratch)?;
+        self.first_holding(scratch, suppressed)
+    }
+
+    /// The winning stage alone: stages are tried by precedence and the first that holds wins,
+    /// so the ones below it are not evaluated (an error in one of those goes unseen here;
+    /// `classify` reports it).
+    fn first_holding(&self, context: &Data, suppressed: &[usize]) -> Result<Option<usize>, Error> {
+        let order = self.precedence.get_or_init(|| {
+            let mut order: Vec<usize> = (0..self.definition().stages.len()).collect();
+            crate::sort::sort_by(&mut order, |&a, &b| {
+                self.priority(b).cmp(&self.priority(a)).then(b.cmp(&a))
+            });
+            order
+        });
+        let failed = |i: usize, key: &str, e: crate::expr::ExprError| {
+            Error::new(e.code, format!("/stages/{i}/{key}"), e.message)
+        };
+        for &i in order.iter().filter(|i| !suppressed.contains(i)) {
+            let entry = self
+                .entry_holds(i, context)
+                .map_err(|e| failed(i, "entryCriteria", e))?;
+            if entry == Some(true)
+                && self
+                    .exit_holds(i, context)
+                    .map_err(|e| failed(i, "exitCriteria", e))?
+                    != Some(true)
+            {
+                return Ok(Some(i));
+            }
+        }
+        Ok(None)
     }
 
     /// The first time after the account's `asOf` at which the winning stage is no longer
@@ -268,12 +322,57 @@ impl Journey {
             return Ok(None);
         };
         let horizon = as_of.saturating_add(HORIZON_DAYS * DAY_MS);
-        self.change_until(account, current, horizon)
+        self.change_until(account, current, horizon, &[])
     }
 
-    /// The winning stage for a completed account context (see [`Journey::context`]).
-    pub(crate) fn winner(&self, context: &Data) -> Result<Option<usize>, Error> {
-        Ok(self.holding(context)?.stages.first().copied())
+    /// What `change_until` looks at besides the account's own dates: the lengths of time after
+    /// a date at which an answer can change (criteria windows, decays, the engagement window),
+    /// and the dates the criteria name with the millisecond after each.
+    fn build_time_model(&self) -> TimeModel {
+        let mut common: Vec<i64> = self.criteria().flat_map(|e| e.time_constants()).collect();
+        if let Some(group) = &self.definition().buying_group {
+            common.push(group.engagement_window + 1);
+        }
+        common.sort_unstable();
+        common.dedup();
+        let mut by_type = std::collections::BTreeMap::new();
+        if let Some(model) = self.score_model() {
+            for (kind, rule) in &model.scoring().signals {
+                let lengths: Vec<i64> = match rule.decay {
+                    Some(crate::definition::Decay::Window(w)) => vec![w + 1],
+                    Some(crate::definition::Decay::Linear(l)) => vec![l],
+                    // A score halves every half-life: look at each of the first few halvings,
+                    // so a score falling through a band between two dates is not missed.
+                    Some(crate::definition::Decay::HalfLife(h)) => {
+                        (1..=HALVINGS).map(|k| h.saturating_mul(k)).collect()
+                    }
+                    None => continue,
+                };
+                by_type.insert(kind.clone(), lengths);
+            }
+        }
+        let mut named: Vec<i64> = self
+            .criteria()
+            .flat_map(|e| e.time_points())
+            .flat_map(|t| [t, t.saturating_add(1)])
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        TimeModel {
+            common,
+            by_type,
+            named,
+        }
+    }
+
+    /// The winning stage for a completed account context (see [`Journey::context`]), the
+    /// stages in `suppressed` (by another journey's conflict rule) left out.
+    pub(crate) fn winner(
+        &self,
+        context: &Data,
+        suppressed: &[usize],
+    ) -> Result<Option<usize>, Error> {
+        Ok(self.holding(context, suppressed)?.stages.first().copied())
     }
 
     /// As [`Journey::next_change`], looking no further than `horizon` (inclusive): the first
@@ -284,6 +383,7 @@ impl Journey {
         account: &Data,
         current: Option<usize>,
         horizon: i64,
+        suppressed: &[usize],
     ) -> Result<Option<i64>, Error> {
         let Some(as_of) = as_of_of(account) else {
             return Ok(None);
@@ -292,47 +392,53 @@ impl Journey {
         if horizon <= as_of {
             return Ok(None);
         }
-        let mut lengths: Vec<i64> = self.criteria().flat_map(|e| e.time_constants()).collect();
-        if let Some(model) = self.score_model() {
-            for rule in model.scoring().signals.values() {
-                match rule.decay {
-                    Some(crate::definition::Decay::Window(w)) => lengths.push(w + 1),
-                    Some(crate::definition::Decay::Linear(l)) => lengths.push(l),
-                    // A score halves every half-life: look at each of the first few halvings,
-                    // so a score falling through a band between two dates is not missed.
-                    Some(crate::definition::Decay::HalfLife(h)) => {
-                        lengths.extend((1..=HALVINGS).map(|k| h.saturating_mul(k)));
+        let model = self.time_model.get_or_init(|| self.build_time_model());
+        // Every date the account holds — signals' times, and dates such as crm.customerSince —
+        // each with the lengths of time after it at which something can change: the criteria's
+        // windows for every date, and a signal's own decay for its time.
+        let mut points = Vec::new();
+        let mut add = |t: i64, lengths: &[i64]| {
+            for &d in lengths {
+                for point in [t.saturating_add(d), t.saturating_add(d + 1)] {
+                    if point > as_of && point <= horizon {
+                        points.push(point);
                     }
-                    None => {}
+                }
+            }
+            if t > as_of && t <= horizon {
+                points.push(t);
+            }
+        };
+        let l = crate::expr::types::layout();
+        let mut dates = Vec::new();
+        if let Data::Object(root) = account {
+            for (i, field) in root.iter().enumerate().skip(1) {
+                if i != l.signals {
+                    collect_dates(field, &mut dates);
+                }
+            }
+            if let Some(Data::List(signals)) = root.get(l.signals) {
+                for signal in signals {
+                    let Data::Object(values) = signal else {
+                        continue;
+                    };
+                    if let Some(Data::Timestamp(at)) = values.get(l.signal_at) {
+                        add(*at, &model.common);
+                        if let Some(Data::String(kind)) = values.get(l.signal_type)
+                            && let Some(decay) = model.by_type.get(kind.as_ref())
+                        {
+                            add(*at, decay);
+                        }
+                    }
                 }
             }
         }
-        if let Some(group) = &self.definition().buying_group {
-            lengths.push(group.engagement_window + 1);
+        for t in dates {
+            add(t, &model.common);
         }
-        lengths.sort_unstable();
-        lengths.dedup();
-        // Every date the account holds: signals' times, and dates such as crm.customerSince.
-        let mut dates = Vec::new();
-        collect_dates(account, &mut dates);
-        let mut points: Vec<i64> = dates
-            .iter()
-            .flat_map(|&t| {
-                std::iter::once(t).chain(
-                    lengths
-                        .iter()
-                        .flat_map(move |&d| [t.saturating_add(d), t.saturating_add(d + 1)]),
-                )
-            })
-            .filter(|&t| t > as_of && t <= horizon)
-            .collect();
+        let named = &model.named;
         // Dates the criteria name (`asOf >= timestamp("2027-01-01")`), and the millisecond after.
-        points.extend(
-            self.criteria()
-                .flat_map(|e| e.time_points())
-                .flat_map(|t| [t, t.saturating_add(1)])
-                .filter(|&t| t > as_of && t <= horizon),
-        );
+        points.extend(named.iter().copied().filter(|&t| t > as_of && t <= horizon));
         points.sort_unstable();
         points.dedup();
         // The nearest points, then the horizon itself: past the cut, a change is still found
@@ -342,7 +448,8 @@ impl Journey {
         points.dedup();
         // A point where the answer cannot be computed (a criterion dividing by zero then)
         // counts as a change: the current answer stands until then.
-        let same = |t: i64| matches!(self.stage_at(account, t), Ok(s) if s == current);
+        let mut scratch = account.clone();
+        let mut same = |t: i64| matches!(self.stage_at(account, &mut scratch, t, suppressed), Ok(s) if s == current);
         let mut before = as_of;
         for point in points {
             if same(point) {
@@ -370,6 +477,18 @@ struct Holding {
     stages: Vec<usize>,
     exited: Vec<String>,
     unknown: Vec<String>,
+}
+
+/// What `change_until` looks at besides the account's own dates (built once per journey).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TimeModel {
+    /// Lengths of time after any date at which a criterion's answer can change (windows).
+    common: Vec<i64>,
+    /// Lengths of time after a signal of each type at which its score contribution changes
+    /// markedly (its decay's end, or its half-life's first halvings).
+    by_type: std::collections::BTreeMap<String, Vec<i64>>,
+    /// Dates the criteria name, and the millisecond after each.
+    named: Vec<i64>,
 }
 
 /// An account context's `asOf`.

@@ -36,6 +36,11 @@ pub struct Journey {
     /// SHA-256 of the canonical definition, computed on first use: compiling does not need it,
     /// and hashing on the first compile costs cold-start time.
     hash: std::sync::OnceLock<String>,
+    /// The lengths of time after a date at which an answer can change, and the dates the
+    /// criteria name (see `classify`), computed on first use.
+    pub(crate) time_model: std::sync::OnceLock<crate::classify::TimeModel>,
+    /// Stage indices by precedence, highest first, computed on first use.
+    pub(crate) precedence: std::sync::OnceLock<Vec<usize>>,
 }
 
 /// What a journey is, as reported to users: identity and ordered stages.
@@ -146,6 +151,8 @@ impl Journey {
             scoring,
             buying_group: definition.buying_group.clone().unwrap_or_default(),
             hash: std::sync::OnceLock::new(),
+            time_model: std::sync::OnceLock::new(),
+            precedence: std::sync::OnceLock::new(),
             definition,
             warnings: diagnostics,
             entry,
@@ -214,8 +221,19 @@ impl Journey {
     /// # Errors
     /// As [`Journey::buying_group`]; a fit rule's evaluation error (with the rule's path).
     pub fn context(&self, account: &Data) -> Result<Data, Error> {
-        let l = crate::expr::types::layout();
         let mut context = account.clone();
+        self.complete(&mut context)?;
+        Ok(context)
+    }
+
+    /// As [`Journey::context`], in place: the buying-group facts and the score are written into
+    /// `account` (no copy of its signals is made — what replay and `nextChangeAt` need when they
+    /// evaluate one account at many moments).
+    ///
+    /// # Errors
+    /// As [`Journey::context`].
+    pub(crate) fn complete(&self, account: &mut Data) -> Result<(), Error> {
+        let l = crate::expr::types::layout();
         let has_contacts = matches!(
             account,
             Data::Object(fields) if matches!(fields.get(l.contacts), Some(Data::List(c)) if !c.is_empty())
@@ -223,13 +241,13 @@ impl Journey {
         if has_contacts {
             // The context needs the facts, not each stage's coverage (`buying_group` adds it).
             let facts = crate::buying_group::facts(&self.buying_group, account)?;
-            if let Data::Object(fields) = &mut context
+            if let Data::Object(fields) = account
                 && let Some(slot) = fields.get_mut(l.buying_group)
             {
                 *slot = crate::buying_group::to_context(&facts);
             }
         }
-        self.with_score(&context).map_err(Error::from)
+        self.fill_score(account).map_err(Error::from)
     }
 
     /// Scores an account with the definition's scoring model, as of the account's `asOf`:
@@ -273,23 +291,31 @@ impl Journey {
     /// # Errors
     /// As [`Journey::score`].
     pub fn with_score(&self, account: &Data) -> Result<Data, ExprError> {
-        if self.scoring.is_none() {
-            return Ok(account.clone());
-        }
-        // The values only: the ledger's dates are for explanations.
-        let score = match &self.scoring {
-            Some(model) => model.score_with(account, false)?,
-            None => self.score(account)?,
-        };
         let mut context = account.clone();
-        let score_index = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT)
+        self.fill_score(&mut context)?;
+        Ok(context)
+    }
+
+    /// As [`Journey::with_score`], in place.
+    fn fill_score(&self, account: &mut Data) -> Result<(), ExprError> {
+        // The values only: the ledger's dates are for explanations.
+        let Some(model) = &self.scoring else {
+            return Ok(());
+        };
+        let score = model.values(account)?;
+        let l = crate::expr::types::layout();
+        let score_ty = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT)
             .field("score")
-            .map(|(i, f)| (i, f.ty));
-        if let (Data::Object(fields), Some((i, ty))) = (&mut context, score_index)
-            && let Some(Data::Object(values)) = fields.get_mut(i)
+            .map(|(_, f)| f.ty);
+        if let (Data::Object(fields), Some(ty)) = (account, score_ty)
+            && let Some(Data::Object(values)) = fields.get_mut(l.score)
         {
-            let computed = std::iter::once(("composite", score.composite))
-                .chain(score.components.iter().map(|c| (c.component, c.normalized)));
+            let computed = std::iter::once(("composite", score.composite)).chain(
+                crate::definition::COMPONENTS
+                    .iter()
+                    .copied()
+                    .zip(score.normalized),
+            );
             for (name, value) in computed {
                 if let (Some((j, _)), Some(value)) = (ty.field(name), value)
                     && let Some(slot) = values.get_mut(j)
@@ -299,7 +325,7 @@ impl Journey {
                 }
             }
         }
-        Ok(context)
+        Ok(())
     }
 
     /// Why the account's score moved between two dates (milliseconds since the epoch): both

@@ -39,6 +39,7 @@ pub mod json;
 pub mod matching;
 pub mod replay;
 pub mod score;
+mod sort;
 pub mod templates;
 
 #[cfg(target_arch = "wasm32")]

@@ -334,87 +334,21 @@ impl ScoreModel {
     /// # Errors
     /// As [`ScoreModel::score`].
     pub fn score_with(&self, account: &Data, dates: bool) -> Result<Score, ExprError> {
-        let invalid = |message: &str| {
-            ExprError::new(
-                crate::Code::InvalidArgument,
-                crate::expr::Span { start: 0, end: 0 },
-                message,
-            )
-        };
-        let l = types::layout();
-        let Data::Object(root) = account else {
-            return Err(invalid("the account must be an account context object"));
-        };
-        let Some(Data::Timestamp(as_of)) = root.get(l.as_of) else {
-            return Err(invalid("the account has no asOf timestamp"));
-        };
-        let as_of = *as_of;
-        let list = |i: usize| match root.get(i) {
-            Some(Data::List(items)) => items.as_slice(),
-            _ => &[],
-        };
-        let contacts: Vec<&str> = list(l.contacts)
-            .iter()
-            .filter_map(|c| match c {
-                Data::Object(fields) => match fields.get(l.contact_id) {
-                    Some(Data::String(id)) => Some(id.as_ref()),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .collect();
+        let (root, as_of) = account_root(account)?;
         let mut ledger = Vec::new();
         let mut ignored = Ignored::default();
-        let mut totals: CapTotals<&str, &str> = CapTotals::default();
         let mut clips: Vec<Clip> = Vec::new();
-        for signal in list(l.signals) {
-            let Data::Object(values) = signal else {
-                continue;
-            };
-            let (Some(Data::String(kind)), Some(Data::Timestamp(at))) =
-                (values.get(l.signal_type), values.get(l.signal_at))
-            else {
-                continue;
-            };
-            if *at > as_of {
-                ignored.after_as_of += 1;
-                continue;
-            }
-            let Some(rule) = self.scoring.signals.get(kind.as_ref()) else {
-                *ignored.unknown_types.entry(kind.to_string()).or_default() += 1;
-                continue;
-            };
-            let Some(component) = COMPONENTS.iter().copied().find(|c| *c == rule.component) else {
-                continue;
-            };
-            let strength = match (rule.by_strength, values.get(l.signal_strength)) {
-                (false, _) => 1.0,
-                (true, Some(Data::Number(s))) => s / 100.0,
-                (true, _) => {
-                    ignored.missing_strength += 1;
-                    continue;
-                }
-            };
-            let strength = match (rule.by_value, values.get(l.signal_value)) {
-                (false, _) => strength,
-                (true, Some(Data::Number(v))) => strength * v,
-                (true, _) => {
-                    ignored.missing_value += 1;
-                    continue;
-                }
-            };
-            let contact = match values.get(l.signal_contact) {
-                Some(Data::String(id)) => contacts.iter().copied().find(|c| *c == id.as_ref()),
-                _ => None,
-            };
-            let factor = decay_factor(rule.decay, as_of - at) * strength;
-            let contact_cap = contact.and_then(|id| {
-                let cap = self.scoring.contact_caps.get(component)?;
-                let position = COMPONENTS.iter().position(|c| *c == component)?;
-                Some((id, position, *cap))
-            });
-            let (points, clipped) =
-                totals.clip(rule.points * factor, kind.as_ref(), rule.cap, contact_cap);
+        self.each_signal(root, as_of, Some(&mut ignored), |s| {
+            let SignalPoints {
+                component,
+                kind,
+                at,
+                contact,
+                base,
+                factor,
+                points,
+                clipped,
+            } = s;
             let note = clipped.map(|c| {
                 let mut note = Vec::new();
                 let (type_clip, contact_clip) = match c {
@@ -441,14 +375,14 @@ impl ScoreModel {
             ledger.push(Contribution {
                 component,
                 source: format!("signal:{kind}"),
-                at: dates.then(|| format_timestamp(*at)),
+                at: dates.then(|| format_timestamp(at)),
                 contact: contact.map(str::to_string),
-                base: rule.points,
+                base,
                 factor,
                 points,
                 note,
             });
-        }
+        });
         let fit_known = match self.scoring.fit_source {
             FitSource::Imported => self.imported_fit(root, &mut ledger),
             FitSource::Rules => self.fit_rules(account, &mut ledger)?,
@@ -644,6 +578,208 @@ impl ScoreModel {
     }
 }
 
+/// An account context's fields and `asOf`.
+fn account_root(account: &Data) -> Result<(&[Data], i64), ExprError> {
+    let invalid = |message: &str| {
+        ExprError::new(
+            crate::Code::InvalidArgument,
+            crate::expr::Span { start: 0, end: 0 },
+            message,
+        )
+    };
+    let l = types::layout();
+    let Data::Object(root) = account else {
+        return Err(invalid("the account must be an account context object"));
+    };
+    let Some(Data::Timestamp(as_of)) = root.get(l.as_of) else {
+        return Err(invalid("the account has no asOf timestamp"));
+    };
+    Ok((root, *as_of))
+}
+
+/// One signal's contribution as the scoring loop computes it.
+struct SignalPoints<'a> {
+    component: &'static str,
+    kind: &'a str,
+    at: i64,
+    contact: Option<&'a str>,
+    base: f64,
+    factor: f64,
+    points: f64,
+    clipped: Option<Clipped>,
+}
+
+/// A score's numbers without its explanation: what criteria such as `score.composite > 75`
+/// read, computed without building a ledger (the same additions in the same order as
+/// [`ScoreModel::score_with`], so the same bits).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ScoreValues {
+    /// The composite, 0–100.
+    pub composite: Option<f64>,
+    /// Each component's normalised value (0–100), in [`COMPONENTS`] order.
+    pub normalized: [Option<f64>; 5],
+}
+
+impl ScoreModel {
+    /// Every signal's contribution, in list order, clipped by the type and contact caps;
+    /// signals that do not count are tallied in `ignored` when given.
+    fn each_signal<'a>(
+        &self,
+        root: &'a [Data],
+        as_of: i64,
+        mut ignored: Option<&mut Ignored>,
+        mut each: impl FnMut(SignalPoints<'a>),
+    ) {
+        let l = types::layout();
+        let list = |i: usize| match root.get(i) {
+            Some(Data::List(items)) => items.as_slice(),
+            _ => &[],
+        };
+        let contacts: Vec<&str> = list(l.contacts)
+            .iter()
+            .filter_map(|c| match c {
+                Data::Object(fields) => match fields.get(l.contact_id) {
+                    Some(Data::String(id)) => Some(id.as_ref()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let mut totals: CapTotals<&str, &str> = CapTotals::default();
+        for signal in list(l.signals) {
+            let Data::Object(values) = signal else {
+                continue;
+            };
+            let (Some(Data::String(kind)), Some(Data::Timestamp(at))) =
+                (values.get(l.signal_type), values.get(l.signal_at))
+            else {
+                continue;
+            };
+            if *at > as_of {
+                if let Some(ignored) = ignored.as_deref_mut() {
+                    ignored.after_as_of += 1;
+                }
+                continue;
+            }
+            let Some(rule) = self.scoring.signals.get(kind.as_ref()) else {
+                if let Some(ignored) = ignored.as_deref_mut() {
+                    *ignored.unknown_types.entry(kind.to_string()).or_default() += 1;
+                }
+                continue;
+            };
+            let Some(component) = COMPONENTS.iter().copied().find(|c| *c == rule.component) else {
+                continue;
+            };
+            let strength = match (rule.by_strength, values.get(l.signal_strength)) {
+                (false, _) => 1.0,
+                (true, Some(Data::Number(s))) => s / 100.0,
+                (true, _) => {
+                    if let Some(ignored) = ignored.as_deref_mut() {
+                        ignored.missing_strength += 1;
+                    }
+                    continue;
+                }
+            };
+            let strength = match (rule.by_value, values.get(l.signal_value)) {
+                (false, _) => strength,
+                (true, Some(Data::Number(v))) => strength * v,
+                (true, _) => {
+                    if let Some(ignored) = ignored.as_deref_mut() {
+                        ignored.missing_value += 1;
+                    }
+                    continue;
+                }
+            };
+            let contact = match values.get(l.signal_contact) {
+                Some(Data::String(id)) => contacts.iter().copied().find(|c| *c == id.as_ref()),
+                _ => None,
+            };
+            let factor = decay_factor(rule.decay, as_of - at) * strength;
+            let contact_cap = contact.and_then(|id| {
+                let cap = self.scoring.contact_caps.get(component)?;
+                let position = COMPONENTS.iter().position(|c| *c == component)?;
+                Some((id, position, *cap))
+            });
+            let (points, clipped) =
+                totals.clip(rule.points * factor, kind.as_ref(), rule.cap, contact_cap);
+            each(SignalPoints {
+                component,
+                kind,
+                at: *at,
+                contact,
+                base: rule.points,
+                factor,
+                points,
+                clipped,
+            });
+        }
+    }
+
+    /// The score's numbers only (see [`ScoreValues`]).
+    ///
+    /// # Errors
+    /// As [`ScoreModel::score`].
+    pub(crate) fn values(&self, account: &Data) -> Result<ScoreValues, ExprError> {
+        let (root, as_of) = account_root(account)?;
+        let index = |component: &str| COMPONENTS.iter().position(|c| *c == component);
+        let mut sums = [0.0_f64; 5];
+        let mut add = |component: &str, points: f64| {
+            if let Some(slot) = index(component).and_then(|i| sums.get_mut(i)) {
+                *slot += points;
+            }
+        };
+        self.each_signal(root, as_of, None, |s| add(s.component, s.points));
+        let fit_known = match self.scoring.fit_source {
+            FitSource::Imported => {
+                let mut ledger = Vec::new();
+                let known = self.imported_fit(root, &mut ledger);
+                for c in &ledger {
+                    add(c.component, c.points);
+                }
+                known
+            }
+            FitSource::Rules => {
+                let mut decided = self.scoring.fit.is_empty();
+                self.fit_verdicts(account, |_, base, verdict| match verdict {
+                    Some(true) => {
+                        decided = true;
+                        add("fit", base);
+                    }
+                    Some(false) => decided = true,
+                    None => add("fit", 0.0),
+                })?;
+                decided
+            }
+        };
+        for (i, rule) in self.scoring.rules.iter().enumerate() {
+            match self.rule_verdict(i, account)? {
+                Some(true) => add(&rule.component, rule.points),
+                Some(false) => {}
+                None => add(&rule.component, 0.0),
+            }
+        }
+        let mut components = Vec::with_capacity(COMPONENTS.len());
+        let mut normalized = [None; 5];
+        for ((component, sum), slot) in COMPONENTS.iter().zip(sums).zip(&mut normalized) {
+            let cap = self.cap(component);
+            let known = *component != "fit" || fit_known;
+            let value = known.then(|| sum.clamp(0.0, cap));
+            *slot = value.map(|v| normalize(v, cap));
+            components.push(ComponentScore {
+                component,
+                value,
+                cap,
+                normalized: *slot,
+                weight: self.scoring.weights.get(*component).copied().unwrap_or(0.0),
+            });
+        }
+        Ok(ScoreValues {
+            composite: composite(&components),
+            normalized,
+        })
+    }
+}
+
 /// A rule's verdict: unknown when every field its criterion reads is missing (whatever `==`
 /// says of null), else the criterion's value; an evaluation error names the rule's `path`.
 fn verdict(
@@ -721,7 +857,7 @@ fn top(ledger: &[Contribution]) -> Vec<TopContribution> {
     }
     sums.retain(|t| t.points != 0.0);
     // A stable sort keeps first-seen order among equals.
-    sums.sort_by(|a, b| b.points.abs().total_cmp(&a.points.abs()));
+    crate::sort::sort_by(&mut sums, |a, b| b.points.abs().total_cmp(&a.points.abs()));
     sums.truncate(TOP_CONTRIBUTIONS);
     sums
 }
@@ -830,7 +966,7 @@ pub fn delta(a: &Score, b: &Score) -> ScoreDelta {
             }
         })
         .collect();
-    contributions.sort_by(|p, q| {
+    crate::sort::sort_by(&mut contributions, |p, q| {
         q.change
             .abs()
             .total_cmp(&p.change.abs())
@@ -852,5 +988,49 @@ pub fn delta(a: &Score, b: &Score) -> ScoreDelta {
         composite: moved(a.composite, b.composite),
         components,
         contributions,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use crate::expr::Data;
+
+    /// The lean path criteria read gives the explained score's numbers, bit for bit.
+    #[test]
+    fn values_are_the_scores_numbers() {
+        let journey = crate::Journey::embedded_default().unwrap();
+        let model = journey.score_model().unwrap();
+        let text = include_str!("../examples/data/sample-accounts.json");
+        let node = crate::json::parse(text).unwrap();
+        let crate::json::Value::Array(accounts) = &node.value else {
+            panic!("an array")
+        };
+        for (i, account) in accounts.iter().enumerate() {
+            for as_of in ["2026-06-01", "2026-11-22", "2027-03-01"] {
+                let data = Data::from_json_node(
+                    account,
+                    crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT),
+                    "",
+                )
+                .unwrap()
+                .with_as_of(crate::expr::data::parse_timestamp(as_of).unwrap());
+                let full = model.score(&data).unwrap();
+                let lean = model.values(&data).unwrap();
+                assert_eq!(
+                    full.composite.map(f64::to_bits),
+                    lean.composite.map(f64::to_bits),
+                    "{i} {as_of}"
+                );
+                for (c, n) in full.components.iter().zip(lean.normalized) {
+                    assert_eq!(
+                        c.normalized.map(f64::to_bits),
+                        n.map(f64::to_bits),
+                        "{i} {as_of} {}",
+                        c.component
+                    );
+                }
+            }
+        }
     }
 }

@@ -333,7 +333,8 @@ export interface Transition {
   skipped: string[];
   /** For a regression: whether the stage left declares it (regressTo), or a downgrade did it. */
   expected: boolean | null;
-  trigger: { kind: "event" | "time" | "max-dwell" | "recycle"; event: string | null; id: string | null };
+  /** `id`: the event's id, or for `conflict` the conflict rules that started or stopped applying. */
+  trigger: { kind: "event" | "time" | "max-dwell" | "recycle" | "conflict"; event: string | null; id: string | null };
   reason: string | null; by: string | null;
   /** The entered stage's entry criterion, condition by condition, with the values seen. */
   checks: Check[];
@@ -355,6 +356,20 @@ export interface AccountTimeline {
   recycle: { at: string; to: string; reason: string } | null;
   errors: { at: string; code: string; path: string; message: string }[];
   events: number;
+}
+
+/** A replay of several journeys (a JourneySet): per account, its timeline in each journey and the roll-up. */
+export interface SetReplayResult {
+  asOf: string;
+  set: { id: string; version: string; hash: string };
+  /** Each journey's event counts (each reconciles on its own) and refusals, in file order. */
+  journeys: { journey: { id: string; version: string; hash: string }; events: EventCounts; refused: RefusedEvent[] }[];
+  accounts: {
+    account: string;
+    /** The first journey (roll-up order, then file order) in which the account has a stage. */
+    rollup: { journey: string | null; stage: string | null };
+    journeys: { journey: string; timeline: AccountTimeline }[];
+  }[];
 }
 
 /** A replay's answer. */
@@ -574,6 +589,34 @@ pub struct JourneySet {
 
 #[wasm_bindgen]
 impl JourneySet {
+    /// Replays events (an array of event objects, or JSON Lines text) through every journey of
+    /// the set as of `options.asOf`, with the conflict rules between them: each account's
+    /// timeline per journey and its roll-up; each journey's event counts and refusals.
+    ///
+    /// # Errors
+    /// Throws a `JourneyError` (`invalid-argument`) when `asOf` is missing or `events` is
+    /// neither an array nor a string.
+    #[wasm_bindgen(unchecked_return_type = "SetReplayResult")]
+    pub fn replay(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ReplayEvent[] | string")] events: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = as_of_option(&options, "replay(events, { asOf })")?;
+        let items = read_js_events(&events)?;
+        let mut state = crate::replay::set::SetReplayState::new(&self.inner);
+        let outcomes = state
+            .apply(&self.inner, items, &as_of)
+            .map_err(|e| js_error(&e))?;
+        let mut result = state
+            .result(&self.inner, &as_of)
+            .map_err(|e| js_error(&e))?;
+        for (journey, outcome) in result.journeys.iter_mut().zip(outcomes) {
+            journey.refused = outcome.refused;
+        }
+        to_js(&result)
+    }
+
     /// Compiles a file of several journeys (an object or JSON text).
     ///
     /// # Errors

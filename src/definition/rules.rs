@@ -457,10 +457,11 @@ impl Calendar {
     /// Working days in week order and holidays sorted, each once: the same calendar always
     /// has the same canonical form.
     pub(super) fn normalize(&mut self) {
-        self.working_days
-            .sort_by_key(|d| WEEKDAYS.iter().position(|w| w == d));
+        crate::sort::sort_by_key(&mut self.working_days, |d| {
+            WEEKDAYS.iter().position(|w| w == d)
+        });
         self.working_days.dedup();
-        self.holidays.sort();
+        crate::sort::sort_by_key(&mut self.holidays, |d| *d);
         self.holidays.dedup();
     }
 }

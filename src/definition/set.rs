@@ -234,5 +234,45 @@ pub(super) fn check_set(set: &SetDefinition) -> Vec<Diagnostic> {
             );
         }
     }
+    if let Some(c) = conflict_cycle(&set.conflicts) {
+        error(
+            &mut out,
+            Code::InvalidValue,
+            format!("/conflicts/{c}"),
+            "the conflict rules form a cycle (a journey suppresses one that, through these rules, \
+             suppresses it): which journey decides first would be undefined",
+        );
+    }
     out
+}
+
+/// The index of a conflict rule on a cycle of journeys suppressing each other, if any: what is
+/// left after repeatedly removing rules whose `when` journey no remaining rule suppresses.
+fn conflict_cycle(conflicts: &[Conflict]) -> Option<usize> {
+    let mut left: Vec<usize> = (0..conflicts.len())
+        .filter(|&i| {
+            conflicts
+                .get(i)
+                .is_some_and(|c| c.when.journey != c.suppress.journey)
+        })
+        .collect();
+    loop {
+        let before = left.len();
+        let suppressed = |journey: &str, left: &[usize]| {
+            left.iter().any(|&i| {
+                conflicts
+                    .get(i)
+                    .is_some_and(|c| c.suppress.journey == journey)
+            })
+        };
+        let snapshot = left.clone();
+        left.retain(|&i| {
+            conflicts
+                .get(i)
+                .is_some_and(|c| suppressed(&c.when.journey, &snapshot))
+        });
+        if left.len() == before {
+            return left.first().copied();
+        }
+    }
 }

@@ -206,7 +206,7 @@ fn around(numbers: &[f64]) -> Vec<f64> {
         .flat_map(|&n| [n - 1.0, n, n + 1.0])
         .filter(|n| n.is_finite())
         .collect();
-    out.sort_by(f64::total_cmp);
+    crate::sort::sort_by(&mut out, f64::total_cmp);
     out.dedup();
     out
 }
@@ -400,7 +400,7 @@ impl Probes {
                 }
             }
         }
-        paths.sort();
+        crate::sort::sort_by(&mut paths, Ord::cmp);
         let slots = paths
             .into_iter()
             .filter_map(|path| {

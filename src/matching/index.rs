@@ -139,7 +139,7 @@ impl<'a> Index<'a> {
                 accounts,
                 candidates,
             } = many.as_mut();
-            candidates.sort_by(|a, b| {
+            crate::sort::sort_by(candidates, |a, b| {
                 (a.account_id, a.position, &a.detail).cmp(&(b.account_id, b.position, &b.detail))
             });
             candidates.dedup_by(|a, b| a.position == b.position && a.detail == b.detail);

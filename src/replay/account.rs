@@ -28,6 +28,9 @@ pub(crate) struct Plan<'j> {
     downgrade_to: Vec<Option<usize>>,
     regress_to: Vec<Vec<usize>>,
     pos: Positions,
+    /// What the score and buying group of an account context are before they are computed.
+    blank_score: Data,
+    blank_group: Data,
 }
 
 /// Positions (in the account schema) of the fields events set.
@@ -65,6 +68,14 @@ fn position(path: &str) -> Vec<usize> {
         ty = field.ty;
     }
     out
+}
+
+/// A root field of the account context as it is before anything fills it.
+fn blank_field(name: &str) -> Data {
+    crate::expr::types::ACCOUNT
+        .iter()
+        .find(|f| f.name == name)
+        .map_or(Data::Null, crate::expr::data::absent)
 }
 
 impl Positions {
@@ -134,6 +145,8 @@ impl<'j> Plan<'j> {
                 })
                 .collect(),
             pos: Positions::new(),
+            blank_score: blank_field("score"),
+            blank_group: blank_field("buyingGroup"),
         })
     }
 
@@ -212,6 +225,9 @@ pub enum Trigger {
     MaxDwell,
     /// The recycle a rejection scheduled.
     Recycle,
+    /// Another journey's stage started or stopped suppressing stages of this one (conflict
+    /// rules, by id).
+    Conflict(String),
 }
 
 /// One move between stages.
@@ -358,6 +374,10 @@ pub struct AccountState {
     pub seen: Vec<(u64, i64)>,
     /// Events applied to this account.
     pub applied: u64,
+    /// From when (ascending), which stages other journeys' conflict rules suppress, and the
+    /// ids of the rules that started or stopped applying then: set for each batch from the other
+    /// journeys' timelines, never saved.
+    pub suppression: Vec<(i64, Vec<usize>, String)>,
 }
 
 /// FNV-1a: a stable 64-bit hash of an event id (the same in every runtime).
@@ -373,6 +393,7 @@ enum Due {
     SlaDeadline(usize),
     Breach,
     Recycle,
+    Conflict(usize),
 }
 
 impl AccountState {
@@ -398,6 +419,7 @@ impl AccountState {
             errors: Vec::new(),
             seen: Vec::new(),
             applied: 0,
+            suppression: Vec::new(),
         }
     }
 
@@ -410,32 +432,48 @@ impl AccountState {
         self.seen.iter().any(|(h, _)| *h == hash)
     }
 
-    /// The account context at `t`: the facts, with `asOf`, the stage and the days in it.
-    fn raw_at(&self, plan: &Plan<'_>, t: i64) -> Data {
-        let mut raw = self.facts.with_as_of(t);
-        if let Some(stage) = self.stage.and_then(|s| plan.stage(s)) {
-            set_path(
-                &mut raw,
-                &plan.pos.stage,
-                Data::String(stage.id.as_str().into()),
-            );
-            let days = t.saturating_sub(self.entered_at).div_euclid(DAY_MS) as f64;
-            set_path(&mut raw, &plan.pos.days_in_stage, Data::Number(days));
-        }
-        raw
+    /// The stages other journeys suppress at `t`.
+    fn suppressed_at(&self, t: i64) -> Vec<usize> {
+        self.suppression
+            .iter()
+            .rev()
+            .find(|(from, _, _)| *from <= t)
+            .map_or_else(Vec::new, |(_, stages, _)| stages.clone())
     }
 
-    /// The criteria's stage at `t`, with the completed context; an evaluation error is
-    /// recorded and gives `None`.
+    /// Sets the facts' `asOf`, stage and days in it for an evaluation at `t`.
+    fn prepare(&mut self, plan: &Plan<'_>, t: i64) {
+        let (stage, days) = match self.stage.and_then(|s| plan.stage(s)) {
+            Some(stage) => (
+                Data::String(stage.id.as_str().into()),
+                Data::Number(t.saturating_sub(self.entered_at).div_euclid(DAY_MS) as f64),
+            ),
+            None => (Data::Null, Data::Null),
+        };
+        if let Data::Object(fields) = &mut self.facts
+            && let Some(slot) = fields.first_mut()
+        {
+            *slot = Data::Timestamp(t);
+        }
+        set_path(&mut self.facts, &plan.pos.stage, stage);
+        set_path(&mut self.facts, &plan.pos.days_in_stage, days);
+    }
+
+    /// The criteria's stage at `t`, with the completed context — the facts themselves, taken
+    /// out (no copy) until [`AccountState::put_back`] returns them. An evaluation error is
+    /// recorded and gives `None` (the facts are back then).
     fn evaluate(&mut self, plan: &Plan<'_>, t: i64) -> Option<(Option<usize>, Data)> {
-        let raw = self.raw_at(plan, t);
+        self.prepare(plan, t);
+        let suppressed = self.suppressed_at(t);
+        let mut context = std::mem::replace(&mut self.facts, Data::Null);
         let outcome = plan
             .journey
-            .context(&raw)
-            .and_then(|context| Ok((plan.journey.winner(&context)?, context)));
+            .complete(&mut context)
+            .and_then(|()| plan.journey.winner(&context, &suppressed));
         match outcome {
-            Ok(found) => Some(found),
+            Ok(winner) => Some((winner, context)),
             Err(e) => {
+                self.put_back(plan, context);
                 self.errors.push(StepError {
                     at: t,
                     code: e.code(),
@@ -445,6 +483,23 @@ impl AccountState {
                 None
             }
         }
+    }
+
+    /// Returns the facts [`AccountState::evaluate`] took, with what it computed (score, buying
+    /// group) cleared, so the next evaluation computes them afresh.
+    fn put_back(&mut self, plan: &Plan<'_>, mut context: Data) {
+        let l = crate::expr::types::layout();
+        if let Data::Object(fields) = &mut context {
+            for (i, blank) in [
+                (l.score, &plan.blank_score),
+                (l.buying_group, &plan.blank_group),
+            ] {
+                if let Some(slot) = fields.get_mut(i) {
+                    slot.clone_from(blank);
+                }
+            }
+        }
+        self.facts = context;
     }
 
     /// Applies one event (already checked for duplicates, lateness and `asOf`): replays time up
@@ -786,19 +841,25 @@ impl AccountState {
 
     /// Meets every open SLA whose `until` holds at `t`: in `context`, or — when the account
     /// just `moved` — in a context with its new stage (an `until` may read `stage`).
+    /// Returns the facts (see [`AccountState::put_back`]) when done.
     fn check_slas_after(&mut self, plan: &Plan<'_>, t: i64, context: Data, moved: bool) {
         if self.slas.iter().all(|r| r.closed.is_some()) {
+            self.put_back(plan, context);
             return;
         }
-        let context = if moved {
-            match plan.journey.context(&self.raw_at(plan, t)) {
-                Ok(fresh) => fresh,
-                Err(_) => context,
-            }
-        } else {
-            context
-        };
-        self.check_slas(plan, t, &context);
+        if !moved {
+            self.check_slas(plan, t, &context);
+            self.put_back(plan, context);
+            return;
+        }
+        self.put_back(plan, context);
+        let errors = self.errors.len();
+        if let Some((_, fresh)) = self.evaluate(plan, t) {
+            self.check_slas(plan, t, &fresh);
+            self.put_back(plan, fresh);
+        }
+        // The move's own evaluation succeeded; one failing for the SLA is not the account's.
+        self.errors.truncate(errors);
     }
 
     /// Meets every open SLA whose `until` holds in `context` (at `t`, by its deadline).
@@ -855,6 +916,15 @@ impl AccountState {
             if let Some(recycle) = &self.recycle {
                 consider(recycle.at, Due::Recycle, true);
             }
+            // Another journey moving into or out of a suppressing stage: like the criteria's
+            // own changes, one at the target counts for a result, not before an event.
+            if let Some(i) = self.suppression.iter().position(|(from, _, _)| *from > now) {
+                let from = self
+                    .suppression
+                    .get(i)
+                    .map_or(i64::MAX, |(from, _, _)| *from);
+                consider(from, Due::Conflict(i), !to_event);
+            }
             // The criteria's own change: strictly before the next due happening, or up to the
             // target (included for a result, not before an event, which is evaluated itself).
             let horizon = match due {
@@ -862,17 +932,18 @@ impl AccountState {
                 None if to_event => target.saturating_sub(1),
                 None => target,
             };
-            let raw = self.raw_at(plan, now);
+            self.prepare(plan, now);
+            let suppressed = self.suppressed_at(now);
             let change = plan
                 .journey
-                .change_until(&raw, self.criteria_stage, horizon)
+                .change_until(&self.facts, self.criteria_stage, horizon, &suppressed)
                 .ok()
                 .flatten()
                 .filter(|&t| t <= horizon);
             match (change, due) {
                 (Some(t), _) => {
                     self.now = t;
-                    self.reclassify(plan, t);
+                    self.reclassify(plan, t, Trigger::Time);
                 }
                 (None, Some((t, what))) => {
                     self.now = t;
@@ -884,7 +955,7 @@ impl AccountState {
     }
 
     /// Re-evaluates the criteria at `t` with nothing but time changed.
-    fn reclassify(&mut self, plan: &Plan<'_>, t: i64) {
+    fn reclassify(&mut self, plan: &Plan<'_>, t: i64, trigger: Trigger) {
         if let Some((criteria, context)) = self.evaluate(plan, t) {
             let moved = self.settle(
                 plan,
@@ -892,7 +963,7 @@ impl AccountState {
                 criteria,
                 &context,
                 Cause::Criteria,
-                Trigger::Time,
+                trigger,
                 None,
                 None,
                 None,
@@ -906,6 +977,14 @@ impl AccountState {
 
     fn happen(&mut self, plan: &Plan<'_>, t: i64, what: Due) {
         match what {
+            Due::Conflict(i) => {
+                let rules = self
+                    .suppression
+                    .get(i)
+                    .map(|(_, _, rules)| rules.clone())
+                    .unwrap_or_default();
+                self.reclassify(plan, t, Trigger::Conflict(rules));
+            }
             Due::SlaDeadline(i) => {
                 if let Some(run) = self.slas.get_mut(i) {
                     run.closed = Some((t, SlaStatus::Breached));
@@ -924,7 +1003,7 @@ impl AccountState {
                     && dwell.action == DwellAction::StageDowngrade
                     && let Some((criteria, context)) = self.evaluate(plan, t)
                 {
-                    self.settle(
+                    let moved = self.settle(
                         plan,
                         t,
                         criteria,
@@ -935,6 +1014,7 @@ impl AccountState {
                         None,
                         None,
                     );
+                    self.check_slas_after(plan, t, context, moved);
                 }
             }
             Due::Recycle => {
@@ -952,7 +1032,7 @@ impl AccountState {
                     _ => Cause::Criteria,
                 };
                 if let Some((criteria, context)) = self.evaluate(plan, t) {
-                    self.settle(
+                    let moved = self.settle(
                         plan,
                         t,
                         criteria,
@@ -963,6 +1043,7 @@ impl AccountState {
                         None,
                         None,
                     );
+                    self.check_slas_after(plan, t, context, moved);
                 }
                 self.recycle = None;
             }

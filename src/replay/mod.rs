@@ -12,6 +12,7 @@
 mod account;
 pub mod events;
 mod output;
+pub mod set;
 mod state_bytes;
 
 use std::collections::BTreeMap;
@@ -170,6 +171,18 @@ impl ReplayState {
         events: Vec<Result<Event, Unreadable>>,
         as_of: i64,
     ) -> Result<BatchOutcome, Error> {
+        self.apply_suppressed(journey, events, as_of, &|_| Vec::new())
+    }
+
+    /// As [`ReplayState::apply`], with the stages other journeys' conflict rules suppress for
+    /// each account (see [`set`]).
+    pub(crate) fn apply_suppressed(
+        &mut self,
+        journey: &Journey,
+        events: Vec<Result<Event, Unreadable>>,
+        as_of: i64,
+        suppression: &dyn Fn(&str) -> Suppression,
+    ) -> Result<BatchOutcome, Error> {
         self.check_journey(journey)?;
         let plan = account::Plan::new(journey)?;
         let mut outcome = BatchOutcome::default();
@@ -200,7 +213,7 @@ impl ReplayState {
             refuse_keyed(outcome, index, key, reason, message);
         };
         // Read, refuse what cannot apply anywhere, group by account.
-        let mut by_account: BTreeMap<String, Vec<(usize, Event)>> = BTreeMap::new();
+        let mut pending: Vec<(usize, Event)> = Vec::new();
         for (index, item) in events.into_iter().enumerate() {
             match item {
                 Err(Unreadable { error, account, id }) => refuse_keyed(
@@ -243,21 +256,23 @@ impl ReplayState {
                         message,
                     );
                 }
-                Ok(event) => by_account
-                    .entry(event.account.clone())
-                    .or_default()
-                    .push((index, event)),
+                Ok(event) => pending.push((index, event)),
             }
         }
+        // Per account (by id), in time order, ties in input order.
+        crate::sort::sort_by(&mut pending, |(i, a), (j, b)| {
+            (a.account.as_str(), a.at, *i).cmp(&(b.account.as_str(), b.at, *j))
+        });
         let blank = blank_account();
-        for (id, list) in by_account {
-            let keys: Vec<(i64, usize)> = list.iter().map(|(i, e)| (e.at, *i)).collect();
-            let list = permuted(list, &keys);
+        let mut events = pending.into_iter().peekable();
+        while let Some((first_index, first)) = events.next() {
             let state = self
                 .accounts
-                .entry(id)
+                .entry(first.account.clone())
                 .or_insert_with_key(|id| AccountState::new(&plan, id, &blank));
-            for (index, event) in list {
+            state.suppression = suppression(&state.id);
+            let mut next = Some((first_index, first));
+            while let Some((index, event)) = next.take() {
                 if event.at < state.watermark {
                     let message = format!(
                         "at {} is older than this account's replayed history (up to {}); replay from the start to include it",
@@ -265,9 +280,7 @@ impl ReplayState {
                         crate::expr::data::format_timestamp(state.watermark)
                     );
                     refuse(&mut outcome, index, Some(&event), Refusal::Late, message);
-                    continue;
-                }
-                if let Some(key) = &event.id
+                } else if let Some(key) = &event.id
                     && state.is_duplicate(key, event.at)
                 {
                     let message = format!("an event with id \"{key}\" was already applied");
@@ -278,18 +291,18 @@ impl ReplayState {
                         Refusal::Duplicate,
                         message,
                     );
-                    continue;
-                }
-                match state.apply(&plan, &event) {
-                    Ok(()) => outcome.events.applied += 1,
-                    Err((reason, message)) => {
-                        refuse(&mut outcome, index, Some(&event), reason, message);
+                } else {
+                    match state.apply(&plan, &event) {
+                        Ok(()) => outcome.events.applied += 1,
+                        Err((reason, message)) => {
+                            refuse(&mut outcome, index, Some(&event), reason, message);
+                        }
                     }
                 }
+                next = events.next_if(|(_, e)| e.account == state.id);
             }
         }
-        let keys: Vec<(i64, usize)> = outcome.refused.iter().map(|r| (0, r.index)).collect();
-        outcome.refused = permuted(std::mem::take(&mut outcome.refused), &keys);
+        crate::sort::sort_by_key(&mut outcome.refused, |r| r.index);
         let total = &mut self.counts;
         total.received += outcome.events.received;
         total.applied += outcome.events.applied;
@@ -306,17 +319,12 @@ impl ReplayState {
     /// # Errors
     /// `invalid-argument` for a bad `as_of` or state built by another journey.
     pub fn result(&self, journey: &Journey, as_of: &str) -> Result<ReplayResult, Error> {
-        self.check_journey(journey)?;
         let as_of = parse_as_of(as_of)?;
         let plan = account::Plan::new(journey)?;
         let accounts = self
-            .accounts
-            .values()
-            .map(|state| {
-                let mut state = state.clone();
-                state.advance(&plan, as_of, false);
-                output::timeline(&plan, &state, as_of)
-            })
+            .advanced(journey, as_of, &|_| Vec::new())?
+            .iter()
+            .map(|state| output::timeline(&plan, state, as_of))
             .collect();
         Ok(ReplayResult {
             as_of: crate::expr::data::format_timestamp(as_of),
@@ -331,6 +339,39 @@ impl ReplayState {
         })
     }
 }
+
+impl ReplayState {
+    /// Every account's state replayed on to `as_of` (copies; the state is not changed), with
+    /// the stages other journeys suppress.
+    pub(crate) fn advanced(
+        &self,
+        journey: &Journey,
+        as_of: i64,
+        suppression: &dyn Fn(&str) -> Suppression,
+    ) -> Result<Vec<AccountState>, Error> {
+        self.check_journey(journey)?;
+        let plan = account::Plan::new(journey)?;
+        Ok(self
+            .accounts
+            .values()
+            .map(|state| {
+                let mut state = state.clone();
+                state.suppression = suppression(&state.id);
+                state.advance(&plan, as_of, false);
+                state
+            })
+            .collect())
+    }
+
+    /// An account's state, by id.
+    pub(crate) fn account(&self, id: &str) -> Option<&AccountState> {
+        self.accounts.get(id)
+    }
+}
+
+/// From when, which stages of a journey other journeys' conflict rules suppress, and the ids
+/// of the rules that started or stopped applying then (ascending by time).
+pub(crate) type Suppression = Vec<(i64, Vec<usize>, String)>;
 
 /// Reads events from JSON Lines (one event object per line; blank lines are skipped) or one
 /// JSON array: each event, or the error that refuses it (`/i` is its position).
@@ -380,22 +421,6 @@ pub fn read_events(text: &str) -> Result<Vec<Result<Event, Unreadable>>, Error> 
             }
         })
         .collect())
-}
-
-/// `items` in the order of their `keys` (unique): one sort of plain pairs serves every list
-/// replay orders, rather than one compiled sort per element type in the .wasm.
-fn permuted<T>(items: Vec<T>, keys: &[(i64, usize)]) -> Vec<T> {
-    let mut order: Vec<(i64, usize, usize)> = keys
-        .iter()
-        .enumerate()
-        .map(|(position, &(a, b))| (a, b, position))
-        .collect();
-    order.sort_unstable();
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order
-        .iter()
-        .filter_map(|&(_, _, position)| slots.get_mut(position).and_then(Option::take))
-        .collect()
 }
 
 /// An account context with every field absent: what an account is before any event.

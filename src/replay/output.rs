@@ -94,7 +94,9 @@ pub struct TransitionView {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TriggerView {
-    /// `event`, `time` (a window expired or a score decayed), `max-dwell` or `recycle`.
+    /// `event`, `time` (a window expired or a score decayed), `max-dwell`, `recycle` or
+    /// `conflict` (another journey's stage began or stopped suppressing stages; `id` names
+    /// the conflict rules).
     pub kind: &'static str,
     /// The event's type.
     pub event: Option<String>,
@@ -214,7 +216,7 @@ pub(super) fn timeline(plan: &Plan<'_>, state: &AccountState, as_of: i64) -> Acc
             )
         })
         .collect();
-    dwell.sort_by_key(|(stage, _)| *stage);
+    crate::sort::sort_by_key(&mut dwell, |(stage, _)| *stage);
     let calendar = def.calendar.as_ref();
     AccountTimeline {
         account: state.id.clone(),
@@ -252,6 +254,11 @@ pub(super) fn timeline(plan: &Plan<'_>, state: &AccountState, as_of: i64) -> Acc
                         kind: "recycle",
                         event: None,
                         id: None,
+                    },
+                    Trigger::Conflict(rules) => TriggerView {
+                        kind: "conflict",
+                        event: None,
+                        id: Some(rules.clone()),
                     },
                 },
                 reason: t.reason.clone(),

@@ -339,6 +339,10 @@ fn write_account(w: &mut Writer, a: &AccountState) {
             Trigger::Time => w.u8(1),
             Trigger::MaxDwell => w.u8(2),
             Trigger::Recycle => w.u8(3),
+            Trigger::Conflict(rules) => {
+                w.u8(4);
+                w.str(rules);
+            }
         }
         w.opt_str(t.reason.as_deref());
         w.opt_str(t.by.as_deref());
@@ -438,6 +442,7 @@ fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
                     1 => Trigger::Time,
                     2 => Trigger::MaxDwell,
                     3 => Trigger::Recycle,
+                    4 => Trigger::Conflict(r.str()?),
                     _ => return Err(corrupt("trigger")),
                 },
                 reason: r.opt_str()?,
@@ -474,6 +479,7 @@ fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
         })?,
         seen: r.list(|r| Ok((r.u64()?, r.i64()?)))?,
         applied: r.u64()?,
+        suppression: Vec::new(),
     })
 }
 

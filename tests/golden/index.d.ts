@@ -317,7 +317,8 @@ export interface Transition {
     skipped: string[];
     /** For a regression: whether the stage left declares it (regressTo), or a downgrade did it. */
     expected: boolean | null;
-    trigger: { kind: "event" | "time" | "max-dwell" | "recycle"; event: string | null; id: string | null };
+    /** `id`: the event's id, or for `conflict` the conflict rules that started or stopped applying. */
+    trigger: { kind: "event" | "time" | "max-dwell" | "recycle" | "conflict"; event: string | null; id: string | null };
     reason: string | null; by: string | null;
     /** The entered stage's entry criterion, condition by condition, with the values seen. */
     checks: Check[];
@@ -339,6 +340,20 @@ export interface AccountTimeline {
     recycle: { at: string; to: string; reason: string } | null;
     errors: { at: string; code: string; path: string; message: string }[];
     events: number;
+}
+
+/** A replay of several journeys (a JourneySet): per account, its timeline in each journey and the roll-up. */
+export interface SetReplayResult {
+    asOf: string;
+    set: { id: string; version: string; hash: string };
+    /** Each journey's event counts (each reconciles on its own) and refusals, in file order. */
+    journeys: { journey: { id: string; version: string; hash: string }; events: EventCounts; refused: RefusedEvent[] }[];
+    accounts: {
+        account: string;
+        /** The first journey (roll-up order, then file order) in which the account has a stage. */
+        rollup: { journey: string | null; stage: string | null };
+        journeys: { journey: string; timeline: AccountTimeline }[];
+    }[];
 }
 
 /** A replay's answer. */
@@ -646,6 +661,16 @@ export class JourneySet {
      * Throws a `JourneyError` whose `diagnostics` list every problem.
      */
     constructor(definition: DefinitionInput);
+    /**
+     * Replays events (an array of event objects, or JSON Lines text) through every journey of
+     * the set as of `options.asOf`, with the conflict rules between them: each account's
+     * timeline per journey and its roll-up; each journey's event counts and refusals.
+     *
+     * # Errors
+     * Throws a `JourneyError` (`invalid-argument`) when `asOf` is missing or `events` is
+     * neither an array nor a string.
+     */
+    replay(events: ReplayEvent[] | string, options: { asOf: string }): SetReplayResult;
     /**
      * Identity, each journey's summary, the roll-up order and the conflict rules.
      *

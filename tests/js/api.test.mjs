@@ -485,3 +485,34 @@ test("replay: timelines from events, refusals counted, state saved and continued
   assertJourneyError(() => api.ReplayState.fromBytes(other, bytes), "invalid-argument");
   assertStillWorks();
 });
+
+test("JourneySet.replay: a conflict rule suppresses a stage of another journey; roll-up", () => {
+  const stage = (id, entryCriteria, kind = "post-sale") => ({ id, name: id, kind, entryCriteria });
+  const set = new api.JourneySet({
+    id: "acme", name: "Acme", version: "1",
+    journeys: [
+      { id: "save", name: "Save", version: "1", stages: [stage("healthy", "true"),
+        stage("at-risk", 'exists(signals, type == "risk_alert" and within(30d))')] },
+      { id: "expansion", name: "Expansion", version: "1", unmatched: "outside", stages: [
+        stage("adopting", "crm.won"),
+        stage("mqa", 'crm.won and count(signals, type == "usage_spike" and within(30d)) >= 2')] },
+    ],
+    rollup: ["expansion", "save"],
+    conflicts: [{ id: "save-suppresses-mqa", when: { journey: "save", stages: ["at-risk"] },
+      suppress: { journey: "expansion", stages: ["mqa"] } }],
+  });
+  const e = (at, type) => ({ account: "acme", at, type });
+  const r = set.replay([e("2026-01-01", "opportunity_won"), e("2026-02-01", "usage_spike"),
+    e("2026-02-02", "usage_spike"), e("2026-02-10", "risk_alert"), { account: "acme", at: "2026-02-11", type: "stage_override", stage: "mqa", by: "ops" }],
+  { asOf: "2026-02-20" });
+  const [acme] = r.accounts;
+  const expansion = acme.journeys.find((j) => j.journey === "expansion").timeline;
+  assert.deepEqual(expansion.transitions.map((t) => [t.to, t.kind]),
+    [["adopting", "entry"], ["mqa", "advance"], ["adopting", "regression"], ["mqa", "override"]]);
+  assert.deepEqual(acme.rollup, { journey: "expansion", stage: "mqa" });
+  // The override names a stage only the expansion journey has: the save journey refuses it.
+  assert.deepEqual(r.journeys.map((j) => [j.journey.id, j.events.applied, j.events.refused]),
+    [["save", 4, 1], ["expansion", 5, 0]]);
+  assert.equal(r.journeys[0].refused[0].reason, "unknown-stage");
+  assertJourneyError(() => set.replay([], {}), "invalid-argument");
+});
