@@ -1,7 +1,8 @@
 // The main job for now: load the package, show the embedded default journey and validate it,
 // classify the bundled sample accounts (examples/data/sample-accounts.json) as of 2026-11-22 —
-// stage, score, what the next stage needs, when the answer changes by itself — then show what
-// validation reports for a definition with mistakes in it.
+// stage, score, what the next stage needs, when the answer changes by itself — replay the bundled
+// sample event history (transitions, SLAs, breaches, refusals), then show what validation
+// reports for a definition with mistakes in it.
 // Run: bash scripts/run.sh   (builds pkg/ first)   or   node examples/node/default-journey.mjs
 import { readFileSync } from "node:fs";
 import { Journey, formatDiagnostic, validateDefinition, version } from "account-journey";
@@ -46,6 +47,27 @@ const sampleLine = (cells) => cells.map((c, i) => c.padEnd(sampleWidths[i])).joi
 console.log(sampleLine(sampleHeader));
 console.log(sampleLine(sampleWidths.map((w) => "-".repeat(w))));
 for (const row of sampleRows) console.log(sampleLine(row));
+
+// The bundled sample history (examples/data/sample-events.jsonl: signals and CRM facts, one JSON
+// object per line, some out of order, one redelivered, one malformed, one after asOf), replayed.
+const history = readFileSync(new URL("../data/sample-events.jsonl", import.meta.url), "utf8");
+const replayed = journey.replay(history, { asOf });
+const { received, applied, refused } = replayed.events;
+console.log(`\nsample history replayed as of ${asOf}: ${received} events, ${applied} applied, ` +
+  `${refused} refused (${Object.entries(replayed.events.refusedByReason).map(([r, n]) => `${n} ${r}`).join(", ")})`);
+const day = (t) => t.slice(0, 10);
+for (const a of replayed.accounts) {
+  const path = a.transitions.map((t, i) => `${i ? " → " : ""}${t.to ?? "none"} ${day(t.at)}` +
+    (t.kind === "entry" || t.kind === "advance" ? "" : ` (${t.kind}${t.reason ? `: ${t.reason}` : ""})`)).join("");
+  console.log(`  ${a.account.padEnd(8)} ${path}`);
+  const notes = [
+    ...a.slas.map((s) => `SLA ${s.id} ${s.status}${s.closedAt ? ` ${day(s.closedAt)}` : ""} (${(s.elapsedMs / 3.6e6).toFixed(1)} business h)`),
+    ...a.breaches.map((b) => `max dwell ${b.after} in ${b.stage} passed ${day(b.at)}: ${b.action}${b.play ? ` (${b.play})` : ""}`),
+    a.stuck ? "stuck" : "",
+  ].filter(Boolean);
+  if (notes.length) console.log(`  ${"".padEnd(8)} ${notes.join("; ")}`);
+}
+for (const r of replayed.refused) console.log(`  refused event ${r.index + 1} (${r.account ?? "?"}): ${r.reason} — ${clip(r.message, 80)}`);
 
 const { DEFAULT_DEFINITION_TEXT } = await import("./default-definition.mjs");
 const valid = validateDefinition(DEFAULT_DEFINITION_TEXT);
