@@ -322,7 +322,7 @@ impl Journey {
             return Ok(None);
         };
         let horizon = as_of.saturating_add(HORIZON_DAYS * DAY_MS);
-        self.change_until(account, current, horizon, &[])
+        self.change_until(account, current, horizon, &[], true)
     }
 
     /// What `change_until` looks at besides the account's own dates: the lengths of time after
@@ -384,6 +384,7 @@ impl Journey {
         current: Option<usize>,
         horizon: i64,
         suppressed: &[usize],
+        always_horizon: bool,
     ) -> Result<Option<i64>, Error> {
         let Some(as_of) = as_of_of(account) else {
             return Ok(None);
@@ -442,10 +443,17 @@ impl Journey {
         points.sort_unstable();
         points.dedup();
         // The nearest points, then the horizon itself: past the cut, a change is still found
-        // (by bisection from the last point), if not the very first one.
-        points.truncate(MAX_POINTS);
-        points.push(horizon);
-        points.dedup();
+        // (by bisection from the last point), if not the very first one. Without a cut, the
+        // horizon is looked at only when asked (`nextChangeAt` does; replay, which looks again
+        // at its next event, does not).
+        if points.len() > MAX_POINTS || always_horizon {
+            points.truncate(MAX_POINTS);
+            points.push(horizon);
+            points.dedup();
+        }
+        if points.is_empty() {
+            return Ok(None);
+        }
         // A point where the answer cannot be computed (a criterion dividing by zero then)
         // counts as a change: the current answer stands until then.
         let mut scratch = account.clone();

@@ -936,7 +936,7 @@ impl AccountState {
             let suppressed = self.suppressed_at(now);
             let change = plan
                 .journey
-                .change_until(&self.facts, self.criteria_stage, horizon, &suppressed)
+                .change_until(&self.facts, self.criteria_stage, horizon, &suppressed, false)
                 .ok()
                 .flatten()
                 .filter(|&t| t <= horizon);
