@@ -265,6 +265,7 @@ impl Journey {
         scratch: &mut Data,
         t: i64,
         suppressed: &[usize],
+        entered: Option<i64>,
     ) -> Result<Option<usize>, Error> {
         let l = crate::expr::types::layout();
         if let (Data::Object(given), Data::Object(fields)) = (account, &mut *scratch) {
@@ -275,6 +276,9 @@ impl Journey {
             }
             if let Some(slot) = fields.get_mut(l.as_of) {
                 *slot = Data::Timestamp(t);
+            }
+            if let (Some(entered), Some(slot)) = (entered, fields.get_mut(l.days_in_stage)) {
+                *slot = Data::Number(t.saturating_sub(entered).div_euclid(DAY_MS) as f64);
             }
         }
         self.complete(scratch)?;
@@ -322,7 +326,7 @@ impl Journey {
             return Ok(None);
         };
         let horizon = as_of.saturating_add(HORIZON_DAYS * DAY_MS);
-        self.change_until(account, current, horizon, &[], true)
+        self.change_until(account, current, horizon)
     }
 
     /// What `change_until` looks at besides the account's own dates: the lengths of time after
@@ -383,8 +387,20 @@ impl Journey {
         account: &Data,
         current: Option<usize>,
         horizon: i64,
+    ) -> Result<Option<i64>, Error> {
+        self.change_until_in_stage(account, current, horizon, &[], None)
+    }
+
+    /// As [`Journey::change_until`], for an account in a stage since `entered` (its
+    /// `daysInStage` then grows with time, and the criteria's lengths count from `entered`
+    /// too), with `suppressed` stages left out (another journey's conflict rule).
+    pub(crate) fn change_until_in_stage(
+        &self,
+        account: &Data,
+        current: Option<usize>,
+        horizon: i64,
         suppressed: &[usize],
-        always_horizon: bool,
+        entered: Option<i64>,
     ) -> Result<Option<i64>, Error> {
         let Some(as_of) = as_of_of(account) else {
             return Ok(None);
@@ -434,7 +450,7 @@ impl Journey {
                 }
             }
         }
-        for t in dates {
+        for t in dates.into_iter().chain(entered) {
             add(t, &model.common);
         }
         let named = &model.named;
@@ -442,22 +458,16 @@ impl Journey {
         points.extend(named.iter().copied().filter(|&t| t > as_of && t <= horizon));
         points.sort_unstable();
         points.dedup();
-        // The nearest points, then the horizon itself: past the cut, a change is still found
-        // (by bisection from the last point), if not the very first one. Without a cut, the
-        // horizon is looked at only when asked (`nextChangeAt` does; replay, which looks again
-        // at its next event, does not).
-        if points.len() > MAX_POINTS || always_horizon {
-            points.truncate(MAX_POINTS);
-            points.push(horizon);
-            points.dedup();
-        }
-        if points.is_empty() {
-            return Ok(None);
-        }
+        // The nearest points, then the horizon itself: past the cut, and between the last
+        // point and the horizon (a score decaying through its threshold between two
+        // halvings), a change is still found by bisection.
+        points.truncate(MAX_POINTS);
+        points.push(horizon);
+        points.dedup();
         // A point where the answer cannot be computed (a criterion dividing by zero then)
         // counts as a change: the current answer stands until then.
         let mut scratch = account.clone();
-        let mut same = |t: i64| matches!(self.stage_at(account, &mut scratch, t, suppressed), Ok(s) if s == current);
+        let mut same = |t: i64| matches!(self.stage_at(account, &mut scratch, t, suppressed, entered), Ok(s) if s == current);
         let mut before = as_of;
         for point in points {
             if same(point) {

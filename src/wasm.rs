@@ -1482,7 +1482,7 @@ impl ReplayState {
         let inner = crate::replay::ReplayState::from_bytes(bytes).map_err(|e| js_error(&e))?;
         // Refuse another journey's state now rather than at the first apply.
         inner
-            .result(&journey.inner, "1970-01-01")
+            .check_journey(&journey.inner)
             .map_err(|e| js_error(&e))?;
         Ok(ReplayState {
             journey: journey.inner.clone(),

@@ -258,6 +258,7 @@ pub static ACCOUNT: &[Field] = &[
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Layout {
     pub as_of: usize,
+    pub days_in_stage: usize,
     pub score: usize,
     pub signals: usize,
     pub contacts: usize,
@@ -275,6 +276,7 @@ pub(crate) struct Layout {
 
 const LAYOUT: Layout = Layout {
     as_of: 0,
+    days_in_stage: 2,
     score: 5,
     signals: 6,
     contacts: 7,
@@ -311,6 +313,7 @@ mod tests {
         };
         let l = layout();
         assert_eq!(l.as_of, at(root, "asOf"));
+        assert_eq!(l.days_in_stage, at(root, "daysInStage"));
         assert_eq!(l.score, at(root, "score"));
         assert_eq!(l.signals, at(root, "signals"));
         assert_eq!(l.contacts, at(root, "contacts"));

@@ -16,6 +16,10 @@ use crate::journey::Journey;
 
 use super::events::{Event, EventKind, Refusal};
 
+/// The most moves replay looks for by itself between two events (or before a result) — a
+/// sound journey makes a few; one that undoes its own moves is stopped with an error.
+pub const MAX_MOVES_BETWEEN_EVENTS: usize = 1_000;
+
 /// How long an event's id is remembered, in event time, to recognise a redelivery.
 pub const DEDUPE_WINDOW_MS: i64 = 7 * DAY_MS;
 
@@ -370,21 +374,14 @@ pub struct AccountState {
     pub breaches: Vec<Breach>,
     /// Evaluations that failed.
     pub errors: Vec<StepError>,
-    /// Hashes of recent event ids, with their times (see [`DEDUPE_WINDOW_MS`]).
-    pub seen: Vec<(u64, i64)>,
+    /// Recent event ids, with their times (see [`DEDUPE_WINDOW_MS`]).
+    pub seen: Vec<(String, i64)>,
     /// Events applied to this account.
     pub applied: u64,
     /// From when (ascending), which stages other journeys' conflict rules suppress, and the
     /// ids of the rules that started or stopped applying then: set for each batch from the other
     /// journeys' timelines, never saved.
     pub suppression: Vec<(i64, Vec<usize>, String)>,
-}
-
-/// FNV-1a: a stable 64-bit hash of an event id (the same in every runtime).
-pub(crate) fn id_hash(id: &str) -> u64 {
-    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 /// Something that happens by itself between events.
@@ -428,8 +425,7 @@ impl AccountState {
     pub fn is_duplicate(&mut self, id: &str, at: i64) -> bool {
         let horizon = at.saturating_sub(DEDUPE_WINDOW_MS);
         self.seen.retain(|(_, t)| *t >= horizon);
-        let hash = id_hash(id);
-        self.seen.iter().any(|(h, _)| *h == hash)
+        self.seen.iter().any(|(seen, _)| seen == id)
     }
 
     /// The stages other journeys suppress at `t`.
@@ -510,7 +506,8 @@ impl AccountState {
     /// stage, a rejection with an undeclared reason); nothing changes then.
     pub fn apply(&mut self, plan: &Plan<'_>, event: &Event) -> Result<(), (Refusal, String)> {
         let t = event.at;
-        // Refusals first, so a refused event changes nothing.
+        // Refusals that need no replay of time come first (a rejection's reason is checked
+        // against the policy of the stage the account is in at the event, so after it).
         let override_stage = match &event.kind {
             EventKind::Override { stage, .. } => {
                 Some(plan.journey.stage_index(stage).ok_or_else(|| {
@@ -601,9 +598,14 @@ impl AccountState {
                             ),
                         ));
                     }
-                    if let Some(to) = plan.recycle_to.get(i).copied().flatten() {
+                    // A recycle due after the last time the engine can write (9999-12-31)
+                    // never comes.
+                    let due = t.saturating_add(rejection.after_ms);
+                    if let Some(to) = plan.recycle_to.get(i).copied().flatten()
+                        && due <= crate::expr::MAX_TIMESTAMP_MS
+                    {
                         self.recycle = Some(Recycle {
-                            at: t.saturating_add(rejection.after_ms),
+                            at: due,
                             to,
                             reason: code.clone(),
                         });
@@ -663,14 +665,22 @@ impl AccountState {
             EventKind::Churn => flag(facts, &p.churned, true),
             EventKind::Override { reason: why, .. } => reason = why.clone(),
         }
-        self.applied += 1;
+        self.applied = self.applied.saturating_add(1);
         if let Some(id) = &event.id {
-            self.seen.push((id_hash(id), t));
+            self.seen.push((id.clone(), t));
         }
         self.watermark = t;
         self.now = t;
-        let Some((criteria, context)) = self.evaluate(plan, t) else {
-            return Ok(());
+        let evaluated = self.evaluate(plan, t);
+        let (criteria, context) = match (evaluated, override_stage) {
+            (Some(found), _) => found,
+            // An override is a fact about the stage, not a criterion's verdict: it applies even
+            // when the criteria cannot be evaluated then (the error is recorded).
+            (None, Some(_)) => {
+                let facts = std::mem::replace(&mut self.facts, Data::Null);
+                (self.criteria_stage, facts)
+            }
+            (None, None) => return Ok(()),
         };
         let trigger = Trigger::Event {
             kind: event.kind.type_name().to_string(),
@@ -812,7 +822,7 @@ impl AccountState {
         self.breached_stay = false;
         let Some(stage) = stage else { return };
         match self.dwell.iter_mut().find(|d| d.stage == stage) {
-            Some(d) => d.visits += 1,
+            Some(d) => d.visits = d.visits.saturating_add(1),
             None => self.dwell.push(Dwell {
                 stage,
                 completed_ms: 0,
@@ -887,9 +897,12 @@ impl AccountState {
         if self.now == i64::MIN {
             return;
         }
-        // Each pass handles one happening; a journey cannot make more than a few per
-        // event, but the bound keeps a pathological definition from spinning.
-        for _ in 0..10_000 {
+        // Each pass handles one happening. A sound journey makes a few per event; one whose
+        // criteria read `stage` can flip itself every millisecond, so the passes are bounded,
+        // and after an evaluation fails the criteria are not searched again until the next
+        // event (the stage stays as it was, as the error says).
+        let mut searching = true;
+        for _ in 0..MAX_MOVES_BETWEEN_EVENTS {
             let now = self.now;
             let mut due: Option<(i64, Due)> = None;
             let mut consider = |t: i64, what: Due, by_target: bool| {
@@ -932,18 +945,28 @@ impl AccountState {
                 None if to_event => target.saturating_sub(1),
                 None => target,
             };
-            self.prepare(plan, now);
-            let suppressed = self.suppressed_at(now);
-            let change = plan
-                .journey
-                .change_until(&self.facts, self.criteria_stage, horizon, &suppressed, false)
-                .ok()
-                .flatten()
-                .filter(|&t| t <= horizon);
+            let change = if searching {
+                self.prepare(plan, now);
+                let suppressed = self.suppressed_at(now);
+                let entered = self.stage.map(|_| self.entered_at);
+                plan.journey
+                    .change_until_in_stage(
+                        &self.facts,
+                        self.criteria_stage,
+                        horizon,
+                        &suppressed,
+                        entered,
+                    )
+                    .ok()
+                    .flatten()
+                    .filter(|&t| t <= horizon)
+            } else {
+                None
+            };
             match (change, due) {
                 (Some(t), _) => {
                     self.now = t;
-                    self.reclassify(plan, t, Trigger::Time);
+                    searching = self.reclassify(plan, t, Trigger::Time);
                 }
                 (None, Some((t, what))) => {
                     self.now = t;
@@ -952,10 +975,21 @@ impl AccountState {
                 (None, None) => return,
             }
         }
+        self.errors.push(StepError {
+            at: self.now,
+            code: crate::Code::LimitExceeded,
+            path: String::new(),
+            message: format!(
+                "the stage changed more than {MAX_MOVES_BETWEEN_EVENTS} times by itself before the next event \
+                 (does a criterion read `stage` and undo its own move?); replay of this account stops \
+                 looking until the next event"
+            ),
+        });
     }
 
-    /// Re-evaluates the criteria at `t` with nothing but time changed.
-    fn reclassify(&mut self, plan: &Plan<'_>, t: i64, trigger: Trigger) {
+    /// Re-evaluates the criteria at `t` with nothing but time changed; whether they could be
+    /// evaluated.
+    fn reclassify(&mut self, plan: &Plan<'_>, t: i64, trigger: Trigger) -> bool {
         if let Some((criteria, context)) = self.evaluate(plan, t) {
             let moved = self.settle(
                 plan,
@@ -969,9 +1003,9 @@ impl AccountState {
                 None,
             );
             self.check_slas_after(plan, t, context, moved);
+            true
         } else {
-            // The criteria cannot be evaluated from here on: nothing more to find.
-            self.criteria_stage = None;
+            false
         }
     }
 

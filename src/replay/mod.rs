@@ -126,7 +126,11 @@ impl ReplayState {
         self.accounts.len()
     }
 
-    fn check_journey(&self, journey: &Journey) -> Result<(), Error> {
+    /// Whether this state was built by `journey`.
+    ///
+    /// # Errors
+    /// `invalid-argument` when another journey definition built it.
+    pub fn check_journey(&self, journey: &Journey) -> Result<(), Error> {
         if self.journey_hash == journey.hash() {
             Ok(())
         } else {
@@ -304,11 +308,13 @@ impl ReplayState {
         }
         crate::sort::sort_by_key(&mut outcome.refused, |r| r.index);
         let total = &mut self.counts;
-        total.received += outcome.events.received;
-        total.applied += outcome.events.applied;
-        total.refused += outcome.events.refused;
+        // Saturating: counts read back from damaged bytes must not overflow.
+        total.received = total.received.saturating_add(outcome.events.received);
+        total.applied = total.applied.saturating_add(outcome.events.applied);
+        total.refused = total.refused.saturating_add(outcome.events.refused);
         for (reason, n) in &outcome.events.refused_by_reason {
-            *total.refused_by_reason.entry(reason).or_default() += n;
+            let slot = total.refused_by_reason.entry(reason).or_default();
+            *slot = slot.saturating_add(*n);
         }
         Ok(outcome)
     }
@@ -350,6 +356,19 @@ impl ReplayState {
         suppression: &dyn Fn(&str) -> Suppression,
     ) -> Result<Vec<AccountState>, Error> {
         self.check_journey(journey)?;
+        if let Some(latest) = self.accounts.values().map(|a| a.watermark).max()
+            && latest > as_of
+        {
+            return Err(Error::new(
+                Code::InvalidArgument,
+                "",
+                format!(
+                    "asOf {} is before events this state has replayed (up to {}): replay from the start as of that date",
+                    crate::expr::data::format_timestamp(as_of),
+                    crate::expr::data::format_timestamp(latest)
+                ),
+            ));
+        }
         let plan = account::Plan::new(journey)?;
         Ok(self
             .accounts
@@ -376,38 +395,33 @@ pub(crate) type Suppression = Vec<(i64, Vec<usize>, String)>;
 /// Reads events from JSON Lines (one event object per line; blank lines are skipped) or one
 /// JSON array: each event, or the error that refuses it (`/i` is its position).
 ///
+/// A JSON array's events are read one by one, each within the limits of one JSON value, so one
+/// bad or oversized event is refused alone.
+///
+/// Text that is not one well-formed array is read as JSON Lines, each bad line refused as an
+/// `invalid-event`.
+///
 /// # Errors
-/// `limit-exceeded` when the text is a JSON array too large to read as one value (over 1 MiB
-/// or 100,000 values: give such batches as JSON Lines). Text that is neither a JSON array nor
-/// valid JSON Lines is read line by line, each bad line refused as an `invalid-event`.
+/// None today: every line is an event or a refusal. The `Result` keeps room for limits on a
+/// whole batch.
 pub fn read_events(text: &str) -> Result<Vec<Result<Event, Unreadable>>, Error> {
     if text.trim_start().starts_with('[') {
-        match crate::json::parse(text) {
-            Ok(crate::json::Node {
-                value: crate::json::Value::Array(items),
-                ..
-            }) => {
-                return Ok(items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| read_event_keyed(item, &format!("/{i}")))
-                    .collect());
-            }
-            // Too big to read as one value: say so, rather than read its lines as events.
-            Err(d) if d.code == Code::LimitExceeded => {
-                return Err(Error::new(
-                    d.code,
-                    "",
-                    format!(
-                        "{}; give large batches as JSON Lines (one event per line)",
-                        d.message
-                    ),
-                ));
-            }
-            // Not an array after all (JSON Lines whose first line is "[…]" or broken):
-            // every line is an event, or refused as one.
-            _ => {}
+        if let Some(items) = array_items(text) {
+            // Each event read on its own, with the limits of one value each: a batch is not
+            // limited to one value's size, and a bad event is refused alone.
+            return Ok(items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let path = format!("/{i}");
+                    match crate::json::parse(item) {
+                        Ok(node) => read_event_keyed(&node, &path),
+                        Err(d) => Err(Error::new(d.code, path, d.message).into()),
+                    }
+                })
+                .collect());
         }
+        // Not one well-formed array: read as JSON Lines, every line an event or refused as one.
     }
     Ok(text
         .lines()
@@ -421,6 +435,45 @@ pub fn read_events(text: &str) -> Result<Vec<Result<Event, Unreadable>>, Error> 
             }
         })
         .collect())
+}
+
+/// The texts of the elements of a JSON array (`[a, b, …]`), found by matching brackets
+/// outside strings; `None` when the text is not one array.
+fn array_items(text: &str) -> Option<Vec<&str>> {
+    let body = text.trim().strip_prefix('[')?.strip_suffix(']')?;
+    let mut items = Vec::new();
+    let (mut depth, mut in_string, mut escaped, mut start) = (0usize, false, false, 0usize);
+    for (i, b) in body.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.checked_sub(1)?,
+            b',' if depth == 0 => {
+                items.push(body.get(start..i)?.trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if in_string || depth != 0 {
+        return None;
+    }
+    let last = body.get(start..)?.trim();
+    match (last.is_empty(), items.is_empty()) {
+        (true, true) => {}
+        (true, false) => return None,
+        (false, _) => items.push(last),
+    }
+    Some(items)
 }
 
 /// An account context with every field absent: what an account is before any event.

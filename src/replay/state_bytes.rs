@@ -12,12 +12,13 @@ use super::account::{
 };
 use super::events::Refusal;
 use super::{EventCounts, ReplayState};
+use crate::definition::MAX_STAGES;
 use crate::error::{Code, Error};
 use crate::expr::Data;
 use crate::expr::explain::{Check, Side};
 
 const MAGIC: &[u8; 4] = b"AJRS";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 /// Deepest nesting of account facts read back (the account schema nests four levels).
 const MAX_DATA_DEPTH: usize = 16;
 /// The comparison operators a check can name.
@@ -175,14 +176,23 @@ impl<'a> Reader<'a> {
     fn u32(&mut self) -> Read<u32> {
         u32::try_from(self.len()?).map_err(|_| corrupt("number"))
     }
+    /// A stage (or operator, or code) index: a journey has at most [`MAX_STAGES`] stages, so a
+    /// larger one is damage — and would make loops over stage ranges run for ever.
     fn index(&mut self) -> Read<usize> {
-        usize::try_from(self.len()?).map_err(|_| corrupt("index"))
+        usize::try_from(self.len()?)
+            .ok()
+            .filter(|&i| i < MAX_STAGES)
+            .ok_or_else(|| corrupt("index"))
     }
     fn opt_index(&mut self) -> Read<Option<usize>> {
-        let v = self.len()?;
-        Ok(match v {
+        Ok(match self.len()? {
             0 => None,
-            v => Some(usize::try_from(v - 1).map_err(|_| corrupt("index"))?),
+            v => Some(
+                usize::try_from(v - 1)
+                    .ok()
+                    .filter(|&i| i < MAX_STAGES)
+                    .ok_or_else(|| corrupt("index"))?,
+            ),
         })
     }
     fn i64(&mut self) -> Read<i64> {
@@ -263,7 +273,9 @@ impl<'a> Reader<'a> {
     fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Read<T>) -> Read<Vec<T>> {
         let n = self.count()?;
         // A plain loop, not an iterator chain: one small body per element type in the .wasm.
-        let mut items = Vec::with_capacity(n);
+        // Reserved as items arrive beyond the first few: a damaged count cannot make it
+        // reserve far more memory than the bytes could hold.
+        let mut items = Vec::with_capacity(n.min(16));
         for _ in 0..n {
             items.push(item(self)?);
         }
@@ -370,8 +382,8 @@ fn write_account(w: &mut Writer, a: &AccountState) {
         w.str(&e.message);
     }
     w.len(a.seen.len() as u64);
-    for (hash, at) in &a.seen {
-        w.i64(*hash as i64);
+    for (id, at) in &a.seen {
+        w.str(id);
         w.i64(*at);
     }
     w.i64(a.applied as i64);
@@ -477,7 +489,7 @@ fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
                 message: r.str()?,
             })
         })?,
-        seen: r.list(|r| Ok((r.u64()?, r.i64()?)))?,
+        seen: r.list(|r| Ok((r.str()?, r.i64()?)))?,
         applied: r.u64()?,
         suppression: Vec::new(),
     })
