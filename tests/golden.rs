@@ -213,6 +213,15 @@ fn run(input: &Value) -> Value {
                 Err(e) => error_json(e),
             }
         }
+        Some("replaySet") => {
+            let options = input["args"].get(2).cloned().unwrap_or(Value::Null);
+            let as_of = options["asOf"].as_str().unwrap_or_default().to_string();
+            let set = account_journey::JourneySet::from_serialized_json(&arg.to_string()).unwrap();
+            match set.replay(&input["args"][1].to_string(), &as_of) {
+                Ok(r) => to_json(&r),
+                Err(e) => error_json(e),
+            }
+        }
         Some("replayIncremental") => {
             // As the JS vector: the first batch, state saved and read back, the second batch.
             let options = input["args"].get(2).cloned().unwrap_or(Value::Null);

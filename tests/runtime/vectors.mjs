@@ -19,6 +19,7 @@ const CALLS = {
   classify: (api, [account, options]) => api.Journey.default().classify(account, options),
   classifyMany: (api, [accounts, options]) => api.Journey.default().classifyMany(accounts, options),
   replay: (api, [events, options]) => api.Journey.default().replay(events, options),
+  replaySet: (api, [set, events, options]) => new api.JourneySet(set).replay(events, options),
   replayIncremental: (api, [first, second, options]) => {
     const journey = api.Journey.default();
     const state = journey.replayState();
