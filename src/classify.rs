@@ -264,8 +264,7 @@ impl Journey {
         account: &Data,
         scratch: &mut Data,
         t: i64,
-        suppressed: &[usize],
-        entered: Option<i64>,
+        (suppressed, entered, carried): (&[usize], Option<i64>, &[crate::score::Carry]),
     ) -> Result<Option<usize>, Error> {
         let l = crate::expr::types::layout();
         if let (Data::Object(given), Data::Object(fields)) = (account, &mut *scratch) {
@@ -281,7 +280,7 @@ impl Journey {
                 *slot = Data::Number(t.saturating_sub(entered).div_euclid(DAY_MS) as f64);
             }
         }
-        self.complete(scratch)?;
+        self.complete_with(scratch, carried)?;
         self.first_holding(scratch, suppressed)
     }
 
@@ -388,7 +387,7 @@ impl Journey {
         current: Option<usize>,
         horizon: i64,
     ) -> Result<Option<i64>, Error> {
-        self.change_until_in_stage(account, current, horizon, &[], None)
+        self.change_until_in_stage(account, current, horizon, &[], None, &[])
     }
 
     /// As [`Journey::change_until`], for an account in a stage since `entered` (its
@@ -401,6 +400,7 @@ impl Journey {
         horizon: i64,
         suppressed: &[usize],
         entered: Option<i64>,
+        carried: &[crate::score::Carry],
     ) -> Result<Option<i64>, Error> {
         let Some(as_of) = as_of_of(account) else {
             return Ok(None);
@@ -467,7 +467,7 @@ impl Journey {
         // A point where the answer cannot be computed (a criterion dividing by zero then)
         // counts as a change: the current answer stands until then.
         let mut scratch = account.clone();
-        let mut same = |t: i64| matches!(self.stage_at(account, &mut scratch, t, suppressed, entered), Ok(s) if s == current);
+        let mut same = |t: i64| matches!(self.stage_at(account, &mut scratch, t, (suppressed, entered, carried)), Ok(s) if s == current);
         let mut before = as_of;
         for point in points {
             if same(point) {

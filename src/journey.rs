@@ -194,6 +194,23 @@ impl Journey {
         self.entry.iter().chain(&self.exit).flatten()
     }
 
+    /// How far back any criterion, the scoring model's rules or the buying group can see the
+    /// account's signals (see [`Expression::signal_reach`]); `None` when some criterion reads
+    /// signals without a window. Replay keeps signals this recent as they are.
+    pub(crate) fn signal_reach(&self, more: &[Expression]) -> Option<i64> {
+        let scoring = self
+            .scoring
+            .iter()
+            .flat_map(|m| m.fit_criteria().iter().chain(m.rule_criteria()));
+        let mut reach = self.buying_group.engagement_window;
+        for expr in self.criteria().chain(scoring).chain(more) {
+            if let Some(window) = expr.signal_reach()? {
+                reach = reach.max(window);
+            }
+        }
+        Some(reach)
+    }
+
     /// The compiled scoring model, when the definition has one (for batch scoring).
     pub fn score_model(&self) -> Option<&crate::score::ScoreModel> {
         self.scoring.as_ref()
@@ -233,6 +250,16 @@ impl Journey {
     /// # Errors
     /// As [`Journey::context`].
     pub(crate) fn complete(&self, account: &mut Data) -> Result<(), Error> {
+        self.complete_with(account, &[])
+    }
+
+    /// As [`Journey::complete`], the score counting signals folded into `carried` sums first
+    /// (replay keeps old signals that way).
+    pub(crate) fn complete_with(
+        &self,
+        account: &mut Data,
+        carried: &[crate::score::Carry],
+    ) -> Result<(), Error> {
         let l = crate::expr::types::layout();
         let has_contacts = matches!(
             account,
@@ -247,7 +274,7 @@ impl Journey {
                 *slot = crate::buying_group::to_context(&facts);
             }
         }
-        self.fill_score(account).map_err(Error::from)
+        self.fill_score(account, carried).map_err(Error::from)
     }
 
     /// Scores an account with the definition's scoring model, as of the account's `asOf`:
@@ -292,17 +319,21 @@ impl Journey {
     /// As [`Journey::score`].
     pub fn with_score(&self, account: &Data) -> Result<Data, ExprError> {
         let mut context = account.clone();
-        self.fill_score(&mut context)?;
+        self.fill_score(&mut context, &[])?;
         Ok(context)
     }
 
     /// As [`Journey::with_score`], in place.
-    fn fill_score(&self, account: &mut Data) -> Result<(), ExprError> {
+    fn fill_score(
+        &self,
+        account: &mut Data,
+        carried: &[crate::score::Carry],
+    ) -> Result<(), ExprError> {
         // The values only: the ledger's dates are for explanations.
         let Some(model) = &self.scoring else {
             return Ok(());
         };
-        let score = model.values(account)?;
+        let score = model.values_with(account, carried)?;
         let l = crate::expr::types::layout();
         let score_ty = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT)
             .field("score")

@@ -338,7 +338,7 @@ impl ScoreModel {
         let mut ledger = Vec::new();
         let mut ignored = Ignored::default();
         let mut clips: Vec<Clip> = Vec::new();
-        self.each_signal(root, as_of, Some(&mut ignored), |s| {
+        self.each_signal(root, as_of, Some(&mut ignored), &[], |s| {
             let SignalPoints {
                 component,
                 kind,
@@ -597,6 +597,79 @@ fn account_root(account: &Data) -> Result<(&[Data], i64), ExprError> {
     Ok((root, *as_of))
 }
 
+/// Signals of one type (and contact) folded into a sum, for replay: their points as of `at`,
+/// decayed since then like the signals they stand for. A signal's contribution is its
+/// points × strength or value, decayed; the sum of several, re-based to a later time, decays
+/// the same way (a half-life's factors multiply; a permanent signal's do not change).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Carry {
+    /// The signal type.
+    pub kind: String,
+    /// The contact the signals named, if any.
+    pub contact: Option<String>,
+    /// When `points` were counted.
+    pub at: i64,
+    /// Their points as of `at`, before caps.
+    pub points: f64,
+}
+
+impl ScoreModel {
+    /// What replay does with a signal of `kind` no criterion can see any more, `age_ms` old:
+    /// drop it when it can never add points again (a decay window or a linear decay that has
+    /// run out, a type the model does not score), fold it into a [`Carry`] when it always will
+    /// (a half-life, a permanent signal), keep it while a window or linear decay runs.
+    pub(crate) fn retire(&self, kind: &str, age_ms: i64) -> Retire {
+        match self.scoring.signals.get(kind).map(|rule| rule.decay) {
+            None => Retire::Drop,
+            Some(Some(Decay::Window(w))) if age_ms > w => Retire::Drop,
+            Some(Some(Decay::Linear(l))) if age_ms >= l => Retire::Drop,
+            Some(Some(Decay::Window(_) | Decay::Linear(_))) => Retire::Keep,
+            Some(Some(Decay::HalfLife(_)) | None) => Retire::Fold,
+        }
+    }
+
+    /// A signal's points as of `at` (before caps), for folding into a [`Carry`]: `None` when it
+    /// adds nothing (an unscored type, no strength or value where the model needs one).
+    pub(crate) fn points_at(&self, signal: &Data, at: i64) -> Option<f64> {
+        let l = types::layout();
+        let Data::Object(values) = signal else {
+            return None;
+        };
+        let (Some(Data::String(kind)), Some(Data::Timestamp(t))) =
+            (values.get(l.signal_type), values.get(l.signal_at))
+        else {
+            return None;
+        };
+        let rule = self.scoring.signals.get(kind.as_ref())?;
+        let strength = match (rule.by_strength, values.get(l.signal_strength)) {
+            (false, _) => 1.0,
+            (true, Some(Data::Number(s))) => s / 100.0,
+            (true, _) => return None,
+        };
+        let scale = match (rule.by_value, values.get(l.signal_value)) {
+            (false, _) => strength,
+            (true, Some(Data::Number(v))) => strength * v,
+            (true, _) => return None,
+        };
+        Some(rule.points * (decay_factor(rule.decay, at - t) * scale))
+    }
+
+    /// `carry` re-based to `at` (its points decayed from its time to `at`).
+    pub(crate) fn rebase(&self, carry: &mut Carry, at: i64) {
+        let decay = self.scoring.signals.get(&carry.kind).and_then(|r| r.decay);
+        carry.points *= decay_factor(decay, at - carry.at);
+        carry.at = at;
+    }
+}
+
+/// See [`ScoreModel::retire`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Retire {
+    Keep,
+    Drop,
+    Fold,
+}
+
 /// One signal's contribution as the scoring loop computes it.
 struct SignalPoints<'a> {
     component: &'static str,
@@ -628,6 +701,7 @@ impl ScoreModel {
         root: &'a [Data],
         as_of: i64,
         mut ignored: Option<&mut Ignored>,
+        carried: &'a [Carry],
         mut each: impl FnMut(SignalPoints<'a>),
     ) {
         let l = types::layout();
@@ -646,6 +720,41 @@ impl ScoreModel {
             })
             .collect();
         let mut totals: CapTotals<&str, &str> = CapTotals::default();
+        // Signals folded into sums come first: they are older than every listed signal.
+        for carry in carried {
+            let Some(rule) = self.scoring.signals.get(&carry.kind) else {
+                continue;
+            };
+            let Some(component) = COMPONENTS.iter().copied().find(|c| *c == rule.component) else {
+                continue;
+            };
+            let contact = carry
+                .contact
+                .as_deref()
+                .and_then(|id| contacts.iter().copied().find(|c| *c == id));
+            let factor = decay_factor(rule.decay, as_of - carry.at);
+            let contact_cap = contact.and_then(|id| {
+                let cap = self.scoring.contact_caps.get(component)?;
+                let position = COMPONENTS.iter().position(|c| *c == component)?;
+                Some((id, position, *cap))
+            });
+            let (points, clipped) = totals.clip(
+                carry.points * factor,
+                carry.kind.as_str(),
+                rule.cap,
+                contact_cap,
+            );
+            each(SignalPoints {
+                component,
+                kind: &carry.kind,
+                at: carry.at,
+                contact,
+                base: carry.points,
+                factor,
+                points,
+                clipped,
+            });
+        }
         for signal in list(l.signals) {
             let Data::Object(values) = signal else {
                 continue;
@@ -715,11 +824,16 @@ impl ScoreModel {
         }
     }
 
-    /// The score's numbers only (see [`ScoreValues`]).
+    /// The score's numbers only (see [`ScoreValues`]), signals folded into `carried` sums
+    /// counted first.
     ///
     /// # Errors
     /// As [`ScoreModel::score`].
-    pub(crate) fn values(&self, account: &Data) -> Result<ScoreValues, ExprError> {
+    pub(crate) fn values_with(
+        &self,
+        account: &Data,
+        carried: &[Carry],
+    ) -> Result<ScoreValues, ExprError> {
         let (root, as_of) = account_root(account)?;
         let index = |component: &str| COMPONENTS.iter().position(|c| *c == component);
         let mut sums = [0.0_f64; 5];
@@ -728,7 +842,7 @@ impl ScoreModel {
                 *slot += points;
             }
         };
-        self.each_signal(root, as_of, None, |s| add(s.component, s.points));
+        self.each_signal(root, as_of, None, carried, |s| add(s.component, s.points));
         let fit_known = match self.scoring.fit_source {
             FitSource::Imported => {
                 let mut ledger = Vec::new();
@@ -1016,7 +1130,7 @@ mod tests {
                 .unwrap()
                 .with_as_of(crate::expr::data::parse_timestamp(as_of).unwrap());
                 let full = model.score(&data).unwrap();
-                let lean = model.values(&data).unwrap();
+                let lean = model.values_with(&data, &[]).unwrap();
                 assert_eq!(
                     full.composite.map(f64::to_bits),
                     lean.composite.map(f64::to_bits),

@@ -209,6 +209,26 @@ impl Expression {
         out
     }
 
+    /// How far back the expression can see the account's signals: `Some(None)` when it reads
+    /// none, `Some(Some(d))` when every read is a `count(…)` or `exists(…)` over `signals`
+    /// whose predicate requires `within(d)` of the signal's own time (as a condition joined
+    /// by `and`), so a signal older than `d` can never change its answer; `None` when some
+    /// read is not bounded that way (`size(signals)`, `all(…)`, a window on another field).
+    ///
+    /// ```
+    /// use account_journey::expr::Expression;
+    /// let reach = |text: &str| Expression::compile(text).map(|e| e.signal_reach());
+    /// assert_eq!(reach("score.composite > 75")?, Some(None));
+    /// assert_eq!(reach(r#"count(signals, type == "webinar" and within(30d)) >= 2"#)?, Some(Some(30 * 86_400_000)));
+    /// assert_eq!(reach(r#"exists(signals, type == "demo")"#)?, None);
+    /// # Ok::<(), account_journey::expr::ExprError>(())
+    /// ```
+    pub fn signal_reach(&self) -> Option<Option<i64>> {
+        let signals = types::layout().signals;
+        let at = types::layout().signal_at;
+        reach(&self.program, 0, signals, at).map(|d| (d >= 0).then_some(d))
+    }
+
     /// The account fields (paths of positions in the schema) the expression reads.
     pub fn root_paths(&self) -> &[Box<[usize]>] {
         &self.root_paths
@@ -282,5 +302,50 @@ impl Expression {
                 ),
             )),
         }
+    }
+}
+
+/// How far back `op` reads signals (`-1`: not at all); `None` when unbounded (see
+/// [`Expression::signal_reach`]). `depth` is the number of enclosing list predicates.
+fn reach(op: &check::Op, depth: usize, signals: usize, at: usize) -> Option<i64> {
+    use check::{Base, Op, Quant};
+    let is_signals =
+        |op: &Op| matches!(op, Op::Path(Base::Root, path) if path.as_ref() == [signals]);
+    match op {
+        Op::Quant(quant, list, pred) if is_signals(list) => {
+            let window = match quant {
+                Quant::Count | Quant::Exists => window_of(pred, depth, at)?,
+                Quant::All => return None,
+            };
+            Some(window.max(reach(pred, depth + 1, signals, at)?))
+        }
+        Op::Quant(_, list, pred) => {
+            Some(reach(list, depth, signals, at)?.max(reach(pred, depth + 1, signals, at)?))
+        }
+        Op::Path(Base::Root, path) if path.first() == Some(&signals) => None,
+        other => other.children().into_iter().try_fold(-1, |d, child| {
+            Some(d.max(reach(child, depth, signals, at)?))
+        }),
+    }
+}
+
+/// The window a list predicate requires of its element's time: `within(d)` itself, or the
+/// narrowest among the conditions joined by `and`.
+fn window_of(pred: &check::Op, depth: usize, at: usize) -> Option<i64> {
+    use check::{Base, Op};
+    match pred {
+        Op::And(a, b) => match (window_of(a, depth, at), window_of(b, depth, at)) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            (x, y) => x.or(y),
+        },
+        Op::Within(t, d) => match (&**t, &**d) {
+            (Op::Path(Base::Scope(s), path), Op::Const(Data::Duration(ms)))
+                if *s == depth && path.as_ref() == [at] =>
+            {
+                Some(*ms)
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }

@@ -32,6 +32,9 @@ pub(crate) struct Plan<'j> {
     downgrade_to: Vec<Option<usize>>,
     regress_to: Vec<Vec<usize>>,
     pos: Positions,
+    /// How long a signal is kept as it is (`None`: for ever, since some criterion reads
+    /// signals without a window); older ones are folded into score sums or dropped.
+    reach: Option<i64>,
     /// What the score and buying group of an account context are before they are computed.
     blank_score: Data,
     blank_group: Data,
@@ -111,7 +114,7 @@ impl<'j> Plan<'j> {
     pub fn new(journey: &'j Journey) -> Result<Plan<'j>, Error> {
         let stages = &journey.definition().stages;
         let index = |id: &Option<String>| id.as_deref().and_then(|id| journey.stage_index(id));
-        let until = stages
+        let until: Vec<Option<Expression>> = stages
             .iter()
             .enumerate()
             .map(|(i, s)| {
@@ -128,6 +131,7 @@ impl<'j> Plan<'j> {
                     })
             })
             .collect::<Result<_, _>>()?;
+        let until_exprs: Vec<Expression> = until.iter().flatten().cloned().collect();
         Ok(Plan {
             journey,
             until,
@@ -149,6 +153,7 @@ impl<'j> Plan<'j> {
                 })
                 .collect(),
             pos: Positions::new(),
+            reach: journey.signal_reach(&until_exprs),
             blank_score: blank_field("score"),
             blank_group: blank_field("buyingGroup"),
         })
@@ -378,6 +383,9 @@ pub struct AccountState {
     pub seen: Vec<(String, i64)>,
     /// Events applied to this account.
     pub applied: u64,
+    /// Signals older than every window a criterion reads, folded into score sums per type and
+    /// contact (see [`AccountState::retire_signals`]).
+    pub carried: Vec<crate::score::Carry>,
     /// From when (ascending), which stages other journeys' conflict rules suppress, and the
     /// ids of the rules that started or stopped applying then: set for each batch from the other
     /// journeys' timelines, never saved.
@@ -416,6 +424,7 @@ impl AccountState {
             errors: Vec::new(),
             seen: Vec::new(),
             applied: 0,
+            carried: Vec::new(),
             suppression: Vec::new(),
         }
     }
@@ -426,6 +435,75 @@ impl AccountState {
         let horizon = at.saturating_sub(DEDUPE_WINDOW_MS);
         self.seen.retain(|(_, t)| *t >= horizon);
         self.seen.iter().any(|(seen, _)| seen == id)
+    }
+
+    /// Keeps memory and work bounded by recent activity, not history: a signal older than
+    /// every window a criterion (or the buying group) reads can matter only through the score,
+    /// so at `t` it is dropped when it can add no points again, folded into its type's (and
+    /// contact's) running sum when it always will (half-life, permanent), and kept while a
+    /// decay window runs. Scores then equal `classify`'s up to floating-point rounding (the
+    /// sum is re-based, not re-added signal by signal); a journey whose criteria read signals
+    /// without a window keeps every signal.
+    fn retire_signals(&mut self, plan: &Plan<'_>, t: i64) {
+        let Some(reach) = plan.reach else { return };
+        let l = crate::expr::types::layout();
+        let model = plan.journey.score_model();
+        let Some(Data::List(signals)) = get_mut(&mut self.facts, &plan.pos.signals) else {
+            return;
+        };
+        let old = |s: &Data| match s {
+            Data::Object(values) => match values.get(l.signal_at) {
+                Some(Data::Timestamp(at)) => t.saturating_sub(*at) > reach,
+                _ => false,
+            },
+            _ => false,
+        };
+        if !signals.first().is_some_and(old) {
+            return;
+        }
+        let carried = &mut self.carried;
+        signals.retain(|signal| {
+            if !old(signal) {
+                return true;
+            }
+            let Data::Object(values) = signal else {
+                return false;
+            };
+            let (Some(Data::String(kind)), Some(Data::Timestamp(at))) =
+                (values.get(l.signal_type), values.get(l.signal_at))
+            else {
+                return false;
+            };
+            let Some(model) = model else { return false };
+            match model.retire(kind, t.saturating_sub(*at)) {
+                crate::score::Retire::Keep => true,
+                crate::score::Retire::Drop => false,
+                crate::score::Retire::Fold => {
+                    let contact = match values.get(l.signal_contact) {
+                        Some(Data::String(c)) => Some(c.to_string()),
+                        _ => None,
+                    };
+                    if let Some(points) = model.points_at(signal, t) {
+                        match carried
+                            .iter_mut()
+                            .find(|c| c.kind == kind.as_ref() && c.contact == contact)
+                        {
+                            Some(carry) => {
+                                model.rebase(carry, t);
+                                carry.points += points;
+                            }
+                            None => carried.push(crate::score::Carry {
+                                kind: kind.to_string(),
+                                contact,
+                                at: t,
+                                points,
+                            }),
+                        }
+                    }
+                    false
+                }
+            }
+        });
     }
 
     /// The stages other journeys suppress at `t`.
@@ -464,7 +542,7 @@ impl AccountState {
         let mut context = std::mem::replace(&mut self.facts, Data::Null);
         let outcome = plan
             .journey
-            .complete(&mut context)
+            .complete_with(&mut context, &self.carried)
             .and_then(|()| plan.journey.winner(&context, &suppressed));
         match outcome {
             Ok(winner) => Some((winner, context)),
@@ -665,6 +743,7 @@ impl AccountState {
             EventKind::Churn => flag(facts, &p.churned, true),
             EventKind::Override { reason: why, .. } => reason = why.clone(),
         }
+        self.retire_signals(plan, t);
         self.applied = self.applied.saturating_add(1);
         if let Some(id) = &event.id {
             self.seen.push((id.clone(), t));
@@ -956,6 +1035,7 @@ impl AccountState {
                         horizon,
                         &suppressed,
                         entered,
+                        &self.carried,
                     )
                     .ok()
                     .flatten()
@@ -1117,8 +1197,106 @@ fn get_mut<'a>(data: &'a mut Data, path: &[usize]) -> Option<&'a mut Data> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+
+    /// Folding old signals into score sums keeps the account's history the same: over random
+    /// streams for the default journey, the same moves at the same milliseconds as keeping
+    /// every signal — with far fewer signals kept.
+    #[test]
+    fn folding_old_signals_keeps_the_same_history() {
+        let journey = crate::Journey::embedded_default().unwrap();
+        let folding = Plan::new(&journey).unwrap();
+        assert!(
+            folding.reach.is_some(),
+            "the default journey's criteria all use windows"
+        );
+        let mut keeping = Plan::new(&journey).unwrap();
+        keeping.reach = None;
+        let types = [
+            "page_view",
+            "page_view",
+            "page_view",
+            "content_download",
+            "webinar",
+            "ad_click",
+            "email_reply",
+            "intent_surge",
+            "meeting",
+            "unsubscribe",
+            "usage_spike",
+        ];
+        let blank = super::super::blank_account();
+        let mut seed = 11_u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        for account in 0..12 {
+            let mut a = AccountState::new(&folding, "a", &blank);
+            let mut b = AccountState::new(&keeping, "a", &blank);
+            let mut at = 1_767_571_200_000_i64;
+            for i in 0..120 {
+                at += (next(72) as i64 + 1) * 3_600_000 * (1 + account % 3);
+                let kind = if i == 0 {
+                    EventKind::Firmographics(vec![
+                        (1, Data::String("software".into())),
+                        (3, Data::Number(900.0)),
+                    ])
+                } else {
+                    let kind = types[next(types.len() as u64) as usize];
+                    EventKind::Signal(Data::Object(vec![
+                        Data::String(kind.into()),
+                        Data::Timestamp(at),
+                        Data::Null,
+                        Data::Number(80.0),
+                        Data::Null,
+                        Data::Null,
+                    ]))
+                };
+                let event = Event {
+                    id: None,
+                    account: "a".into(),
+                    at,
+                    kind,
+                };
+                a.apply(&folding, &event).unwrap();
+                b.apply(&keeping, &event).unwrap();
+            }
+            a.advance(&folding, at + 90 * DAY_MS, false);
+            b.advance(&keeping, at + 90 * DAY_MS, false);
+            let moves = |s: &AccountState| -> Vec<(i64, Option<usize>, Option<usize>)> {
+                s.transitions.iter().map(|t| (t.at, t.from, t.to)).collect()
+            };
+            assert_eq!(moves(&a), moves(&b), "account {account}");
+            // The scores agree up to rounding at every moment, e.g. a week after the last event.
+            for later in [at + DAY_MS, at + 7 * DAY_MS] {
+                let composite = |s: &mut AccountState, plan: &Plan<'_>| {
+                    let (_, context) = s.evaluate(plan, later).unwrap();
+                    let value = match get(&context, &position("score.composite")) {
+                        Some(Data::Number(n)) => *n,
+                        _ => f64::NAN,
+                    };
+                    s.put_back(plan, context);
+                    value
+                };
+                let (x, y) = (composite(&mut a, &folding), composite(&mut b, &keeping));
+                assert!(
+                    (x - y).abs() <= 1e-9 * y.abs().max(1.0),
+                    "account {account}: {x} vs {y}"
+                );
+                assert!(y > 1.0, "a score worth comparing: {y}");
+            }
+            let kept = |s: &AccountState| match get(&s.facts, &folding.pos.signals) {
+                Some(Data::List(list)) => list.len(),
+                _ => 0,
+            };
+            assert!(kept(&a) < kept(&b), "{} vs {}", kept(&a), kept(&b));
+            assert!(!a.carried.is_empty());
+        }
+    }
 
     #[test]
     fn every_position_exists_in_the_schema() {

@@ -18,7 +18,7 @@ use crate::expr::Data;
 use crate::expr::explain::{Check, Side};
 
 const MAGIC: &[u8; 4] = b"AJRS";
-const VERSION: u8 = 2;
+const VERSION: u8 = 3;
 /// Deepest nesting of account facts read back (the account schema nests four levels).
 const MAX_DATA_DEPTH: usize = 16;
 /// The comparison operators a check can name.
@@ -387,6 +387,13 @@ fn write_account(w: &mut Writer, a: &AccountState) {
         w.i64(*at);
     }
     w.i64(a.applied as i64);
+    w.len(a.carried.len() as u64);
+    for c in &a.carried {
+        w.str(&c.kind);
+        w.opt_str(c.contact.as_deref());
+        w.i64(c.at);
+        w.f64(c.points);
+    }
 }
 
 fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
@@ -491,6 +498,14 @@ fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
         })?,
         seen: r.list(|r| Ok((r.str()?, r.i64()?)))?,
         applied: r.u64()?,
+        carried: r.list(|r| {
+            Ok(crate::score::Carry {
+                kind: r.str()?,
+                contact: r.opt_str()?,
+                at: r.i64()?,
+                points: r.f64()?,
+            })
+        })?,
         suppression: Vec::new(),
     })
 }
