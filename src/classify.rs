@@ -11,7 +11,7 @@
 use serde::Serialize;
 
 use crate::expr::Data;
-use crate::expr::explain::{Check, explain};
+use crate::expr::explain::Check;
 use crate::{Error, Journey, Unmatched};
 
 /// Where an account stands.
@@ -129,11 +129,13 @@ impl Journey {
             (None, Unmatched::Gap) => "no-stage",
         };
         // A stage's entry criterion split into its conditions, with what they saw.
+        let explainers = self.explainers();
         let checks = |stage: &crate::definition::Stage| {
-            stage
-                .entry_criteria
-                .as_deref()
-                .map(|c| explain(c, &context))
+            def.stages
+                .iter()
+                .position(|s| std::ptr::eq(s, stage))
+                .and_then(|i| explainers.get(i))
+                .map(|e| e.explain(&context))
                 .unwrap_or_default()
         };
         let because = winner

@@ -41,6 +41,8 @@ pub struct Journey {
     pub(crate) time_model: std::sync::OnceLock<crate::classify::TimeModel>,
     /// Stage indices by precedence, highest first, computed on first use.
     pub(crate) precedence: std::sync::OnceLock<Vec<usize>>,
+    /// Each stage's entry criterion compiled for explanations, on first use.
+    explainers: std::sync::OnceLock<Vec<crate::expr::explain::Explainer>>,
 }
 
 /// What a journey is, as reported to users: identity and ordered stages.
@@ -153,6 +155,7 @@ impl Journey {
             hash: std::sync::OnceLock::new(),
             time_model: std::sync::OnceLock::new(),
             precedence: std::sync::OnceLock::new(),
+            explainers: std::sync::OnceLock::new(),
             definition,
             warnings: diagnostics,
             entry,
@@ -209,6 +212,22 @@ impl Journey {
             }
         }
         Some(reach)
+    }
+
+    /// Each stage's entry criterion split into conditions and compiled, for explanations.
+    pub(crate) fn explainers(&self) -> &[crate::expr::explain::Explainer] {
+        self.explainers.get_or_init(|| {
+            self.definition
+                .stages
+                .iter()
+                .map(|s| {
+                    s.entry_criteria
+                        .as_deref()
+                        .map(crate::expr::explain::Explainer::new)
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
     }
 
     /// The compiled scoring model, when the definition has one (for batch scoring).

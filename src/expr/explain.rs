@@ -35,45 +35,89 @@ pub struct Side {
 /// The conditions of `text` (a criterion that compiles) with their answers for `context`.
 /// A criterion that does not parse gives no conditions.
 pub fn explain(text: &str, context: &Data) -> Vec<Check> {
-    let Ok(ast) = parse::parse(text) else {
-        return Vec::new();
-    };
-    let mut atoms = Vec::new();
-    collect(&ast, &mut atoms);
-    atoms
-        .into_iter()
-        .filter_map(|atom| {
-            let written = text.get(atom.span.start..atom.span.end)?;
-            let holds = Expression::compile(written)
-                .ok()
-                .and_then(|e| e.evaluate_bool(context).ok().flatten());
-            let side = |ast: &Ast| -> Option<Side> {
-                let written = text.get(ast.span.start..ast.span.end)?;
-                let expr = Expression::compile(written).ok()?;
-                let value = expr.evaluate(context).map_or_else(
-                    |_| "error".to_string(),
-                    |v| super::data::show(&v, expr.result_type()),
-                );
-                Some(Side {
+    Explainer::new(text).explain(context)
+}
+
+/// A criterion split into its conditions and compiled once, to explain it for many accounts
+/// (replay explains every transition; compiling each condition anew each time was most of
+/// the cost).
+#[derive(Debug, Clone, Default)]
+pub struct Explainer {
+    conditions: Vec<Condition>,
+}
+
+#[derive(Debug, Clone)]
+struct Condition {
+    text: String,
+    whole: Option<Expression>,
+    op: Option<&'static str>,
+    left: Option<(String, Option<Expression>)>,
+    right: Option<(String, Option<Expression>)>,
+}
+
+impl Explainer {
+    /// Splits and compiles `text` (a criterion that does not parse has no conditions).
+    pub fn new(text: &str) -> Explainer {
+        let Ok(ast) = parse::parse(text) else {
+            return Explainer::default();
+        };
+        let mut atoms = Vec::new();
+        collect(&ast, &mut atoms);
+        let side = |ast: &Ast| {
+            let written = text.get(ast.span.start..ast.span.end)?;
+            Some((written.to_string(), Expression::compile(written).ok()))
+        };
+        let conditions = atoms
+            .into_iter()
+            .filter_map(|atom| {
+                let written = text.get(atom.span.start..atom.span.end)?;
+                let (op, left, right) = match &atom.kind {
+                    AstKind::Binary(op, l, r) if is_comparison(*op) => {
+                        (Some(op.symbol()), side(l), side(r))
+                    }
+                    _ => (None, None, None),
+                };
+                Some(Condition {
                     text: written.to_string(),
-                    value,
+                    whole: Expression::compile(written).ok(),
+                    op,
+                    left,
+                    right,
                 })
-            };
-            let (op, left, right) = match &atom.kind {
-                AstKind::Binary(op, l, r) if is_comparison(*op) => {
-                    (Some(op.symbol()), side(l), side(r))
-                }
-                _ => (None, None, None),
-            };
-            Some(Check {
-                text: written.to_string(),
-                holds,
-                op,
-                left,
-                right,
             })
-        })
-        .collect()
+            .collect();
+        Explainer { conditions }
+    }
+
+    /// Each condition with its answer, and a comparison's sides with their values, for
+    /// `context`.
+    pub fn explain(&self, context: &Data) -> Vec<Check> {
+        let side = |side: &Option<(String, Option<Expression>)>| {
+            let (text, expr) = side.as_ref()?;
+            let expr = expr.as_ref()?;
+            let value = expr.evaluate(context).map_or_else(
+                |_| "error".to_string(),
+                |v| super::data::show(&v, expr.result_type()),
+            );
+            Some(Side {
+                text: text.clone(),
+                value,
+            })
+        };
+        self.conditions
+            .iter()
+            .map(|c| Check {
+                text: c.text.clone(),
+                holds: c
+                    .whole
+                    .as_ref()
+                    .and_then(|e| e.evaluate_bool(context).ok().flatten()),
+                op: c.op,
+                left: side(&c.left),
+                right: side(&c.right),
+            })
+            .collect()
+    }
 }
 
 fn is_comparison(op: BinOp) -> bool {

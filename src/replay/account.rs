@@ -10,7 +10,7 @@ use crate::classify::DAY_MS;
 use crate::definition::{DwellAction, StageKind};
 use crate::error::Error;
 use crate::expr::data::set_path;
-use crate::expr::explain::{Check, explain};
+use crate::expr::explain::{Check, Explainer};
 use crate::expr::{Data, Expression};
 use crate::journey::Journey;
 
@@ -32,6 +32,8 @@ pub(crate) struct Plan<'j> {
     downgrade_to: Vec<Option<usize>>,
     regress_to: Vec<Vec<usize>>,
     pos: Positions,
+    /// Each stage's entry criterion compiled for explaining transitions into it.
+    explainers: &'j [Explainer],
     /// How long a signal is kept as it is (`None`: for ever, since some criterion reads
     /// signals without a window); older ones are folded into score sums or dropped.
     reach: Option<i64>,
@@ -154,6 +156,7 @@ impl<'j> Plan<'j> {
                 .collect(),
             pos: Positions::new(),
             reach: journey.signal_reach(&until_exprs),
+            explainers: journey.explainers(),
             blank_score: blank_field("score"),
             blank_group: blank_field("buyingGroup"),
         })
@@ -816,12 +819,10 @@ impl AccountState {
         }
         let from = self.stage;
         let (kind, skipped, expected) = self.movement(plan, from, target, cause);
-        let checks = match (cause, target.and_then(|s| plan.stage(s))) {
-            (Cause::Criteria | Cause::Churn, Some(stage)) if self.pin.is_none() => stage
-                .entry_criteria
-                .as_deref()
-                .map(|c| explain(c, context))
-                .unwrap_or_default(),
+        let checks = match (cause, target.and_then(|s| plan.explainers.get(s))) {
+            (Cause::Criteria | Cause::Churn, Some(explainer)) if self.pin.is_none() => {
+                explainer.explain(context)
+            }
             _ => Vec::new(),
         };
         self.transitions.push(Transition {
