@@ -23,6 +23,17 @@ pub struct Check {
     pub right: Option<Side>,
 }
 
+/// What one condition saw, without its text (see [`Explainer::values`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// Whether it held (`None`: unknown or failed).
+    pub holds: Option<bool>,
+    /// A comparison's left value, as written in criteria.
+    pub left: Option<Box<str>>,
+    /// Its right value.
+    pub right: Option<Box<str>>,
+}
+
 /// One side of a comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Side {
@@ -87,6 +98,57 @@ impl Explainer {
             })
             .collect();
         Explainer { conditions }
+    }
+
+    /// What each condition saw in `context`, without the texts (which [`Explainer::checks`]
+    /// puts back): what replay keeps per transition.
+    pub fn values(&self, context: &Data) -> Vec<Seen> {
+        let value = |side: &Option<(String, Option<Expression>)>| {
+            let expr = side.as_ref()?.1.as_ref()?;
+            Some(
+                expr.evaluate(context)
+                    .map_or_else(
+                        |_| "error".to_string(),
+                        |v| super::data::show(&v, expr.result_type()),
+                    )
+                    .into_boxed_str(),
+            )
+        };
+        self.conditions
+            .iter()
+            .map(|c| Seen {
+                holds: c
+                    .whole
+                    .as_ref()
+                    .and_then(|e| e.evaluate_bool(context).ok().flatten()),
+                left: value(&c.left),
+                right: value(&c.right),
+            })
+            .collect()
+    }
+
+    /// The checks `seen` stands for (as [`Explainer::explain`] gives them).
+    pub fn checks(&self, seen: &[Seen]) -> Vec<Check> {
+        self.conditions
+            .iter()
+            .zip(seen)
+            .map(|(c, s)| {
+                let side = |side: &Option<(String, Option<Expression>)>,
+                            value: &Option<Box<str>>| {
+                    Some(Side {
+                        text: side.as_ref()?.0.clone(),
+                        value: value.as_deref()?.to_string(),
+                    })
+                };
+                Check {
+                    text: c.text.clone(),
+                    holds: s.holds,
+                    op: c.op,
+                    left: side(&c.left, &s.left),
+                    right: side(&c.right, &s.right),
+                }
+            })
+            .collect()
     }
 
     /// Each condition with its answer, and a comparison's sides with their values, for

@@ -10,7 +10,7 @@ use crate::classify::DAY_MS;
 use crate::definition::{DwellAction, StageKind};
 use crate::error::Error;
 use crate::expr::data::set_path;
-use crate::expr::explain::{Check, Explainer};
+use crate::expr::explain::{Explainer, Seen};
 use crate::expr::{Data, Expression};
 use crate::journey::Journey;
 
@@ -33,7 +33,7 @@ pub(crate) struct Plan<'j> {
     regress_to: Vec<Vec<usize>>,
     pos: Positions,
     /// Each stage's entry criterion compiled for explaining transitions into it.
-    explainers: &'j [Explainer],
+    pub(crate) explainers: &'j [Explainer],
     /// How long a signal is kept as it is (`None`: for ever, since some criterion reads
     /// signals without a window); older ones are folded into score sums or dropped.
     reach: Option<i64>,
@@ -265,7 +265,7 @@ pub struct Transition {
     pub by: Option<String>,
     /// The entry criterion of the stage entered, condition by condition, with the values seen
     /// (empty for overrides, recycles and downgrades, which criteria did not decide).
-    pub checks: Vec<Check>,
+    pub checks: Vec<Seen>,
     /// Something unusual about it (a close without an open opportunity).
     pub note: Option<String>,
 }
@@ -821,7 +821,7 @@ impl AccountState {
         let (kind, skipped, expected) = self.movement(plan, from, target, cause);
         let checks = match (cause, target.and_then(|s| plan.explainers.get(s))) {
             (Cause::Criteria | Cause::Churn, Some(explainer)) if self.pin.is_none() => {
-                explainer.explain(context)
+                explainer.values(context)
             }
             _ => Vec::new(),
         };

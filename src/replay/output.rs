@@ -263,7 +263,11 @@ pub(super) fn timeline(plan: &Plan<'_>, state: &AccountState, as_of: i64) -> Acc
                 },
                 reason: t.reason.clone(),
                 by: t.by.clone(),
-                checks: t.checks.clone(),
+                checks: t
+                    .to
+                    .and_then(|s| plan.explainers.get(s))
+                    .map(|e| e.checks(&t.checks))
+                    .unwrap_or_default(),
                 note: t.note.clone(),
             })
             .collect(),

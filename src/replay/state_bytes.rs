@@ -15,14 +15,12 @@ use super::{EventCounts, ReplayState};
 use crate::definition::MAX_STAGES;
 use crate::error::{Code, Error};
 use crate::expr::Data;
-use crate::expr::explain::{Check, Side};
+use crate::expr::explain::Seen;
 
 const MAGIC: &[u8; 4] = b"AJRS";
-const VERSION: u8 = 3;
+const VERSION: u8 = 4;
 /// Deepest nesting of account facts read back (the account schema nests four levels).
 const MAX_DATA_DEPTH: usize = 16;
-/// The comparison operators a check can name.
-const OPS: [&str; 8] = ["<", "<=", ">", ">=", "==", "!=", "in", "contains"];
 
 struct Writer(Vec<u8>);
 
@@ -110,16 +108,6 @@ impl Writer {
                     self.data(item);
                 }
             }
-        }
-    }
-    fn side(&mut self, side: Option<&Side>) {
-        match side {
-            Some(s) => {
-                self.u8(1);
-                self.str(&s.text);
-                self.str(&s.value);
-            }
-            None => self.u8(0),
         }
     }
 }
@@ -260,16 +248,6 @@ impl<'a> Reader<'a> {
             _ => return Err(corrupt("value")),
         })
     }
-    fn side(&mut self) -> Read<Option<Side>> {
-        Ok(if self.bool()? {
-            Some(Side {
-                text: self.str()?,
-                value: self.str()?,
-            })
-        } else {
-            None
-        })
-    }
     fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Read<T>) -> Read<Vec<T>> {
         let n = self.count()?;
         // A plain loop, not an iterator chain: one small body per element type in the .wasm.
@@ -360,11 +338,9 @@ fn write_account(w: &mut Writer, a: &AccountState) {
         w.opt_str(t.by.as_deref());
         w.len(t.checks.len() as u64);
         for c in &t.checks {
-            w.str(&c.text);
             w.opt_bool(c.holds);
-            w.opt_index(c.op.and_then(|op| OPS.iter().position(|o| *o == op)));
-            w.side(c.left.as_ref());
-            w.side(c.right.as_ref());
+            w.opt_str(c.left.as_deref());
+            w.opt_str(c.right.as_deref());
         }
         w.opt_str(t.note.as_deref());
     }
@@ -467,15 +443,10 @@ fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
                 reason: r.opt_str()?,
                 by: r.opt_str()?,
                 checks: r.list(|r| {
-                    Ok(Check {
-                        text: r.str()?,
+                    Ok(Seen {
                         holds: r.opt_bool()?,
-                        op: match r.opt_index()? {
-                            Some(i) => Some(*OPS.get(i).ok_or_else(|| corrupt("operator"))?),
-                            None => None,
-                        },
-                        left: r.side()?,
-                        right: r.side()?,
+                        left: r.opt_str()?.map(String::into_boxed_str),
+                        right: r.opt_str()?.map(String::into_boxed_str),
                     })
                 })?,
                 note: r.opt_str()?,
