@@ -342,13 +342,24 @@ impl Journey {
         common.dedup();
         let mut by_type = std::collections::BTreeMap::new();
         if let Some(model) = self.score_model() {
+            use crate::definition::Decay;
+            // When no negative points fade (a penalty is permanent or ends at a window), every
+            // score only falls between two events, except where a window ends: a threshold is
+            // crossed at most once between those points, and bisection finds it, so the
+            // half-life checkpoints are not needed.
+            let monotone = model
+                .scoring()
+                .signals
+                .values()
+                .all(|r| r.points >= 0.0 || matches!(r.decay, None | Some(Decay::Window(_))));
             for (kind, rule) in &model.scoring().signals {
                 let lengths: Vec<i64> = match rule.decay {
-                    Some(crate::definition::Decay::Window(w)) => vec![w + 1],
-                    Some(crate::definition::Decay::Linear(l)) => vec![l],
+                    Some(Decay::Window(w)) => vec![w + 1],
+                    Some(Decay::Linear(_) | Decay::HalfLife(_)) if monotone => continue,
+                    Some(Decay::Linear(l)) => vec![l],
                     // A score halves every half-life: look at each of the first few halvings,
                     // so a score falling through a band between two dates is not missed.
-                    Some(crate::definition::Decay::HalfLife(h)) => {
+                    Some(Decay::HalfLife(h)) => {
                         (1..=HALVINGS).map(|k| h.saturating_mul(k)).collect()
                     }
                     None => continue,
