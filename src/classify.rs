@@ -334,7 +334,17 @@ impl Journey {
     /// a date at which an answer can change (criteria windows, decays, the engagement window),
     /// and the dates the criteria name with the millisecond after each.
     fn build_time_model(&self) -> TimeModel {
-        let mut common: Vec<i64> = self.criteria().flat_map(|e| e.time_constants()).collect();
+        // The stages' criteria and the scoring model's rules (a component rule on a window
+        // changes a score when the window ends).
+        let scoring_rules = self
+            .score_model()
+            .into_iter()
+            .flat_map(|m| m.fit_criteria().iter().chain(m.rule_criteria()));
+        let mut common: Vec<i64> = self
+            .criteria()
+            .chain(scoring_rules)
+            .flat_map(|e| e.time_constants())
+            .collect();
         if let Some(group) = &self.definition().buying_group {
             common.push(group.engagement_window + 1);
         }
@@ -343,19 +353,9 @@ impl Journey {
         let mut by_type = std::collections::BTreeMap::new();
         if let Some(model) = self.score_model() {
             use crate::definition::Decay;
-            // When no negative points fade (a penalty is permanent or ends at a window), every
-            // score only falls between two events, except where a window ends: a threshold is
-            // crossed at most once between those points, and bisection finds it, so the
-            // half-life checkpoints are not needed.
-            let monotone = model
-                .scoring()
-                .signals
-                .values()
-                .all(|r| r.points >= 0.0 || matches!(r.decay, None | Some(Decay::Window(_))));
             for (kind, rule) in &model.scoring().signals {
                 let lengths: Vec<i64> = match rule.decay {
                     Some(Decay::Window(w)) => vec![w + 1],
-                    Some(Decay::Linear(_) | Decay::HalfLife(_)) if monotone => continue,
                     Some(Decay::Linear(l)) => vec![l],
                     // A score halves every half-life: look at each of the first few halvings,
                     // so a score falling through a band between two dates is not missed.
@@ -465,6 +465,12 @@ impl Journey {
         }
         for t in dates.into_iter().chain(entered) {
             add(t, &model.common);
+        }
+        // Signals folded into sums keep their decay's checkpoints, counted from the fold.
+        for carry in carried {
+            if let Some(decay) = model.by_type.get(carry.kind.as_str()) {
+                add(carry.at, decay);
+            }
         }
         let named = &model.named;
         // Dates the criteria name (`asOf >= timestamp("2027-01-01")`), and the millisecond after.

@@ -464,9 +464,15 @@ impl AccountState {
         if !signals.first().is_some_and(old) {
             return;
         }
+        // The newest signal always stays listed, folded or not: an empty list would read as
+        // "no signals known", which makes a rule over signals unknown rather than false.
+        let last = signals.len().saturating_sub(1);
+        let mut position = 0;
         let carried = &mut self.carried;
         signals.retain(|signal| {
-            if !old(signal) {
+            let index = position;
+            position += 1;
+            if !old(signal) || index == last {
                 return true;
             }
             let Data::Object(values) = signal else {
