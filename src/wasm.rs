@@ -372,7 +372,7 @@ export interface SetReplayResult {
   }[];
 }
 
-/** A replay's answer. */
+/** A replay's answer (from `ReplayState.result`, possibly one page of the accounts). */
 export interface ReplayResult {
   asOf: string;
   journey: { id: string; version: string; hash: string };
@@ -1463,6 +1463,11 @@ impl Journey {
     }
 }
 
+/// The most accounts one replay result built in WebAssembly may hold without paging (a
+/// result takes ~1.5 KB per account as it crosses to JS; at a million accounts the 4 GiB of
+/// wasm32 memory ran out).
+const MAX_RESULT_ACCOUNTS: usize = 200_000;
+
 /// Replay state: every account's facts, stage and history so far, for one journey.
 #[wasm_bindgen]
 pub struct ReplayState {
@@ -1507,19 +1512,59 @@ impl ReplayState {
         to_js(&self.apply_events(&events, &as_of)?)
     }
 
-    /// Every account's timeline as of `options.asOf` (the state itself is not changed).
+    /// Every account's timeline as of `options.asOf` (the state itself is not changed), or a
+    /// page of them: `offset` (from 0, accounts by id) and `limit`. Without a `limit`, a state
+    /// of more than 200,000 accounts is refused (`limit-exceeded`) rather than running out of
+    /// WebAssembly memory: page through it.
     ///
     /// # Errors
-    /// Throws a `JourneyError` (`invalid-argument`) when `asOf` is missing.
+    /// Throws a `JourneyError`: `invalid-argument` when `asOf` is missing or `offset`/`limit`
+    /// are not whole numbers ≥ 0; `limit-exceeded` as above.
     #[wasm_bindgen(unchecked_return_type = "ReplayResult")]
     pub fn result(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ asOf: string; offset?: number; limit?: number }")]
+        options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let as_of = as_of_option(&options, "result({ asOf })")?;
+        let whole = |key: &str| -> Result<Option<usize>, JsValue> {
+            let value =
+                Reflect::get(&options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+            if value.is_undefined() || value.is_null() {
+                return Ok(None);
+            }
+            value
+                .as_f64()
+                .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= 4_294_967_295.0)
+                .map(|n| Some(n as usize))
+                .ok_or_else(|| {
+                    js_error(&Error::new(
+                        Code::InvalidArgument,
+                        format!("/{key}"),
+                        format!("result({{ {key} }}) must be a whole number, 0 or more"),
+                    ))
+                })
+        };
+        let offset = whole("offset")?.unwrap_or(0);
+        let limit = match whole("limit")? {
+            Some(limit) => limit,
+            None if self.inner.account_count().saturating_sub(offset) > MAX_RESULT_ACCOUNTS => {
+                return Err(js_error(&Error::new(
+                    Code::LimitExceeded,
+                    "",
+                    format!(
+                        "the state holds {} accounts, more than one result can hold in WebAssembly \
+                         memory ({MAX_RESULT_ACCOUNTS}): page through them with \
+                         result({{ asOf, offset, limit }})",
+                        self.inner.account_count()
+                    ),
+                )));
+            }
+            None => usize::MAX,
+        };
         let result = self
             .inner
-            .result(&self.journey, &as_of)
+            .result_page(&self.journey, &as_of, offset, limit)
             .map_err(|e| js_error(&e))?;
         to_js(&result)
     }

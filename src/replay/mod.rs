@@ -325,10 +325,25 @@ impl ReplayState {
     /// # Errors
     /// `invalid-argument` for a bad `as_of` or state built by another journey.
     pub fn result(&self, journey: &Journey, as_of: &str) -> Result<ReplayResult, Error> {
+        self.result_page(journey, as_of, 0, usize::MAX)
+    }
+
+    /// As [`ReplayState::result`], for the accounts from position `offset` (by id) on, at most
+    /// `limit` of them: a result for a million accounts is built and read page by page.
+    ///
+    /// # Errors
+    /// As [`ReplayState::result`].
+    pub fn result_page(
+        &self,
+        journey: &Journey,
+        as_of: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Result<ReplayResult, Error> {
         let as_of = parse_as_of(as_of)?;
         let plan = account::Plan::new(journey)?;
         let accounts = self
-            .advanced(journey, as_of, &|_| Vec::new())?
+            .advanced(journey, as_of, (offset, limit), &|_| Vec::new())?
             .iter()
             .map(|state| output::timeline(&plan, state, as_of))
             .collect();
@@ -353,6 +368,7 @@ impl ReplayState {
         &self,
         journey: &Journey,
         as_of: i64,
+        (offset, limit): (usize, usize),
         suppression: &dyn Fn(&str) -> Suppression,
     ) -> Result<Vec<AccountState>, Error> {
         self.check_journey(journey)?;
@@ -373,6 +389,8 @@ impl ReplayState {
         Ok(self
             .accounts
             .values()
+            .skip(offset)
+            .take(limit)
             .map(|state| {
                 let mut state = state.clone();
                 state.suppression = suppression(&state.id);

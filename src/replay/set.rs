@@ -303,7 +303,7 @@ impl SetReplayState {
                     .ok()
                     .and_then(|i| advanced.get(source)?.get(i))
             };
-            let states = state.advanced(journey, as_of_ms, &|account| {
+            let states = state.advanced(journey, as_of_ms, (0, usize::MAX), &|account| {
                 suppression(&rules, |source| find(source, account))
             })?;
             if let Some(slot) = advanced.get_mut(j) {

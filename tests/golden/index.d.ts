@@ -356,7 +356,7 @@ export interface SetReplayResult {
     }[];
 }
 
-/** A replay's answer. */
+/** A replay's answer (from `ReplayState.result`, possibly one page of the accounts). */
 export interface ReplayResult {
     asOf: string;
     journey: { id: string; version: string; hash: string };
@@ -714,12 +714,16 @@ export class ReplayState {
      */
     static fromBytes(journey: Journey, bytes: Uint8Array | number[]): ReplayState;
     /**
-     * Every account's timeline as of `options.asOf` (the state itself is not changed).
+     * Every account's timeline as of `options.asOf` (the state itself is not changed), or a
+     * page of them: `offset` (from 0, accounts by id) and `limit`. Without a `limit`, a state
+     * of more than 200,000 accounts is refused (`limit-exceeded`) rather than running out of
+     * WebAssembly memory: page through it.
      *
      * # Errors
-     * Throws a `JourneyError` (`invalid-argument`) when `asOf` is missing.
+     * Throws a `JourneyError`: `invalid-argument` when `asOf` is missing or `offset`/`limit`
+     * are not whole numbers ≥ 0; `limit-exceeded` as above.
      */
-    result(options: { asOf: string }): ReplayResult;
+    result(options: { asOf: string; offset?: number; limit?: number }): ReplayResult;
     /**
      * The state as bytes (a `Uint8Array`), to save and read back with `ReplayState.fromBytes`.
      */

@@ -516,3 +516,18 @@ test("JourneySet.replay: a conflict rule suppresses a stage of another journey; 
   assert.equal(r.journeys[0].refused[0].reason, "unknown-stage");
   assertJourneyError(() => set.replay([], {}), "invalid-argument");
 });
+
+test("ReplayState.result pages through accounts", () => {
+  const journey = Journey.default();
+  const state = journey.replayState();
+  const e = (account, at) => ({ account, at, type: "page_view" });
+  state.apply([e("c", "2026-03-01"), e("a", "2026-03-02"), e("b", "2026-03-03")], { asOf: "2026-04-01" });
+  const all = state.result({ asOf: "2026-04-01" }).accounts.map((a) => a.account);
+  assert.deepEqual(all, ["a", "b", "c"]);
+  const page = state.result({ asOf: "2026-04-01", offset: 1, limit: 1 });
+  assert.deepEqual(page.accounts.map((a) => a.account), ["b"]);
+  assert.equal(page.events.received, 3);
+  assert.deepEqual(state.result({ asOf: "2026-04-01", offset: 5 }).accounts, []);
+  assertJourneyError(() => state.result({ asOf: "2026-04-01", limit: -1 }), "invalid-argument");
+  assertJourneyError(() => state.result({ asOf: "2026-04-01", offset: 1.5 }), "invalid-argument");
+});
