@@ -1466,7 +1466,7 @@ impl Journey {
 /// The most accounts one replay result built in WebAssembly may hold without paging (a
 /// result takes ~1.5 KB per account as it crosses to JS; at a million accounts the 4 GiB of
 /// wasm32 memory ran out).
-const MAX_RESULT_ACCOUNTS: usize = 200_000;
+const MAX_RESULT_ACCOUNTS: usize = 50_000;
 
 /// Replay state: every account's facts, stage and history so far, for one journey.
 #[wasm_bindgen]
@@ -1514,7 +1514,7 @@ impl ReplayState {
 
     /// Every account's timeline as of `options.asOf` (the state itself is not changed), or a
     /// page of them: `offset` (from 0, accounts by id) and `limit`. Without a `limit`, a state
-    /// of more than 200,000 accounts is refused (`limit-exceeded`) rather than running out of
+    /// of more than 50,000 accounts is refused (`limit-exceeded`) rather than running out of
     /// WebAssembly memory: page through it.
     ///
     /// # Errors

@@ -716,7 +716,7 @@ export class ReplayState {
     /**
      * Every account's timeline as of `options.asOf` (the state itself is not changed), or a
      * page of them: `offset` (from 0, accounts by id) and `limit`. Without a `limit`, a state
-     * of more than 200,000 accounts is refused (`limit-exceeded`) rather than running out of
+     * of more than 50,000 accounts is refused (`limit-exceeded`) rather than running out of
      * WebAssembly memory: page through it.
      *
      * # Errors
