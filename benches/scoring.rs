@@ -235,6 +235,42 @@ fn main() {
         ACCOUNTS as f64 / t,
         (ACCOUNTS * SIGNALS_PER_ACCOUNT) as f64 / t / 1e6
     );
+    // The same batch classified into the default journey's stages (scores included), with
+    // CRM flags and resolution as columns.
+    let mut columns = g.columns.clone();
+    let mut rng = Lcg(7);
+    for (name, one_in) in [
+        ("firmographics.resolved", 2),
+        ("crm.salesAccepted", 7),
+        ("crm.won", 20),
+        ("crm.opportunity.open", 10),
+    ] {
+        let flags = (0..ACCOUNTS)
+            .map(|_| u8::from(rng.below(one_in) == 0))
+            .collect();
+        columns.fields.push((name.into(), Column::Bools(flags)));
+    }
+    let mut times = Vec::new();
+    let mut counts = vec![0usize; journey.definition().stages.len()];
+    for _ in 0..ROUNDS {
+        let t = Instant::now();
+        let out = journey
+            .classify_columns(&columns, &g.signals, AS_OF)
+            .unwrap();
+        times.push(t.elapsed().as_secs_f64());
+        assert!(out.errors.is_empty(), "{:?}", &out.errors[..1]);
+        counts.iter_mut().for_each(|c| *c = 0);
+        for &s in &out.stage {
+            counts[s as usize] += 1;
+        }
+        black_box(&out);
+    }
+    let t = median(times);
+    println!(
+        "classify_columns (stages + scores): {:.1} ms per {ACCOUNTS} accounts = {:.0} accounts/s; stages {counts:?}",
+        t * 1e3,
+        ACCOUNTS as f64 / t,
+    );
     if std::env::var_os("SCORING_BATCH_ONLY").is_some() {
         return;
     }

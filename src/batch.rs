@@ -149,18 +149,27 @@ pub struct BatchScores {
 }
 
 /// A column resolved against the schema: where it goes in the account context.
-struct Resolved<'c> {
-    path: Vec<usize>,
-    field: &'static Field,
-    name: &'c str,
-    column: &'c Column,
+pub(crate) struct Resolved<'c> {
+    pub(crate) path: Vec<usize>,
+    pub(crate) field: &'static Field,
+    pub(crate) name: &'c str,
+    pub(crate) column: &'c Column,
 }
 
 fn invalid(message: String) -> Error {
     Error::new(Code::InvalidArgument, "", message)
 }
 
-fn resolve(columns: &AccountColumns) -> Result<Vec<Resolved<'_>>, Error> {
+/// The batch's columns resolved against the schema; `limit-exceeded` over [`MAX_BATCH_ROWS`].
+pub(crate) fn resolve(columns: &AccountColumns) -> Result<Vec<Resolved<'_>>, Error> {
+    let rows = columns.len;
+    if rows > MAX_BATCH_ROWS {
+        return Err(Error::new(
+            Code::LimitExceeded,
+            "/length",
+            format!("{rows} accounts in one batch; the limit is {MAX_BATCH_ROWS}: split it"),
+        ));
+    }
     let mut out = Vec::with_capacity(columns.fields.len());
     for (name, column) in &columns.fields {
         let mut fields: &'static [Field] = ACCOUNT;
@@ -220,7 +229,7 @@ fn resolve(columns: &AccountColumns) -> Result<Vec<Resolved<'_>>, Error> {
 }
 
 /// The value of a column at a row, or a row error.
-fn cell(c: &Resolved<'_>, row: usize) -> Result<Data, RowError> {
+pub(crate) fn cell(c: &Resolved<'_>, row: usize) -> Result<Data, RowError> {
     let bad = |message: String| RowError {
         row,
         code: Code::InvalidValue,
@@ -366,8 +375,49 @@ impl RulePlan {
     }
 }
 
+/// What is wrong with a signal of `row` (at `index` in the input), if anything: a time that is
+/// not whole milliseconds in range, a strength outside 0–100, a negative value.
+pub(crate) fn signal_error(
+    row: usize,
+    index: usize,
+    at: f64,
+    strength: Option<f64>,
+    value: Option<f64>,
+) -> Option<RowError> {
+    let error = |field: &str, message: String| {
+        Some(RowError {
+            row,
+            code: Code::InvalidValue,
+            path: format!("/signals/{field}/{index}"),
+            message,
+        })
+    };
+    let whole = at as i64;
+    if whole as f64 != at
+        || !(crate::expr::MIN_TIMESTAMP_MS..=crate::expr::MAX_TIMESTAMP_MS).contains(&whole)
+    {
+        return error(
+            "at",
+            format!("{at} is not a timestamp in whole milliseconds"),
+        );
+    }
+    if let Some(s) = strength.filter(|s| !Range::Percent.contains(*s)) {
+        let s = crate::expr::data::number_text(s);
+        return error(
+            "strength",
+            format!("{s} is out of range: strength is from 0 to 100"),
+        );
+    }
+    // A value, like a count, is 0 or more and finite (NaN: none).
+    if let Some(v) = value.filter(|v| !Range::NonNegative.contains(*v)) {
+        let v = crate::expr::data::number_text(v);
+        return error("value", format!("{v} is out of range: value is 0 or more"));
+    }
+    None
+}
+
 /// A row's number that is out of its field's range, or not a whole-millisecond timestamp.
-fn check_cell(c: &Resolved<'_>, row: usize) -> Result<(), RowError> {
+pub(crate) fn check_cell(c: &Resolved<'_>, row: usize) -> Result<(), RowError> {
     match c.column {
         Column::Numbers(_) => cell(c, row).map(|_| ()),
         _ => Ok(()),
@@ -375,7 +425,7 @@ fn check_cell(c: &Resolved<'_>, row: usize) -> Result<(), RowError> {
 }
 
 /// `column` in the order `order` gives (borrowed as is when there is no order to apply).
-fn in_order<'c, T: Copy>(
+pub(crate) fn in_order<'c, T: Copy>(
     column: &'c [T],
     order: Option<&[u32]>,
     missing: T,
@@ -411,7 +461,10 @@ fn canonical(values: &[String]) -> Vec<u32> {
 
 /// Each account's signals, in input order: positions `offsets[r]..offsets[r + 1]` of `order`,
 /// or of the signals themselves when they come sorted by account (`order` is then `None`).
-fn group(signals: &SignalColumns, rows: usize) -> Result<(Vec<usize>, Option<Vec<u32>>), Error> {
+pub(crate) fn group(
+    signals: &SignalColumns,
+    rows: usize,
+) -> Result<(Vec<usize>, Option<Vec<u32>>), Error> {
     let n = signals.account.len();
     let lengths = [
         ("kind", signals.kind.len()),
@@ -472,13 +525,6 @@ impl ScoreModel {
         as_of: i64,
     ) -> Result<BatchScores, Error> {
         let rows = accounts.len;
-        if rows > MAX_BATCH_ROWS {
-            return Err(Error::new(
-                Code::LimitExceeded,
-                "/length",
-                format!("{rows} accounts in one batch; the limit is {MAX_BATCH_ROWS}: split it"),
-            ));
-        }
         let columns = resolve(accounts)?;
         let (offsets, order) = group(signals, rows)?;
         let scoring = self.scoring();
@@ -581,50 +627,17 @@ impl ScoreModel {
                     Some(order) => order.get(from + j).map_or(from + j, |&i| i as usize),
                     None => from + j,
                 };
-                let whole = at as i64;
-                if whole as f64 != at
-                    || !(crate::expr::MIN_TIMESTAMP_MS..=crate::expr::MAX_TIMESTAMP_MS)
-                        .contains(&whole)
-                {
-                    failed = Some(RowError {
-                        row,
-                        code: Code::InvalidValue,
-                        path: format!("/signals/at/{}", input_index(j)),
-                        message: format!("{at} is not a timestamp in whole milliseconds"),
-                    });
-                    break;
-                }
                 let strength = strength_of_row
                     .and_then(|s| s.get(j).copied())
                     .filter(|s| !s.is_nan());
-                if let Some(s) = strength.filter(|s| !Range::Percent.contains(*s)) {
-                    failed = Some(RowError {
-                        row,
-                        code: Code::InvalidValue,
-                        path: format!("/signals/strength/{}", input_index(j)),
-                        message: format!(
-                            "{} is out of range: strength is from 0 to 100",
-                            crate::expr::data::number_text(s)
-                        ),
-                    });
-                    break;
-                }
-                // A value, like a count, is 0 or more and finite (NaN: none).
                 let value = value_of_row
                     .and_then(|v| v.get(j).copied())
                     .filter(|v| !v.is_nan());
-                if let Some(v) = value.filter(|v| !Range::NonNegative.contains(*v)) {
-                    failed = Some(RowError {
-                        row,
-                        code: Code::InvalidValue,
-                        path: format!("/signals/value/{}", input_index(j)),
-                        message: format!(
-                            "{} is out of range: value is 0 or more",
-                            crate::expr::data::number_text(v)
-                        ),
-                    });
+                if let Some(e) = signal_error(row, input_index(j), at, strength, value) {
+                    failed = Some(e);
                     break;
                 }
+                let whole = at as i64;
                 if whole > as_of {
                     out.ignored.after_as_of += 1;
                     continue;

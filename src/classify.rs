@@ -286,17 +286,22 @@ impl Journey {
         self.first_holding(scratch, suppressed)
     }
 
-    /// The winning stage alone: stages are tried by precedence and the first that holds wins,
-    /// so the ones below it are not evaluated (an error in one of those goes unseen here;
-    /// `classify` reports it).
-    fn first_holding(&self, context: &Data, suppressed: &[usize]) -> Result<Option<usize>, Error> {
-        let order = self.precedence.get_or_init(|| {
+    /// The stages' positions by precedence, highest first (ties to the later stage).
+    pub(crate) fn precedence_order(&self) -> &[usize] {
+        self.precedence.get_or_init(|| {
             let mut order: Vec<usize> = (0..self.definition().stages.len()).collect();
             crate::sort::sort_by(&mut order, |&a, &b| {
                 self.priority(b).cmp(&self.priority(a)).then(b.cmp(&a))
             });
             order
-        });
+        })
+    }
+
+    /// The winning stage alone: stages are tried by precedence and the first that holds wins,
+    /// so the ones below it are not evaluated (an error in one of those goes unseen here;
+    /// `classify` reports it).
+    fn first_holding(&self, context: &Data, suppressed: &[usize]) -> Result<Option<usize>, Error> {
+        let order = self.precedence_order();
         let failed = |i: usize, key: &str, e: crate::expr::ExprError| {
             Error::new(e.code, format!("/stages/{i}/{key}"), e.message)
         };

@@ -192,6 +192,14 @@ impl Journey {
         Ok(verdict)
     }
 
+    /// Stage `i`'s compiled entry and exit criteria.
+    pub(crate) fn compiled_criteria(&self, i: usize) -> (Option<&Expression>, Option<&Expression>) {
+        (
+            self.entry.get(i).and_then(Option::as_ref),
+            self.exit.get(i).and_then(Option::as_ref),
+        )
+    }
+
     /// Every compiled entry and exit criterion.
     pub(crate) fn criteria(&self) -> impl Iterator<Item = &Expression> {
         self.entry.iter().chain(&self.exit).flatten()

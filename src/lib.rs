@@ -29,6 +29,7 @@ pub mod batch;
 pub mod buying_group;
 pub mod calendar;
 pub mod classify;
+pub mod classify_columns;
 pub mod definition;
 pub mod diff;
 mod error;

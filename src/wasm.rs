@@ -256,6 +256,19 @@ export interface ColumnScores {
   ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number; missingValue: number };
 }
 
+/** The result of classifyColumns. */
+export interface ColumnStages {
+  /** The journey's stage ids, in definition order. */
+  stages: string[];
+  /** Per row, the winning stage's position in `stages`; 65535: no stage holds, or the row failed. */
+  stage: Uint16Array;
+  /** Per row, the composite score the criteria saw; NaN: unknown, or the row failed. */
+  composite: Float64Array;
+  /** One per failed row, in row order. */
+  errors: { row: number; code: string; path: string; message: string }[];
+  ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number; missingValue: number };
+}
+
 /** One condition of a criterion and what it saw. */
 export interface Check {
   /** As written, e.g. `score.composite > 75`. */
@@ -1220,14 +1233,7 @@ impl Journey {
         #[wasm_bindgen(unchecked_param_type = "AccountColumns")] columns: JsValue,
         #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let as_of = as_of_option(&options, "scoreColumns(columns, { asOf })")?;
-        let as_of = crate::expr::data::parse_timestamp(&as_of).ok_or_else(|| {
-            js_error(&Error::new(
-                Code::InvalidArgument,
-                "",
-                format!("asOf: \"{as_of}\" is not an RFC 3339 timestamp or YYYY-MM-DD date"),
-            ))
-        })?;
+        let as_of = as_of_ms(&options, "scoreColumns(columns, { asOf })")?;
         let Some(model) = self.inner.score_model() else {
             return Err(js_error(&Error::new(
                 Code::InvalidArgument,
@@ -1253,6 +1259,51 @@ impl Journey {
         put("errors", &to_js(&scores.errors)?);
         put("ignored", &to_js(&scores.ignored)?);
         Ok(out.into())
+    }
+
+    /// Classifies a batch given as columns (the shape `scoreColumns` takes) as of
+    /// `options.asOf` — the bulk path: one call for the whole batch, typed arrays in and out, no
+    /// explanation built. Returns the journey's stage ids in order (`stages`), per row the
+    /// winning stage's position in them (`stage`, a `Uint16Array`; 65535: no stage holds, or
+    /// the row failed), the composite score the criteria saw, the failed rows' errors and the
+    /// signals the score ignored. Each row's stage is the one `classify` gives the same
+    /// account; ask `classify` for the explanation of the rows you show
+    /// (docs/classification.md, "Batches").
+    ///
+    /// # Errors
+    /// Throws a `JourneyError` (`invalid-argument`) when the batch is malformed as a whole (as
+    /// `scoreColumns`) or `asOf` is missing.
+    #[wasm_bindgen(js_name = classifyColumns, unchecked_return_type = "ColumnStages")]
+    pub fn classify_columns(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AccountColumns")] columns: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = as_of_ms(&options, "classifyColumns(columns, { asOf })")?;
+        let (accounts, signals) = read_columns(&columns).map_err(|e| js_error(&e))?;
+        let out = self
+            .inner
+            .classify_columns(&accounts, &signals, as_of)
+            .map_err(|e| js_error(&e))?;
+        let stages: Vec<&str> = (self.inner.definition().stages.iter())
+            .map(|s| s.id.as_str())
+            .collect();
+        let result = js_sys::Object::new();
+        let put = |key: &str, value: &JsValue| {
+            let _ = Reflect::set(&result, &JsValue::from_str(key), value);
+        };
+        put("stages", &to_js(&stages)?);
+        put(
+            "stage",
+            &js_sys::Uint16Array::from(out.stage.as_slice()).into(),
+        );
+        put(
+            "composite",
+            &js_sys::Float64Array::from(out.composite.as_slice()).into(),
+        );
+        put("errors", &to_js(&out.errors)?);
+        put("ignored", &to_js(&out.ignored)?);
+        Ok(result.into())
     }
 
     /// Classifies an account as of `options.asOf`: its stage (or none), every stage that holds
@@ -1747,7 +1798,7 @@ fn read_columns(
     let bad = |message: String| Error::new(Code::InvalidArgument, "", message);
     if !value.is_object() {
         return Err(bad(
-            "scoreColumns needs { length, fields?, signals? }".into()
+            "the columns must be { length, fields?, signals? }".into()
         ));
     }
     let get = |obj: &JsValue, key: &str| Reflect::get(obj, &JsValue::from_str(key)).ok();
@@ -1924,6 +1975,18 @@ fn as_of_option(options: &JsValue, call: &str) -> Result<String, JsValue> {
                 format!("{call} needs asOf, a timestamp string: the engine never reads the clock"),
             ))
         })
+}
+
+/// `options.asOf` as milliseconds since the epoch.
+fn as_of_ms(options: &JsValue, call: &str) -> Result<i64, JsValue> {
+    let as_of = as_of_option(options, call)?;
+    crate::expr::data::parse_timestamp(&as_of).ok_or_else(|| {
+        js_error(&Error::new(
+            Code::InvalidArgument,
+            "",
+            format!("asOf: \"{as_of}\" is not an RFC 3339 timestamp or YYYY-MM-DD date"),
+        ))
+    })
 }
 
 /// An account argument read as an account context as of `as_of`.

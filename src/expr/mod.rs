@@ -8,6 +8,7 @@
 //! `data::Data`, shaped by the same schema.
 
 mod check;
+pub(crate) mod columnar;
 pub mod data;
 mod eval;
 pub mod explain;

@@ -240,6 +240,19 @@ export interface ColumnScores {
     ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number; missingValue: number };
 }
 
+/** The result of classifyColumns. */
+export interface ColumnStages {
+    /** The journey's stage ids, in definition order. */
+    stages: string[];
+    /** Per row, the winning stage's position in `stages`; 65535: no stage holds, or the row failed. */
+    stage: Uint16Array;
+    /** Per row, the composite score the criteria saw; NaN: unknown, or the row failed. */
+    composite: Float64Array;
+    /** One per failed row, in row order. */
+    errors: { row: number; code: string; path: string; message: string }[];
+    ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number; missingValue: number };
+}
+
 /** One condition of a criterion and what it saw. */
 export interface Check {
     /** As written, e.g. `score.composite > 75`. */
@@ -493,6 +506,21 @@ export class Journey {
      * `invalid-value` (a field that does not fit the account schema; two contacts with one id).
      */
     buyingGroup(account: AccountData, options: { asOf: string }): BuyingGroupFacts;
+    /**
+     * Classifies a batch given as columns (the shape `scoreColumns` takes) as of
+     * `options.asOf` — the bulk path: one call for the whole batch, typed arrays in and out, no
+     * explanation built. Returns the journey's stage ids in order (`stages`), per row the
+     * winning stage's position in them (`stage`, a `Uint16Array`; 65535: no stage holds, or
+     * the row failed), the composite score the criteria saw, the failed rows' errors and the
+     * signals the score ignored. Each row's stage is the one `classify` gives the same
+     * account; ask `classify` for the explanation of the rows you show
+     * (docs/classification.md, "Batches").
+     *
+     * # Errors
+     * Throws a `JourneyError` (`invalid-argument`) when the batch is malformed as a whole (as
+     * `scoreColumns`) or `asOf` is missing.
+     */
+    classifyColumns(columns: AccountColumns, options: { asOf: string }): ColumnStages;
     /**
      * Classifies many accounts (plain objects) as of `options.asOf`: one result per row, in
      * order — a classification as `classify` gives, or `{ error: { row, code, path, message } }`

@@ -281,6 +281,48 @@ test("score gives the top contributions and clipped caps; the full ledger only o
   assert.ok(full.ledger.filter((l) => l.at !== null).every((l) => l.contact === "c1"));
 });
 
+test("classifyColumns: one stage per row, the stage classify() gives; bad rows get their error", () => {
+  const journey = Journey.default();
+  const asOf = { asOf: "2026-11-22" };
+  const day = (d) => Date.parse(`2026-11-${d}T00:00:00Z`);
+  const accounts = [
+    { firmographics: { resolved: true, industry: "software", employees: 500, techStack: ["salesforce"] },
+      signals: [{ type: "page_view", at: "2026-11-20" }, { type: "webinar", at: "2026-11-19" }, { type: "ad_click", at: "2026-11-18" }] },
+    {},
+    { firmographics: { resolved: true }, crm: { salesAccepted: true } },
+    { firmographics: { resolved: true }, signals: [{ type: "intent_surge", at: "2026-11-21", strength: 70 }] },
+  ];
+  const columns = {
+    length: 5,
+    fields: {
+      "firmographics.resolved": new Uint8Array([1, 2, 1, 1, 1]),
+      "crm.salesAccepted": new Uint8Array([0, 0, 1, 0, 0]),
+      "firmographics.industry": ["software", null, null, null, null],
+      "firmographics.employees": new Float64Array([500, NaN, NaN, NaN, -3]),
+      "firmographics.techStack": [["salesforce"], [], [], [], []],
+    },
+    signals: {
+      account: new Uint32Array([0, 0, 0, 3]),
+      type: ["page_view", "webinar", "ad_click", "intent_surge"],
+      at: new Float64Array([day(20), day(19), day(18), day(21)]),
+      strength: new Float64Array([NaN, NaN, NaN, 70]),
+    },
+  };
+  const out = journey.classifyColumns(columns, asOf);
+  assert.ok(out.stage instanceof Uint16Array && out.composite instanceof Float64Array);
+  assert.deepEqual(out.stages, journey.definition().stages.map((s) => s.id));
+  for (const [i, account] of accounts.entries()) {
+    const alone = journey.classify(account, asOf);
+    assert.equal(out.stages[out.stage[i]] ?? null, alone.stage, `row ${i}`);
+  }
+  assert.deepEqual([...out.stage].map((s) => out.stages[s] ?? null), ["engaged", "anonymous", "saa", "aware", null]);
+  assert.deepEqual(out.errors.map((e) => [e.row, e.code, e.path]), [[4, "invalid-value", "/fields/firmographics.employees/4"]]);
+  assert.ok(Number.isNaN(out.composite[4]) && out.composite[0] > 0);
+  assertJourneyError(() => journey.classifyColumns(columns, {}), "invalid-argument");
+  assertJourneyError(() => journey.classifyColumns({ length: 2, fields: { "crm.won": new Uint8Array([1]) } }, asOf), "invalid-argument");
+  assertStillWorks();
+});
+
 test("scoreMany and scoreColumns: one result per row, the same numbers as score()", () => {
   const journey = Journey.default();
   const asOf = { asOf: "2026-11-22" };
