@@ -47,6 +47,25 @@ pub enum Column {
 }
 
 impl Column {
+    /// The column as compiled criteria read it.
+    pub(crate) fn source(&self) -> crate::expr::columnar::Source<'_> {
+        use crate::expr::columnar::Source;
+        match self {
+            Column::Numbers(v) => Source::Numbers(v),
+            Column::Bools(v) => Source::Flags(v),
+            Column::Strings { codes, values } => Source::Strings { codes, values },
+            Column::StringLists {
+                offsets,
+                codes,
+                values,
+            } => Source::Lists {
+                offsets,
+                codes,
+                values,
+            },
+        }
+    }
+
     fn len(&self) -> usize {
         match self {
             Column::Numbers(v) => v.len(),
@@ -311,6 +330,9 @@ struct RulePlan {
     target: Target,
     component: usize,
     points: f64,
+    /// The rule compiled against the batch's columns, when it compiles: then neither the
+    /// memo nor the context is needed.
+    program: Option<crate::expr::columnar::Program>,
     columns: Vec<usize>,
     memo: Option<BTreeMap<[u64; 2], Option<bool>>>,
 }
@@ -341,6 +363,7 @@ impl RulePlan {
             target,
             component,
             points,
+            program: None,
             memo: (read.len() <= 2 && scalar).then(BTreeMap::new),
             columns: read,
         }
@@ -414,6 +437,23 @@ pub(crate) fn signal_error(
         return error("value", format!("{v} is out of range: value is 0 or more"));
     }
     None
+}
+
+/// A rule's verdict added to the row's sums as the ledger adds it: a rule that holds adds its
+/// points, an unknown one 0, one that does not hold nothing at all (-0.0 + 0.0 would flip a
+/// sign); a fit rule decided makes fit known.
+fn add_verdict(plan: &RulePlan, verdict: Option<bool>, fit_known: &mut bool, sums: &mut [f64; 5]) {
+    if matches!(plan.target, Target::Fit(_)) && verdict.is_some() {
+        *fit_known = true;
+    }
+    let add = match verdict {
+        Some(true) => Some(plan.points),
+        None => Some(0.0),
+        Some(false) => None,
+    };
+    if let (Some(sum), Some(add)) = (sums.get_mut(plan.component), add) {
+        *sum += add;
+    }
 }
 
 /// A row's number that is out of its field's range, or not a whole-millisecond timestamp.
@@ -598,6 +638,32 @@ impl ScoreModel {
                 ))
             });
         let mut plans: Vec<RulePlan> = fit_plans.chain(rule_plans).collect();
+        let view = crate::expr::columnar::Batch {
+            sources: columns
+                .iter()
+                .map(|c| (c.path.clone().into_boxed_slice(), c.column.source()))
+                .collect(),
+            signals: crate::expr::columnar::Signals {
+                offsets: &offsets,
+                kind: &sorted_kind,
+                kinds: &signals.kinds,
+                at: &sorted_at,
+                strength: sorted_strength.as_deref(),
+                value: sorted_value.as_deref(),
+                contact: sorted_contact.as_deref(),
+                contacts: &signals.contacts,
+            },
+            as_of,
+        };
+        for plan in &mut plans {
+            let criterion = match plan.target {
+                Target::Fit(i) => self.fit_criteria().get(i),
+                Target::Rule(i) => self.rule_criteria().get(i),
+            };
+            plan.program =
+                criterion.and_then(|c| crate::expr::columnar::Program::compile(c, &view));
+        }
+        let mut written = vec![false; if plans.is_empty() { 0 } else { columns.len() }];
 
         let mut out = BatchScores {
             composite: vec![f64::NAN; rows],
@@ -712,10 +778,19 @@ impl ScoreModel {
             // One context reused: a column is written into it when a rule needs it. A column
             // not written this row may hold an older row's value: no rule reads it (each rule's
             // columns are written before it is evaluated, or it is answered from the memo).
-            let mut written = vec![false; if plans.is_empty() { 0 } else { columns.len() }];
+            written.iter_mut().for_each(|w| *w = false);
             for plan in plans.iter_mut() {
                 if failed.is_some() {
                     break;
+                }
+                if let Some(program) = &plan.program {
+                    let verdict = if program.reads_only_missing(&view, row) {
+                        None
+                    } else {
+                        program.evaluate(&view, row)
+                    };
+                    add_verdict(plan, verdict, &mut fit_known, &mut sums);
+                    continue;
                 }
                 let key = plan.memo.as_ref().and_then(|_| plan.key(&columns, row));
                 let cached = key.and_then(|k| plan.memo.as_ref()?.get(&k).copied());
@@ -768,19 +843,7 @@ impl ScoreModel {
                         }
                     }
                 };
-                if matches!(plan.target, Target::Fit(_)) && verdict.is_some() {
-                    fit_known = true;
-                }
-                // As the ledger: a rule that holds adds its points, an unknown one 0, one that
-                // does not hold nothing at all (-0.0 + 0.0 would flip a sign).
-                let add = match verdict {
-                    Some(true) => Some(plan.points),
-                    None => Some(0.0),
-                    Some(false) => None,
-                };
-                if let (Some(sum), Some(add)) = (sums.get_mut(plan.component), add) {
-                    *sum += add;
-                }
+                add_verdict(plan, verdict, &mut fit_known, &mut sums);
             }
             if let Some(error) = failed {
                 out.errors.push(error);

@@ -37,6 +37,22 @@ pub struct BatchStages {
     pub ignored: Ignored,
 }
 
+/// What a journey reads of an account, for callers that build columns (and for
+/// `classifyMany(…, { explain: false })`, which builds them from plain objects).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldsRead {
+    /// The account fields the criteria and the scoring rules read, as dotted paths
+    /// (`firmographics.employees`), in schema order: give these as columns. Signals and
+    /// contacts are not listed (signals are their own columns).
+    pub fields: Vec<String>,
+    /// Whether the answer depends on an account's contacts beyond the signals naming them: a
+    /// criterion reads `contacts` or `buyingGroup`, or a stage requires roles.
+    pub reads_contacts: bool,
+    /// Whether a criterion may read a signal's `topic` (columns carry none).
+    pub reads_signal_topic: bool,
+}
+
 /// How one criterion is answered over the batch.
 enum Plan {
     /// The stage has no such criterion: unknown, it never holds (entry) or never exits (exit).
@@ -142,7 +158,7 @@ impl Journey {
         let mut sources: Vec<(Box<[usize]>, Source<'_>)> = columns
             .iter()
             .filter(|c| c.path.first() != Some(&l.score))
-            .map(|c| (c.path.clone().into_boxed_slice(), source(c.column)))
+            .map(|c| (c.path.clone().into_boxed_slice(), c.column.source()))
             .collect();
         sources.extend(
             score_values
@@ -252,6 +268,61 @@ impl Journey {
 }
 
 impl Journey {
+    /// What the journey reads of an account: the fields its stage criteria and scoring rules
+    /// read, and whether contacts or signal topics matter.
+    ///
+    /// ```
+    /// let journey = account_journey::Journey::embedded_default()?;
+    /// let read = journey.fields_read();
+    /// assert!(read.fields.contains(&"crm.salesAccepted".to_string()));
+    /// assert!(!read.reads_contacts);
+    /// # Ok::<(), account_journey::Error>(())
+    /// ```
+    pub fn fields_read(&self) -> FieldsRead {
+        let l = crate::expr::types::layout();
+        let topic = match Ty::Object(ACCOUNT).field("signals").map(|(_, f)| f.ty) {
+            Some(Ty::List(signal)) => signal.field("topic").map(|(i, _)| i),
+            _ => None,
+        };
+        let scoring = self
+            .score_model()
+            .into_iter()
+            .flat_map(|m| m.fit_criteria().iter().chain(m.rule_criteria()));
+        let roles = self
+            .definition()
+            .stages
+            .iter()
+            .any(|s| !s.required_roles.is_empty());
+        // Required roles are checked on the buying group's roles and engaged roles.
+        let group = Ty::Object(ACCOUNT).field("buyingGroup").map(|(_, f)| f.ty);
+        let role_paths: Vec<Vec<usize>> = ["roles", "engagedRoles"]
+            .iter()
+            .filter(|_| roles)
+            .filter_map(|name| Some(vec![l.buying_group, group?.field(name)?.0]))
+            .collect();
+        let mut paths: Vec<&[usize]> = role_paths.iter().map(Vec::as_slice).collect();
+        let mut read = FieldsRead {
+            fields: Vec::new(),
+            reads_contacts: roles,
+            reads_signal_topic: false,
+        };
+        for expr in self.criteria().chain(scoring) {
+            read.reads_signal_topic |= topic.is_some_and(|t| expr.reads_element_field(t));
+            for path in expr.root_paths() {
+                let first = path.first().copied();
+                // The buying group is computed from contacts when there are some.
+                read.reads_contacts |= first == Some(l.contacts) || first == Some(l.buying_group);
+                let own_columns = first == Some(l.signals) || first == Some(l.contacts);
+                if first != Some(l.as_of) && !own_columns && !paths.contains(&&path[..]) {
+                    paths.push(path);
+                }
+            }
+        }
+        crate::sort::sort_by(&mut paths, |a, b| a.cmp(b));
+        read.fields = paths.iter().filter_map(|p| dotted(p)).collect();
+        read
+    }
+
     /// How each stage's entry and exit criteria are answered over `view`.
     fn plans(&self, view: &Batch<'_>) -> Vec<(Plan, Plan)> {
         let plan = |criterion: Option<&crate::expr::Expression>, roles: bool| match criterion {
@@ -270,21 +341,19 @@ impl Journey {
     }
 }
 
-fn source(column: &Column) -> Source<'_> {
-    match column {
-        Column::Numbers(v) => Source::Numbers(v),
-        Column::Bools(v) => Source::Flags(v),
-        Column::Strings { codes, values } => Source::Strings { codes, values },
-        Column::StringLists {
-            offsets,
-            codes,
-            values,
-        } => Source::Lists {
-            offsets,
-            codes,
-            values,
-        },
+/// A path of schema positions as a dotted name.
+fn dotted(path: &[usize]) -> Option<String> {
+    let mut fields = ACCOUNT;
+    let mut names = Vec::with_capacity(path.len());
+    for &i in path {
+        let field = fields.get(i)?;
+        names.push(field.name);
+        fields = match field.ty {
+            Ty::Object(inner) => inner,
+            _ => &[],
+        };
     }
+    Some(names.join("."))
 }
 
 /// Without a scoring model, the rows' values are still checked as scoring checks them.

@@ -269,6 +269,29 @@ export interface ColumnStages {
   ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number; missingValue: number };
 }
 
+/** What a journey reads of an account (Journey.fieldsRead). */
+export interface FieldsRead {
+  /** The account fields its criteria and scoring rules read, as dotted paths, in schema order. */
+  fields: string[];
+  /** Whether contacts matter beyond the signals naming them (criteria read contacts or the buying group, or a stage requires roles). */
+  readsContacts: boolean;
+  /** Whether a criterion may read a signal's topic. */
+  readsSignalTopic: boolean;
+}
+
+/** A row of classifyMany(accounts, { asOf, explain: false }): the stage without the explanation. */
+export interface StageRow {
+  stage: string | null;
+  status: "in-stage" | "outside" | "no-stage";
+  /** The composite score the criteria saw (null: unknown). */
+  composite: number | null;
+}
+
+/** classifyMany with explain: false returns StageRows (merged into the class's declaration). */
+export interface Journey {
+  classifyMany(accounts: AccountData[], options: { asOf: string; explain: false }): (StageRow | { error: { row: number; code: string; path: string; message: string } })[];
+}
+
 /** One condition of a criterion and what it saw. */
 export interface Check {
   /** As written, e.g. `score.composite > 75`. */
@@ -509,6 +532,15 @@ export interface JourneyError extends Error {
 #[wasm_bindgen]
 pub fn version() -> String {
     crate::version().to_string()
+}
+
+/// The account context's schema: field names and their types (`docs/criteria-language.md`),
+/// e.g. `{ asOf: "timestamp!", firmographics: { employees: "number:0+", … }, signals:
+/// [{ type: "string!", … }], … }` — a scalar's type, its range (`:0+`, `:0-100`, `:0-1`), and
+/// `!` when required.
+#[wasm_bindgen(js_name = accountSchema, unchecked_return_type = "Record<string, unknown>")]
+pub fn account_schema() -> JsValue {
+    js_sys::JSON::parse(&crate::expr::types::account_schema_json()).unwrap_or(JsValue::NULL)
 }
 
 /// Validates a journey definition, collecting every problem. Never throws.
@@ -1306,6 +1338,17 @@ impl Journey {
         Ok(result.into())
     }
 
+    /// What the journey reads of an account: the fields its criteria and scoring rules read
+    /// (dotted paths — the columns `classifyColumns` needs, with the signals), and whether an
+    /// account's contacts or its signals' topics matter.
+    ///
+    /// # Errors
+    /// Only an internal fault converting the result.
+    #[wasm_bindgen(js_name = fieldsRead, unchecked_return_type = "FieldsRead")]
+    pub fn fields_read(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.fields_read())
+    }
+
     /// Classifies an account as of `options.asOf`: its stage (or none), every stage that holds
     /// (the winner first), the winning criterion's conditions with the values they saw, and
     /// what the next stage still needs (docs/classification.md).
@@ -1334,6 +1377,12 @@ impl Journey {
     /// order — a classification as `classify` gives, or `{ error: { row, code, path, message } }`
     /// for a row that is not a valid account. No row is dropped.
     ///
+    /// With `explain: false` each row is a `StageRow` (`{ stage, status, composite }`) or the
+    /// row's error, the same as `classify` would give: the fields the journey reads are taken
+    /// from the objects into columns in JS and classified in one `classifyColumns` call; rows
+    /// that columns cannot represent exactly go the explaining way (js/classify-objects.js,
+    /// docs/classification.md, "Batches").
+    ///
     /// # Errors
     /// Throws a `JourneyError` (`invalid-argument`) when `accounts` is not an array or `asOf`
     /// is missing.
@@ -1341,7 +1390,9 @@ impl Journey {
     pub fn classify_many(
         &self,
         #[wasm_bindgen(unchecked_param_type = "AccountData[]")] accounts: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ asOf: string; nextChange?: boolean }")]
+        #[wasm_bindgen(
+            unchecked_param_type = "{ asOf: string; nextChange?: boolean; explain?: true }"
+        )]
         options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let as_of = as_of_option(&options, "classifyMany(accounts, { asOf })")?;

@@ -259,6 +259,19 @@ fn run(input: &Value) -> Value {
                         ))
                     };
                     match classified {
+                        // `explain: false`: the stage, status and the composite the criteria
+                        // saw (the account's own, else the computed one).
+                        Ok(c) if options["explain"] == json!(false) => {
+                            let composite = row["score"]["composite"].as_f64().or_else(|| {
+                                let data = account_journey::expr::Data::account_from_json_at(
+                                    &row.to_string(),
+                                    &as_of,
+                                )
+                                .unwrap();
+                                journey.score(&data).unwrap().composite
+                            });
+                            json!({"stage": c.stage, "status": c.status, "composite": composite})
+                        }
                         Ok(c) => to_json(&c),
                         Err(e) => json!({"error": {"row": i, "code": e.code().as_str(),
                             "path": e.path(), "message": e.message()}}),

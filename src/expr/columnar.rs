@@ -70,6 +70,17 @@ pub(crate) struct Program {
     root: Node,
     /// The signal predicates, one per `count` or `exists` (each is read once).
     predicates: Vec<Pred>,
+    /// What each account field the expression reads is, for [`Program::reads_only_missing`].
+    reads: Vec<Read>,
+}
+
+/// An account field an expression reads, as the batch holds it.
+#[derive(Debug, Clone, Copy)]
+enum Read {
+    Column(usize),
+    Signals,
+    /// No column: always missing (null, an empty list), or never (a flag reading `false`).
+    Absent(bool),
 }
 
 #[derive(Debug, Clone)]
@@ -140,7 +151,53 @@ impl Program {
     pub(crate) fn compile(expr: &Expression, batch: &Batch<'_>) -> Option<Program> {
         let mut predicates = Vec::new();
         let root = node(&expr.program, batch, &mut predicates)?;
-        Some(Program { root, predicates })
+        let reads = expr
+            .root_paths()
+            .iter()
+            .map(|path| {
+                if is_signals_path(path) {
+                    return Some(Read::Signals);
+                }
+                Some(match find(batch, path) {
+                    Some((i, _)) => Read::Column(i),
+                    None => Read::Absent(matches!(absent(path)?, Data::Null | Data::List(_))),
+                })
+            })
+            .collect::<Option<Vec<Read>>>()?;
+        Some(Program {
+            root,
+            predicates,
+            reads,
+        })
+    }
+
+    /// As [`Expression::reads_only_missing`] for `row`: the expression reads at least one
+    /// field and every one is null or an empty list.
+    pub(crate) fn reads_only_missing(&self, batch: &Batch<'_>, row: usize) -> bool {
+        !self.reads.is_empty()
+            && self.reads.iter().all(|read| match *read {
+                Read::Absent(missing) => missing,
+                Read::Signals => {
+                    let s = &batch.signals;
+                    s.offsets.get(row) == s.offsets.get(row + 1)
+                }
+                Read::Column(i) => match batch.sources.get(i).map(|s| &s.1) {
+                    Some(Source::Numbers(v)) => v.get(row).is_none_or(|x| x.is_nan()),
+                    Some(Source::Flags(v)) => !matches!(v.get(row), Some(0 | 1)),
+                    Some(Source::Strings { codes, values }) => {
+                        codes.get(row).is_none_or(|&c| c as usize >= values.len())
+                    }
+                    Some(Source::Lists {
+                        offsets,
+                        codes,
+                        values,
+                    }) => {
+                        let codes = row_codes(offsets, codes, row);
+                        codes.iter().all(|&c| c as usize >= values.len())
+                    }
+                    None => true,
+                },
+            })
     }
 
     /// The criterion's answer for `row`.
@@ -304,7 +361,11 @@ fn text_at<'a>(op: &Op, batch: &Batch<'a>) -> Option<TextAt<'a>> {
 }
 
 fn is_signals(op: &Op) -> bool {
-    matches!(op, Op::Path(Base::Root, path) if **path == [types::layout().signals])
+    matches!(op, Op::Path(Base::Root, path) if is_signals_path(path))
+}
+
+fn is_signals_path(path: &[usize]) -> bool {
+    *path == [types::layout().signals]
 }
 
 /// A signal predicate (its fields read at scope depth 0).
@@ -444,6 +505,13 @@ fn absent(path: &[usize]) -> Option<Data> {
     field_at(path).map(super::data::absent)
 }
 
+/// Row `row`'s codes in a list column.
+fn row_codes<'a>(offsets: &[u32], codes: &'a [u32], row: usize) -> &'a [u32] {
+    let from = offsets.get(row).copied().unwrap_or(0) as usize;
+    let to = offsets.get(row + 1).copied().unwrap_or(0) as usize;
+    codes.get(from..to).unwrap_or(&[])
+}
+
 fn cmp(ord: Ord, a: Option<f64>, b: Option<f64>) -> Option<bool> {
     let o = a?.partial_cmp(&b?)?;
     Some(match ord {
@@ -516,17 +584,11 @@ fn eval_node(n: &Node, p: &Program, batch: &Batch<'_>, row: usize) -> Option<boo
             _ => *null,
         },
         Node::ListHas(i, table) => match batch.sources.get(*i).map(|s| &s.1) {
-            Some(Source::Lists { offsets, codes, .. }) => {
-                let from = offsets.get(row).copied().unwrap_or(0) as usize;
-                let to = offsets.get(row + 1).copied().unwrap_or(0) as usize;
-                Some(
-                    codes
-                        .get(from..to)
-                        .unwrap_or(&[])
-                        .iter()
-                        .any(|&c| table.get(c as usize) == Some(&true)),
-                )
-            }
+            Some(Source::Lists { offsets, codes, .. }) => Some(
+                row_codes(offsets, codes, row)
+                    .iter()
+                    .any(|&c| table.get(c as usize) == Some(&true)),
+            ),
             _ => Some(false),
         },
         Node::Present(i) => Some(match batch.sources.get(*i).map(|s| &s.1) {
@@ -572,9 +634,7 @@ fn eval_num(n: Num, p: &Program, batch: &Batch<'_>, row: usize) -> Option<f64> {
                 codes,
                 values,
             }) => {
-                let from = offsets.get(row).copied().unwrap_or(0) as usize;
-                let to = offsets.get(row + 1).copied().unwrap_or(0) as usize;
-                let codes = codes.get(from..to).unwrap_or(&[]);
+                let codes = row_codes(offsets, codes, row);
                 Some(
                     codes
                         .iter()

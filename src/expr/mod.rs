@@ -235,6 +235,22 @@ impl Expression {
         &self.root_paths
     }
 
+    /// Whether the expression reads field `i` of a list element it quantifies over
+    /// (`exists(signals, topic == "x")` reads the signal's `topic`) — of any list: positions
+    /// are per element type, so this over-approximates when several lists are read.
+    pub(crate) fn reads_element_field(&self, i: usize) -> bool {
+        let mut stack = vec![&self.program];
+        while let Some(op) = stack.pop() {
+            if let check::Op::Path(check::Base::Scope(_), path) = op
+                && path.first() == Some(&i)
+            {
+                return true;
+            }
+            stack.extend(op.children());
+        }
+        false
+    }
+
     /// The type of the expression's value.
     pub fn result_type(&self) -> Ty {
         self.ty

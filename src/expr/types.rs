@@ -253,6 +253,66 @@ pub static ACCOUNT: &[Field] = &[
     ),
 ];
 
+/// The account context's schema as JSON text, for callers that check or build accounts
+/// outside the engine: an object maps field names to their schemas, a list is `[element]`,
+/// and a scalar is its type — `bool`, `number`, `string`, `timestamp`, `duration` — then
+/// `:0+`, `:0-100` or `:0-1` for a number's range, and `!` when it is required (in a list
+/// element it must be present and not null; at the account's level an absent required flag
+/// reads `false`).
+///
+/// ```
+/// let schema = account_journey::expr::types::account_schema_json();
+/// assert!(schema.contains(r#""employees":"number:0+""#));
+/// assert!(schema.contains(r#""signals":[{"type":"string!""#));
+/// ```
+pub fn account_schema_json() -> String {
+    fn write(out: &mut String, ty: Ty, field: Option<&Field>) {
+        match ty {
+            Ty::Object(fields) => {
+                out.push('{');
+                for (i, f) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push('"');
+                    out.push_str(f.name);
+                    out.push_str("\":");
+                    write(out, f.ty, Some(f));
+                }
+                out.push('}');
+            }
+            Ty::List(elem) => {
+                out.push('[');
+                write(out, *elem, None);
+                out.push(']');
+            }
+            scalar => {
+                out.push('"');
+                out.push_str(match scalar {
+                    Ty::Bool => "bool",
+                    Ty::Number => "number",
+                    Ty::Timestamp => "timestamp",
+                    Ty::Duration => "duration",
+                    _ => "string",
+                });
+                out.push_str(match field.map(|f| f.range) {
+                    Some(Range::NonNegative) => ":0+",
+                    Some(Range::Percent) => ":0-100",
+                    Some(Range::Ratio) => ":0-1",
+                    _ => "",
+                });
+                if field.is_some_and(|f| !f.nullable) {
+                    out.push('!');
+                }
+                out.push('"');
+            }
+        }
+    }
+    let mut out = String::new();
+    write(&mut out, Ty::Object(ACCOUNT), None);
+    out
+}
+
 /// Positions of the account fields the engine reads itself (scoring, buying groups), not
 /// through criteria: objects are positional, in schema order.
 #[derive(Debug, Clone, Copy)]

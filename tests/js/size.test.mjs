@@ -5,9 +5,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 
-// What browsers and the edge download: the size build (300 KiB until replay; 320 KiB since,
-// docs/decisions/005-replay.md).
-const GZIP_BUDGET_BYTES = 320 * 1024;
+// What browsers and the edge download: the size build (300 KiB until replay; 320 KiB with it,
+// docs/decisions/005-replay.md; 336 KiB since columnar classification,
+// docs/decisions/006-columnar-classification.md).
+const GZIP_BUDGET_BYTES = 336 * 1024;
 // What Node, Deno and Bun load from disk: the speed build (docs/decisions/004-two-wasm-builds.md).
 const SERVER_GZIP_BUDGET_BYTES = 400 * 1024;
 

@@ -1,8 +1,8 @@
 // Type-checked by tests/js/types.test.mjs (tsc --strict): the package's public types as an ESM
 // TypeScript user sees them. A compile error here means the TS surface changed or broke.
 import {
-  Journey, ReplayState, validateDefinition, version,
-  type ReplayBatch, type ReplayEvent, type ReplayResult, type Transition,
+  Journey, ReplayState, accountSchema, validateDefinition, version,
+  type ClassifyRow, type ColumnStages, type FieldsRead, type StageRow, type ReplayBatch, type ReplayEvent, type ReplayResult, type Transition,
   type Diagnostic, type JourneyError, type JourneySummary, type StageKind, type ValidationResult,
 } from "account-journey";
 
@@ -34,3 +34,13 @@ const saved: Uint8Array = state.toBytes();
 const batch: ReplayBatch = ReplayState.fromBytes(journey, saved).apply("", { asOf: "2026-04-01" });
 const event: ReplayEvent = { account: "a", at: "2026-01-01", type: "page_view", strength: 80 };
 console.log(result.ok, line, kinds, owner, summary.stages.length, v, moves, batch.events.received, event);
+// classifyMany: explained rows by default; StageRows with explain: false (an overload).
+const explained: ClassifyRow[] = journey.classifyMany([{}], { asOf: "2026-11-22" });
+const lean = journey.classifyMany([{}], { asOf: "2026-11-22", explain: false });
+const row0 = lean[0];
+const leanStage: string | null = row0 && "stage" in row0 ? row0.stage : null;
+const stageRow: StageRow | undefined = row0 && "status" in row0 ? row0 : undefined;
+const byColumns: ColumnStages = journey.classifyColumns({ length: 1 }, { asOf: "2026-11-22" });
+const stageIndex: Uint16Array = byColumns.stage;
+const read: FieldsRead = journey.fieldsRead();
+console.log(explained.length, leanStage, stageRow, stageIndex, read.fields, accountSchema());
