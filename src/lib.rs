@@ -27,6 +27,7 @@
 
 pub mod batch;
 pub mod buying_group;
+mod bytes;
 pub mod calendar;
 pub mod classify;
 pub mod classify_columns;
@@ -39,6 +40,7 @@ mod journey_set;
 pub mod json;
 pub mod matching;
 pub mod replay;
+pub mod report;
 pub mod score;
 mod sort;
 pub mod templates;

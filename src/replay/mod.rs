@@ -9,7 +9,7 @@
 //! silently dropped). Every input event is either applied or refused with a reason, and the
 //! counts reconcile. The rules are in `docs/replay.md`.
 
-mod account;
+pub(crate) mod account;
 pub mod events;
 mod output;
 pub mod set;

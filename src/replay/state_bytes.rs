@@ -12,254 +12,22 @@ use super::account::{
 };
 use super::events::Refusal;
 use super::{EventCounts, ReplayState};
-use crate::definition::MAX_STAGES;
+use crate::bytes::{Read, Reader, Writer};
 use crate::error::{Code, Error};
-use crate::expr::Data;
 use crate::expr::explain::Seen;
 
 const MAGIC: &[u8; 4] = b"AJRS";
+
+fn corrupt(detail: &str) -> Error {
+    Reader {
+        bytes: &[],
+        at: 0,
+        what: "replay state",
+    }
+    .corrupt(detail)
+}
+
 const VERSION: u8 = 4;
-/// Deepest nesting of account facts read back (the account schema nests four levels).
-const MAX_DATA_DEPTH: usize = 16;
-
-struct Writer(Vec<u8>);
-
-impl Writer {
-    fn u8(&mut self, v: u8) {
-        self.0.push(v);
-    }
-    fn len(&mut self, mut v: u64) {
-        loop {
-            let byte = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                self.0.push(byte);
-                return;
-            }
-            self.0.push(byte | 0x80);
-        }
-    }
-    fn i64(&mut self, v: i64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn f64(&mut self, v: f64) {
-        self.0.extend_from_slice(&v.to_bits().to_le_bytes());
-    }
-    fn str(&mut self, s: &str) {
-        self.len(s.len() as u64);
-        self.0.extend_from_slice(s.as_bytes());
-    }
-    fn opt_str(&mut self, s: Option<&str>) {
-        match s {
-            Some(s) => {
-                self.u8(1);
-                self.str(s);
-            }
-            None => self.u8(0),
-        }
-    }
-    fn opt_index(&mut self, v: Option<usize>) {
-        // 0 for none, index + 1 otherwise.
-        self.len(v.map_or(0, |i| i as u64 + 1));
-    }
-    fn opt_i64(&mut self, v: Option<i64>) {
-        match v {
-            Some(v) => {
-                self.u8(1);
-                self.i64(v);
-            }
-            None => self.u8(0),
-        }
-    }
-    fn opt_bool(&mut self, v: Option<bool>) {
-        self.u8(match v {
-            None => 0,
-            Some(false) => 1,
-            Some(true) => 2,
-        });
-    }
-    fn data(&mut self, d: &Data) {
-        match d {
-            Data::Null => self.u8(0),
-            Data::Bool(b) => {
-                self.u8(1);
-                self.u8(u8::from(*b));
-            }
-            Data::Number(n) => {
-                self.u8(2);
-                self.f64(*n);
-            }
-            Data::String(s) => {
-                self.u8(3);
-                self.str(s);
-            }
-            Data::Timestamp(t) => {
-                self.u8(4);
-                self.i64(*t);
-            }
-            Data::Duration(t) => {
-                self.u8(5);
-                self.i64(*t);
-            }
-            Data::List(items) | Data::Object(items) => {
-                self.u8(if matches!(d, Data::List(_)) { 6 } else { 7 });
-                self.len(items.len() as u64);
-                for item in items {
-                    self.data(item);
-                }
-            }
-        }
-    }
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-fn corrupt(what: &str) -> Error {
-    Error::new(
-        Code::InvalidArgument,
-        "",
-        format!("the replay state is damaged or not replay state ({what})"),
-    )
-}
-
-type Read<T> = Result<T, Error>;
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Read<&'a [u8]> {
-        let end = self.at.checked_add(n).ok_or_else(|| corrupt("length"))?;
-        let slice = self
-            .bytes
-            .get(self.at..end)
-            .ok_or_else(|| corrupt("truncated"))?;
-        self.at = end;
-        Ok(slice)
-    }
-    fn u8(&mut self) -> Read<u8> {
-        Ok(self.take(1)?.first().copied().unwrap_or(0))
-    }
-    fn len(&mut self) -> Read<u64> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let byte = self.u8()?;
-            v |= u64::from(byte & 0x7f) << shift;
-            if byte & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err(corrupt("length"))
-    }
-    /// A count of items that follow, each at least one byte: more than the bytes left is
-    /// corruption, which keeps a damaged length from allocating gigabytes.
-    fn count(&mut self) -> Read<usize> {
-        let n = self.len()?;
-        let left = self.bytes.len().saturating_sub(self.at) as u64;
-        if n > left {
-            return Err(corrupt("count"));
-        }
-        Ok(n as usize)
-    }
-    fn u32(&mut self) -> Read<u32> {
-        u32::try_from(self.len()?).map_err(|_| corrupt("number"))
-    }
-    /// A stage (or operator, or code) index: a journey has at most [`MAX_STAGES`] stages, so a
-    /// larger one is damage — and would make loops over stage ranges run for ever.
-    fn index(&mut self) -> Read<usize> {
-        usize::try_from(self.len()?)
-            .ok()
-            .filter(|&i| i < MAX_STAGES)
-            .ok_or_else(|| corrupt("index"))
-    }
-    fn opt_index(&mut self) -> Read<Option<usize>> {
-        Ok(match self.len()? {
-            0 => None,
-            v => Some(
-                usize::try_from(v - 1)
-                    .ok()
-                    .filter(|&i| i < MAX_STAGES)
-                    .ok_or_else(|| corrupt("index"))?,
-            ),
-        })
-    }
-    fn i64(&mut self) -> Read<i64> {
-        let bytes: [u8; 8] = self.take(8)?.try_into().map_err(|_| corrupt("number"))?;
-        Ok(i64::from_le_bytes(bytes))
-    }
-    fn u64(&mut self) -> Read<u64> {
-        Ok(self.i64()? as u64)
-    }
-    fn f64(&mut self) -> Read<f64> {
-        Ok(f64::from_bits(self.u64()?))
-    }
-    fn bool(&mut self) -> Read<bool> {
-        match self.u8()? {
-            0 => Ok(false),
-            1 => Ok(true),
-            _ => Err(corrupt("flag")),
-        }
-    }
-    fn str(&mut self) -> Read<String> {
-        let n = self.count()?;
-        String::from_utf8(self.take(n)?.to_vec()).map_err(|_| corrupt("text"))
-    }
-    fn opt_str(&mut self) -> Read<Option<String>> {
-        Ok(if self.bool()? {
-            Some(self.str()?)
-        } else {
-            None
-        })
-    }
-    fn opt_i64(&mut self) -> Read<Option<i64>> {
-        Ok(if self.bool()? {
-            Some(self.i64()?)
-        } else {
-            None
-        })
-    }
-    fn opt_bool(&mut self) -> Read<Option<bool>> {
-        match self.u8()? {
-            0 => Ok(None),
-            1 => Ok(Some(false)),
-            2 => Ok(Some(true)),
-            _ => Err(corrupt("flag")),
-        }
-    }
-    fn data(&mut self, depth: usize) -> Read<Data> {
-        if depth > MAX_DATA_DEPTH {
-            return Err(corrupt("nesting"));
-        }
-        Ok(match self.u8()? {
-            0 => Data::Null,
-            1 => Data::Bool(self.bool()?),
-            2 => Data::Number(self.f64()?),
-            3 => Data::String(self.str()?.into()),
-            4 => Data::Timestamp(self.i64()?),
-            5 => Data::Duration(self.i64()?),
-            tag @ (6 | 7) => {
-                let items = self.list(|r| r.data(depth + 1))?;
-                if tag == 6 {
-                    Data::List(items)
-                } else {
-                    Data::Object(items)
-                }
-            }
-            _ => return Err(corrupt("value")),
-        })
-    }
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Read<T>) -> Read<Vec<T>> {
-        let n = self.count()?;
-        // A plain loop, not an iterator chain: one small body per element type in the .wasm.
-        // Reserved as items arrive beyond the first few: a damaged count cannot make it
-        // reserve far more memory than the bytes could hold.
-        let mut items = Vec::with_capacity(n.min(16));
-        for _ in 0..n {
-            items.push(item(self)?);
-        }
-        Ok(items)
-    }
-}
 
 fn write_account(w: &mut Writer, a: &AccountState) {
     w.str(&a.id);
@@ -523,7 +291,11 @@ impl ReplayState {
     /// `invalid-argument` when the bytes are not replay state of this format version, or are
     /// truncated or damaged.
     pub fn from_bytes(bytes: &[u8]) -> Result<ReplayState, Error> {
-        let mut r = Reader { bytes, at: 0 };
+        let mut r = Reader {
+            bytes,
+            at: 0,
+            what: "replay state",
+        };
         if r.take(4)? != MAGIC {
             return Err(corrupt("no AJRS header"));
         }

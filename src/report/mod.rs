@@ -1,0 +1,823 @@
+//! Reports from replayed timelines — funnel, cohorts and the rolling view, velocity, the
+//! stage-to-stage matrix — computed the mergeable way: each shard of accounts gives a
+//! [`Partial`] (counts and quantile sketches, no per-account data), partials [`merge`] exactly
+//! whatever the split, and [`Partial::finish`] turns the merged counts into the numbers shown.
+//! This is what lets accounts be sharded across workers, edge instances or warehouse jobs.
+//!
+//! Owns the report definitions (docs/reports.md); not replay itself (`crate::replay`), whose
+//! account states are the input.
+
+mod partial_bytes;
+pub mod sketch;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::definition::StageKind;
+use crate::error::{Code, Error};
+use crate::expr::Data;
+use crate::expr::data::format_timestamp;
+use crate::replay::ReplayState;
+use crate::replay::account::{AccountState, TransitionKind};
+use crate::{Journey, classify::DAY_MS};
+pub use sketch::Sketch;
+
+/// How cohorts are cut: by the ISO week, the month or the quarter of the entry (UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CohortPeriod {
+    /// ISO weeks, Monday to Sunday (`2026-W03`).
+    Week,
+    /// Calendar months (`2026-01`).
+    Month,
+    /// Calendar quarters (`2026-Q1`).
+    Quarter,
+}
+
+/// What reports are grouped by: a field of the account (`account.segment`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum GroupBy {
+    /// `account.segment`.
+    Segment,
+    /// `account.motion`.
+    Motion,
+    /// `account.productLine`.
+    ProductLine,
+    /// `account.owner`.
+    Owner,
+}
+
+impl GroupBy {
+    fn field(self) -> &'static str {
+        match self {
+            GroupBy::Segment => "segment",
+            GroupBy::Motion => "motion",
+            GroupBy::ProductLine => "productLine",
+            GroupBy::Owner => "owner",
+        }
+    }
+
+    /// Reads `segment`, `motion`, `productLine` or `owner`.
+    pub fn parse(text: &str) -> Option<GroupBy> {
+        [
+            GroupBy::Segment,
+            GroupBy::Motion,
+            GroupBy::ProductLine,
+            GroupBy::Owner,
+        ]
+        .into_iter()
+        .find(|g| g.field() == text)
+    }
+}
+
+impl CohortPeriod {
+    /// Reads `week`, `month` or `quarter`.
+    pub fn parse(text: &str) -> Option<CohortPeriod> {
+        match text {
+            "week" => Some(CohortPeriod::Week),
+            "month" => Some(CohortPeriod::Month),
+            "quarter" => Some(CohortPeriod::Quarter),
+            _ => None,
+        }
+    }
+}
+
+/// What the reports cover and how they are cut.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// The date the reports are as of (populations are stages then; nothing later counts).
+    pub as_of: i64,
+    /// The period entries, moves, breaches and ended stays are counted in, inclusive.
+    pub from: i64,
+    /// The period's end, inclusive (at most `as_of`).
+    pub to: i64,
+    /// How cohorts are cut.
+    pub cohort: CohortPeriod,
+    /// The follow-up windows cohorts report conversion within (milliseconds), ascending.
+    pub follow_up: Vec<i64>,
+    /// Pairs of stages (positions) whose time between is reported, in order.
+    pub velocity: Vec<(usize, usize)>,
+    /// What the reports are grouped by (`None`: one group, all accounts).
+    pub group_by: Option<GroupBy>,
+}
+
+impl ReportOptions {
+    /// All of history up to `as_of`, monthly cohorts with 30-, 60- and 90-day follow-up, the
+    /// velocity of each step between consecutive stages that are not terminal, no grouping.
+    pub fn new(journey: &Journey, as_of: i64) -> ReportOptions {
+        let stages = &journey.definition().stages;
+        let path: Vec<usize> = (0..stages.len())
+            .filter(|&i| stages.get(i).is_some_and(|s| s.kind != StageKind::Terminal))
+            .collect();
+        ReportOptions {
+            as_of,
+            from: crate::expr::MIN_TIMESTAMP_MS,
+            to: as_of,
+            cohort: CohortPeriod::Month,
+            follow_up: vec![30 * DAY_MS, 60 * DAY_MS, 90 * DAY_MS],
+            velocity: path
+                .windows(2)
+                .filter_map(|w| Some((*w.first()?, *w.get(1)?)))
+                .collect(),
+            group_by: None,
+        }
+    }
+}
+
+/// Partial aggregates of one shard of accounts: counts and sketches only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partial {
+    /// The journey's hash and stages, and the options: partials merge only when these agree.
+    pub(crate) header: Header,
+    /// By group (`None`: the account has no value for the grouping field, or no grouping).
+    pub(crate) groups: BTreeMap<Option<String>, Group>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Header {
+    pub journey_hash: String,
+    pub stages: Vec<String>,
+    pub terminal: Vec<bool>,
+    pub options: ReportOptions,
+}
+
+/// One group's aggregates.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Group {
+    pub accounts: u64,
+    /// Per stage, in journey order.
+    pub stages: Vec<StageCounts>,
+    /// Moves in the period by (from, to); `None` is outside every stage.
+    pub moves: BTreeMap<(Option<usize>, Option<usize>), u64>,
+    /// Per velocity pair: accounts that entered the first stage in the period, those that
+    /// reached the second afterwards, the times between, and those times by day bucket.
+    pub velocity: Vec<Velocity>,
+    /// By (stage, cohort start): entries in the period, conversions within each follow-up
+    /// window, conversions by `as_of`.
+    pub cohorts: BTreeMap<(usize, i64), Cohort>,
+    /// By (stage, period start): entries and conversions happening in the period.
+    pub rolling: BTreeMap<(usize, i64), (u64, u64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct StageCounts {
+    pub population: u64,
+    pub entered: u64,
+    pub converted: u64,
+    pub skipped: u64,
+    pub regressions: u64,
+    pub breaches: u64,
+    pub stuck: u64,
+    /// Stays that ended in the period.
+    pub dwell: Sketch,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Velocity {
+    pub started: u64,
+    pub times: Sketch,
+    pub histogram: Vec<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Cohort {
+    pub entered: u64,
+    pub within: Vec<u64>,
+    pub converted: u64,
+}
+
+/// The velocity histogram's upper bounds, in days (the last bucket is everything longer).
+const VELOCITY_DAYS: [i64; 8] = [1, 7, 14, 30, 60, 90, 180, 365];
+
+/// Accounts advanced to `as_of` at a time, to bound memory.
+const PAGE: usize = 10_000;
+
+impl Partial {
+    /// The partial aggregates of every account of a replay state, replayed on to the options'
+    /// `as_of`.
+    ///
+    /// # Errors
+    /// `invalid-argument` when the state is another journey's, `as_of` is before events it has
+    /// replayed, or the options name a stage the journey does not have.
+    pub fn from_state(
+        journey: &Journey,
+        state: &ReplayState,
+        options: &ReportOptions,
+    ) -> Result<Partial, Error> {
+        let mut partial = Partial::empty(journey, options)?;
+        let mut offset = 0;
+        loop {
+            let page = state.advanced(journey, options.as_of, (offset, PAGE), &|_| Vec::new())?;
+            for account in &page {
+                partial.add(account);
+            }
+            if page.len() < PAGE {
+                return Ok(partial);
+            }
+            offset += PAGE;
+        }
+    }
+
+    /// A partial with no accounts.
+    ///
+    /// # Errors
+    /// `invalid-argument` when a velocity pair names a stage position the journey lacks, or
+    /// the period is empty.
+    pub fn empty(journey: &Journey, options: &ReportOptions) -> Result<Partial, Error> {
+        let def = journey.definition();
+        let n = def.stages.len();
+        if let Some((a, b)) = options.velocity.iter().find(|(a, b)| *a >= n || *b >= n) {
+            return Err(Error::new(
+                Code::InvalidArgument,
+                "/velocity",
+                format!("the journey has {n} stages; no stage {a} or {b}"),
+            ));
+        }
+        if options.from > options.to {
+            return Err(Error::new(
+                Code::InvalidArgument,
+                "/from",
+                "the period starts after it ends",
+            ));
+        }
+        let mut follow_up = options.follow_up.clone();
+        crate::sort::sort_by_key(&mut follow_up, |d| *d);
+        follow_up.dedup();
+        Ok(Partial {
+            header: Header {
+                journey_hash: journey.hash().to_string(),
+                stages: def.stages.iter().map(|s| s.id.clone()).collect(),
+                terminal: def
+                    .stages
+                    .iter()
+                    .map(|s| s.kind == StageKind::Terminal)
+                    .collect(),
+                options: ReportOptions {
+                    follow_up,
+                    to: options.to.min(options.as_of),
+                    ..options.clone()
+                },
+            },
+            groups: BTreeMap::new(),
+        })
+    }
+
+    /// Adds one account, its state replayed to the options' `as_of`.
+    pub(crate) fn add(&mut self, account: &AccountState) {
+        let header = &self.header;
+        let o = &header.options;
+        let key = o.group_by.and_then(|g| group_value(&account.facts, g));
+        let n = header.stages.len();
+        let group = self.groups.entry(key).or_insert_with(|| Group {
+            stages: vec![StageCounts::default(); n],
+            velocity: vec![Velocity::default(); o.velocity.len()],
+            ..Group::default()
+        });
+        group.accounts += 1;
+        let in_period = |t: i64| o.from <= t && t <= o.to;
+        if let Some(s) = account.stage.and_then(|i| group.stages.get_mut(i)) {
+            s.population += 1;
+            if account.breached_stay {
+                s.stuck += 1;
+            }
+        }
+        let forward = |kind: TransitionKind, to: Option<usize>| {
+            matches!(kind, TransitionKind::Advance | TransitionKind::Skip)
+                && to.is_some_and(|t| header.terminal.get(t) == Some(&false))
+        };
+        let transitions = &account.transitions;
+        for (k, t) in transitions.iter().enumerate() {
+            if t.at > o.as_of {
+                break;
+            }
+            let next = transitions.get(k + 1).filter(|n| n.at <= o.as_of);
+            if in_period(t.at) {
+                *group.moves.entry((t.from, t.to)).or_default() += 1;
+                for &skipped in &t.skipped {
+                    if let Some(s) = group.stages.get_mut(skipped) {
+                        s.skipped += 1;
+                    }
+                }
+                if t.kind == TransitionKind::Regression
+                    && let Some(s) = t.from.and_then(|f| group.stages.get_mut(f))
+                {
+                    s.regressions += 1;
+                }
+            }
+            let Some(stage) = t.to else { continue };
+            // The stay this transition began, and how it ended (by `as_of`).
+            let ended = next.map(|n| (n.at, forward(n.kind, n.to)));
+            if let Some((end, _)) = ended
+                && in_period(end)
+                && let Some(s) = group.stages.get_mut(stage)
+            {
+                s.dwell.add(end - t.at);
+            }
+            let converted_at = ended.and_then(|(end, fwd)| fwd.then_some(end));
+            if let Some(end) = converted_at
+                && in_period(end)
+            {
+                group
+                    .rolling
+                    .entry((stage, period_start(end, o.cohort)))
+                    .or_default()
+                    .1 += 1;
+            }
+            if !in_period(t.at) {
+                continue;
+            }
+            if let Some(s) = group.stages.get_mut(stage) {
+                s.entered += 1;
+                if converted_at.is_some() {
+                    s.converted += 1;
+                }
+            }
+            group
+                .rolling
+                .entry((stage, period_start(t.at, o.cohort)))
+                .or_default()
+                .0 += 1;
+            let cohort = group
+                .cohorts
+                .entry((stage, period_start(t.at, o.cohort)))
+                .or_insert_with(|| Cohort {
+                    within: vec![0; o.follow_up.len()],
+                    ..Cohort::default()
+                });
+            cohort.entered += 1;
+            if let Some(end) = converted_at {
+                cohort.converted += 1;
+                for (count, &window) in cohort.within.iter_mut().zip(&o.follow_up) {
+                    if end - t.at <= window {
+                        *count += 1;
+                    }
+                }
+            }
+        }
+        for b in &account.breaches {
+            if in_period(b.at)
+                && b.at <= o.as_of
+                && let Some(s) = group.stages.get_mut(b.stage)
+            {
+                s.breaches += 1;
+            }
+        }
+        for (pair, v) in o.velocity.iter().zip(group.velocity.iter_mut()) {
+            let start = transitions
+                .iter()
+                .find(|t| t.to == Some(pair.0) && in_period(t.at) && t.at <= o.as_of);
+            let Some(start) = start else { continue };
+            v.started += 1;
+            let reached = transitions
+                .iter()
+                .find(|t| t.to == Some(pair.1) && t.at > start.at && t.at <= o.as_of);
+            if let Some(end) = reached {
+                let ms = end.at - start.at;
+                v.times.add(ms);
+                if v.histogram.is_empty() {
+                    v.histogram = vec![0; VELOCITY_DAYS.len() + 1];
+                }
+                let bucket = VELOCITY_DAYS
+                    .iter()
+                    .position(|&d| ms <= d * DAY_MS)
+                    .unwrap_or(VELOCITY_DAYS.len());
+                if let Some(c) = v.histogram.get_mut(bucket) {
+                    *c += 1;
+                }
+            }
+        }
+    }
+}
+
+/// The grouping field's value in an account's facts.
+fn group_value(facts: &Data, g: GroupBy) -> Option<String> {
+    let (a, account) =
+        crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT).field("account")?;
+    let (i, _) = account.ty.field(g.field())?;
+    let Data::Object(fields) = facts else {
+        return None;
+    };
+    match fields.get(a)? {
+        Data::Object(values) => match values.get(i)? {
+            Data::String(s) => Some(s.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The start of the cohort period `t` falls in (UTC).
+fn period_start(t: i64, period: CohortPeriod) -> i64 {
+    use chrono::{Datelike, NaiveDate};
+    let Some(date) = crate::expr::data::date_of(t) else {
+        return t;
+    };
+    let start = match period {
+        CohortPeriod::Week => {
+            date - chrono::Duration::days(i64::from(date.weekday().num_days_from_monday()))
+        }
+        CohortPeriod::Month => {
+            NaiveDate::from_ymd_opt(date.year(), date.month(), 1).unwrap_or(date)
+        }
+        CohortPeriod::Quarter => {
+            NaiveDate::from_ymd_opt(date.year(), (date.month0() / 3) * 3 + 1, 1).unwrap_or(date)
+        }
+    };
+    start
+        .and_hms_opt(0, 0, 0)
+        .map_or(t, |d| d.and_utc().timestamp_millis())
+}
+
+/// A cohort period's name: `2026-W03`, `2026-01`, `2026-Q1`.
+fn period_name(start: i64, period: CohortPeriod) -> String {
+    use chrono::Datelike;
+    let Some(date) = crate::expr::data::date_of(start) else {
+        return String::new();
+    };
+    match period {
+        CohortPeriod::Week => {
+            let w = date.iso_week();
+            format!("{}-W{:02}", w.year(), w.week())
+        }
+        CohortPeriod::Month => format!("{}-{:02}", date.year(), date.month()),
+        CohortPeriod::Quarter => format!("{}-Q{}", date.year(), date.month0() / 3 + 1),
+    }
+}
+
+/// Merges partials of the same journey and options into one, exactly: the result is the
+/// partial of all their accounts together, whatever the split.
+///
+/// # Errors
+/// `invalid-argument` when there are none, or they differ in journey or options.
+pub fn merge(partials: &[Partial]) -> Result<Partial, Error> {
+    let Some((first, rest)) = partials.split_first() else {
+        return Err(Error::new(
+            Code::InvalidArgument,
+            "",
+            "mergeReports needs at least one partial",
+        ));
+    };
+    let mut out = first.clone();
+    for (i, p) in rest.iter().enumerate() {
+        if p.header != out.header {
+            return Err(Error::new(
+                Code::InvalidArgument,
+                format!("/{}", i + 1),
+                "this partial is of another journey or other report options: partials merge only when both match",
+            ));
+        }
+        for (key, group) in &p.groups {
+            match out.groups.get_mut(key) {
+                Some(into) => into.merge(group),
+                None => {
+                    out.groups.insert(key.clone(), group.clone());
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl Group {
+    fn merge(&mut self, other: &Group) {
+        self.accounts += other.accounts;
+        for (a, b) in self.stages.iter_mut().zip(&other.stages) {
+            a.population += b.population;
+            a.entered += b.entered;
+            a.converted += b.converted;
+            a.skipped += b.skipped;
+            a.regressions += b.regressions;
+            a.breaches += b.breaches;
+            a.stuck += b.stuck;
+            a.dwell.merge(&b.dwell);
+        }
+        for (key, n) in &other.moves {
+            *self.moves.entry(*key).or_default() += n;
+        }
+        for (a, b) in self.velocity.iter_mut().zip(&other.velocity) {
+            a.started += b.started;
+            a.times.merge(&b.times);
+            if a.histogram.len() < b.histogram.len() {
+                a.histogram.resize(b.histogram.len(), 0);
+            }
+            for (x, y) in a.histogram.iter_mut().zip(&b.histogram) {
+                *x += y;
+            }
+        }
+        for (key, c) in &other.cohorts {
+            let into = self.cohorts.entry(*key).or_insert_with(|| Cohort {
+                within: vec![0; c.within.len()],
+                ..Cohort::default()
+            });
+            into.entered += c.entered;
+            into.converted += c.converted;
+            for (x, y) in into.within.iter_mut().zip(&c.within) {
+                *x += y;
+            }
+        }
+        for (key, (e, c)) in &other.rolling {
+            let into = self.rolling.entry(*key).or_default();
+            into.0 += e;
+            into.1 += c;
+        }
+    }
+}
+
+/// The finished reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reports {
+    /// The date they are as of.
+    pub as_of: String,
+    /// The period counted in.
+    pub period: Period,
+    /// The hash of the journey replayed.
+    pub journey_hash: String,
+    /// How cohorts are cut: `week`, `month`, `quarter`.
+    pub cohort_period: &'static str,
+    /// The grouping field (`null`: none).
+    pub group_by: Option<&'static str>,
+    /// One report set per group, by group value (`null` first: no value, or no grouping).
+    pub groups: Vec<GroupReports>,
+}
+
+/// A period, inclusive.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Period {
+    /// Its start (`null`: all of history).
+    pub from: Option<String>,
+    /// Its end.
+    pub to: String,
+}
+
+/// The reports of one group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupReports {
+    /// The group's value (`null`: none).
+    pub group: Option<String>,
+    /// Accounts in the group.
+    pub accounts: u64,
+    /// Per stage, in journey order.
+    pub funnel: Vec<FunnelRow>,
+    /// Per stage and cohort period with entries.
+    pub cohorts: Vec<CohortRow>,
+    /// Per stage and period: entries and conversions that happened in it.
+    pub rolling: Vec<RollingRow>,
+    /// Per velocity pair.
+    pub velocity: Vec<VelocityRow>,
+    /// Moves in the period, by from and to.
+    pub matrix: Vec<MatrixRow>,
+}
+
+/// One stage of the funnel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FunnelRow {
+    /// The stage.
+    pub stage: String,
+    /// Accounts in it as of the date.
+    pub population: u64,
+    /// Entries into it in the period.
+    pub entered: u64,
+    /// Of those, stays that ended in a forward move (advance or skip) to a stage that is not
+    /// terminal, by the date.
+    pub converted: u64,
+    /// `converted / entered` (`null` when none entered).
+    pub conversion_rate: Option<f64>,
+    /// Skips in the period that passed over it.
+    pub skipped: u64,
+    /// Regressions out of it in the period.
+    pub regressions: u64,
+    /// Max-dwell breaches of it in the period.
+    pub breaches: u64,
+    /// Accounts in it as of the date that breached its max dwell and have not moved since.
+    pub stuck: u64,
+    /// Stays in it that ended in the period.
+    pub dwell: Distribution,
+}
+
+/// Durations: how many, the median and the 90th percentile (within 1 %).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Distribution {
+    /// How many durations.
+    pub count: u64,
+    /// Their median, milliseconds (`null`: none).
+    pub median_ms: Option<i64>,
+    /// Their 90th percentile, milliseconds (`null`: none).
+    pub p90_ms: Option<i64>,
+}
+
+/// A cohort: the entries into a stage in one period, and how many converted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CohortRow {
+    /// The stage entered.
+    pub stage: String,
+    /// The period's name (`2026-W03`, `2026-01`, `2026-Q1`).
+    pub period: String,
+    /// The period's first day.
+    pub start: String,
+    /// Entries.
+    pub entered: u64,
+    /// Per follow-up window: the window (`30d`) and how many converted within it.
+    pub within: Vec<Within>,
+    /// How many converted by the date.
+    pub converted: u64,
+    /// `converted / entered`.
+    pub conversion_rate: f64,
+}
+
+/// Conversions within one follow-up window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Within {
+    /// The window.
+    pub window: String,
+    /// How many converted within it.
+    pub converted: u64,
+    /// `converted / entered`.
+    pub rate: f64,
+}
+
+/// The rolling view: what happened in one period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RollingRow {
+    /// The stage.
+    pub stage: String,
+    /// The period's name.
+    pub period: String,
+    /// The period's first day.
+    pub start: String,
+    /// Entries in the period.
+    pub entered: u64,
+    /// Conversions out of the stage in the period (whenever the stay began).
+    pub converted: u64,
+    /// `converted / entered` (`null` when none entered): the rolling rate cohorts correct.
+    pub rate: Option<f64>,
+}
+
+/// Time between two stages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VelocityRow {
+    /// The first stage.
+    pub from: String,
+    /// The second.
+    pub to: String,
+    /// Accounts that entered the first in the period.
+    pub started: u64,
+    /// Of those, how many entered the second afterwards, and how long it took.
+    pub reached: Distribution,
+    /// The times by bucket: up to 1, 7, 14, 30, 60, 90, 180, 365 days, and longer (`null`).
+    pub histogram: Vec<Bucket>,
+}
+
+/// A histogram bucket.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bucket {
+    /// The upper bound in days, inclusive (`null`: unbounded).
+    pub up_to_days: Option<i64>,
+    /// How many.
+    pub count: u64,
+}
+
+/// Moves from one stage to another.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatrixRow {
+    /// From (`null`: outside every stage — the account's entry).
+    pub from: Option<String>,
+    /// To (`null`: out of every stage).
+    pub to: Option<String>,
+    /// How many moves in the period.
+    pub count: u64,
+}
+
+fn ratio(a: u64, b: u64) -> Option<f64> {
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+fn distribution(s: &Sketch) -> Distribution {
+    Distribution {
+        count: s.count(),
+        median_ms: s.quantile(0.5),
+        p90_ms: s.quantile(0.9),
+    }
+}
+
+impl Partial {
+    /// The reports these aggregates give.
+    pub fn finish(&self) -> Reports {
+        let h = &self.header;
+        let o = &h.options;
+        let stage = |i: usize| h.stages.get(i).cloned().unwrap_or_default();
+        let day = |t: i64| {
+            format_timestamp(t)
+                .get(..10)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let groups = self
+            .groups
+            .iter()
+            .map(|(key, g)| GroupReports {
+                group: key.clone(),
+                accounts: g.accounts,
+                funnel: g
+                    .stages
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| FunnelRow {
+                        stage: stage(i),
+                        population: s.population,
+                        entered: s.entered,
+                        converted: s.converted,
+                        conversion_rate: ratio(s.converted, s.entered),
+                        skipped: s.skipped,
+                        regressions: s.regressions,
+                        breaches: s.breaches,
+                        stuck: s.stuck,
+                        dwell: distribution(&s.dwell),
+                    })
+                    .collect(),
+                cohorts: g
+                    .cohorts
+                    .iter()
+                    .map(|(&(i, start), c)| CohortRow {
+                        stage: stage(i),
+                        period: period_name(start, o.cohort),
+                        start: day(start),
+                        entered: c.entered,
+                        within: o
+                            .follow_up
+                            .iter()
+                            .zip(&c.within)
+                            .map(|(&w, &n)| Within {
+                                window: crate::expr::data::format_duration(w),
+                                converted: n,
+                                rate: ratio(n, c.entered).unwrap_or(0.0),
+                            })
+                            .collect(),
+                        converted: c.converted,
+                        conversion_rate: ratio(c.converted, c.entered).unwrap_or(0.0),
+                    })
+                    .collect(),
+                rolling: g
+                    .rolling
+                    .iter()
+                    .map(|(&(i, start), &(entered, converted))| RollingRow {
+                        stage: stage(i),
+                        period: period_name(start, o.cohort),
+                        start: day(start),
+                        entered,
+                        converted,
+                        rate: ratio(converted, entered),
+                    })
+                    .collect(),
+                velocity: o
+                    .velocity
+                    .iter()
+                    .zip(&g.velocity)
+                    .map(|(&(a, b), v)| VelocityRow {
+                        from: stage(a),
+                        to: stage(b),
+                        started: v.started,
+                        reached: distribution(&v.times),
+                        histogram: (0..=VELOCITY_DAYS.len())
+                            .map(|k| Bucket {
+                                up_to_days: VELOCITY_DAYS.get(k).copied(),
+                                count: v.histogram.get(k).copied().unwrap_or(0),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                matrix: g
+                    .moves
+                    .iter()
+                    .map(|(&(from, to), &count)| MatrixRow {
+                        from: from.map(stage),
+                        to: to.map(stage),
+                        count,
+                    })
+                    .collect(),
+            })
+            .collect();
+        Reports {
+            as_of: format_timestamp(o.as_of),
+            period: Period {
+                from: (o.from > crate::expr::MIN_TIMESTAMP_MS).then(|| format_timestamp(o.from)),
+                to: format_timestamp(o.to),
+            },
+            journey_hash: h.journey_hash.clone(),
+            cohort_period: match o.cohort {
+                CohortPeriod::Week => "week",
+                CohortPeriod::Month => "month",
+                CohortPeriod::Quarter => "quarter",
+            },
+            group_by: o.group_by.map(GroupBy::field),
+            groups,
+        }
+    }
+}
