@@ -134,9 +134,22 @@ impl<'a> Reader<'a> {
         Ok(slice)
     }
     pub(crate) fn u8(&mut self) -> Read<u8> {
-        Ok(self.take(1)?.first().copied().unwrap_or(0))
+        match self.bytes.get(self.at) {
+            Some(&b) => {
+                self.at += 1;
+                Ok(b)
+            }
+            None => Err(self.corrupt("truncated")),
+        }
     }
     pub(crate) fn len(&mut self) -> Read<u64> {
+        // Most lengths and counts fit one byte.
+        if let Some(&b) = self.bytes.get(self.at)
+            && b < 0x80
+        {
+            self.at += 1;
+            return Ok(u64::from(b));
+        }
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.u8()?;

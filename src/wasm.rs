@@ -269,6 +269,59 @@ export interface ColumnStages {
   ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number; missingValue: number };
 }
 
+/** Options of the reports (docs/reports.md). */
+export interface ReportOptions {
+  asOf: string;
+  /** The period entries, moves, breaches and ended stays are counted in (inclusive); default: all of history up to asOf. */
+  from?: string; to?: string;
+  /** How cohorts are cut (UTC): ISO weeks, months (default) or quarters. */
+  cohort?: "week" | "month" | "quarter";
+  /** Follow-up windows for cohort conversion; default ["30d", "60d", "90d"]. */
+  followUp?: string[];
+  /** Pairs of stage ids to time; default each step between consecutive stages that are not terminal. */
+  velocity?: [string, string][];
+  groupBy?: "segment" | "motion" | "productLine" | "owner";
+  /** Return the mergeable partial aggregates (a Uint8Array for mergeReports) instead. */
+  partial?: boolean;
+}
+
+/** Durations: how many, median and 90th percentile in milliseconds (within 1 %). */
+export interface Distribution { count: number; medianMs: number | null; p90Ms: number | null }
+
+/** The reports of one group of accounts. */
+export interface GroupReports {
+  group: string | null;
+  accounts: number;
+  funnel: { stage: string; population: number; entered: number; converted: number; conversionRate: number | null;
+    skipped: number; regressions: number; breaches: number; stuck: number; dwell: Distribution }[];
+  cohorts: { stage: string; period: string; start: string; entered: number;
+    within: { window: string; converted: number; rate: number }[]; converted: number; conversionRate: number }[];
+  rolling: { stage: string; period: string; start: string; entered: number; converted: number; rate: number | null }[];
+  velocity: { from: string; to: string; started: number; reached: Distribution;
+    histogram: { upToDays: number | null; count: number }[] }[];
+  matrix: { from: string | null; to: string | null; count: number }[];
+}
+
+/** Reports as of a date (docs/reports.md). */
+export interface Reports {
+  asOf: string;
+  period: { from: string | null; to: string };
+  journeyHash: string;
+  cohortPeriod: "week" | "month" | "quarter";
+  groupBy: "segment" | "motion" | "productLine" | "owner" | null;
+  groups: GroupReports[];
+}
+
+/** reports(…, { partial: true }) returns the mergeable partial; otherwise the reports. */
+export interface Journey {
+  reports(events: ReplayEvent[] | string, options: ReportOptions & { partial?: false }): Reports;
+}
+export interface ReplayState {
+  reports(options: ReportOptions & { partial?: false }): Reports;
+}
+export function mergeReports(partials: Uint8Array[], options: { partial: true }): Uint8Array;
+export function mergeReports(partials: Uint8Array[], options?: { partial?: false }): Reports;
+
 /** What a journey reads of an account (Journey.fieldsRead). */
 export interface FieldsRead {
   /** The account fields its criteria and scoring rules read, as dotted paths, in schema order. */
@@ -541,6 +594,78 @@ pub fn version() -> String {
 #[wasm_bindgen(js_name = accountSchema, unchecked_return_type = "Record<string, unknown>")]
 pub fn account_schema() -> JsValue {
     js_sys::JSON::parse(&crate::expr::types::account_schema_json()).unwrap_or(JsValue::NULL)
+}
+
+/// Merges report partials (`reports(…, { partial: true })` of shards of the accounts, same
+/// journey and options) into the reports of all of them — exactly, whatever the split. With
+/// `{ partial: true }`, the merged partial instead, to merge further.
+///
+/// # Errors
+/// Throws a `JourneyError` (`invalid-argument`) when `partials` is not an array of
+/// `Uint8Array`s, is empty, holds damaged bytes, or mixes journeys or options (`path` is the
+/// partial's index).
+#[wasm_bindgen(js_name = mergeReports, unchecked_return_type = "Reports | Uint8Array")]
+pub fn merge_reports(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] partials: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "{ partial?: boolean }")] options: Option<
+        JsValue,
+    >,
+) -> Result<JsValue, JsValue> {
+    let list = partials.dyn_ref::<js_sys::Array>().ok_or_else(|| {
+        js_error(&Error::new(
+            Code::InvalidArgument,
+            "",
+            "mergeReports(partials) needs an array of partials (Uint8Array)",
+        ))
+    })?;
+    let mut bytes = Vec::with_capacity(list.length() as usize);
+    for (i, item) in list.iter().enumerate() {
+        let partial = item.dyn_ref::<js_sys::Uint8Array>().ok_or_else(|| {
+            js_error(&Error::new(
+                Code::InvalidArgument,
+                format!("/{i}"),
+                "a partial is a Uint8Array from reports(…, { partial: true })",
+            ))
+        })?;
+        bytes.push(partial.to_vec());
+    }
+    let slices: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
+    let merged = crate::report::merge_bytes(&slices).map_err(|e| js_error(&e))?;
+    partial_or_reports(&merged, &options.unwrap_or(JsValue::UNDEFINED))
+}
+
+/// Report options read from a JS object (see `ReportOptions::from_json`).
+fn report_options(
+    journey: &CoreJourney,
+    options: &JsValue,
+) -> Result<crate::report::ReportOptions, JsValue> {
+    let text = js_sys::JSON::stringify(options)
+        .ok()
+        .and_then(|t| t.as_string())
+        .filter(|_| options.is_object())
+        .ok_or_else(|| {
+            js_error(&Error::new(
+                Code::InvalidArgument,
+                "",
+                "report options must be an object with asOf",
+            ))
+        })?;
+    crate::report::ReportOptions::from_json(journey, &text).map_err(|e| js_error(&e))
+}
+
+/// The partial's bytes when `options.partial` is true, else its finished reports.
+fn partial_or_reports(
+    partial: &crate::report::Partial,
+    options: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let wants_partial = Reflect::get(options, &JsValue::from_str("partial"))
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    if wants_partial {
+        return Ok(js_sys::Uint8Array::from(partial.to_bytes().as_slice()).into());
+    }
+    to_js(&partial.finish())
 }
 
 /// Validates a journey definition, collecting every problem. Never throws.
@@ -1540,6 +1665,29 @@ impl Journey {
         to_js(&result)
     }
 
+    /// Replays events (as `replay`) and reports on them as of `options.asOf`: funnel, cohorts,
+    /// the rolling view, velocity, the stage matrix (docs/reports.md; the options as
+    /// `ReplayState.reports`). With `partial: true`, mergeable partial aggregates (a
+    /// `Uint8Array` for `mergeReports`): shard accounts across workers, merge exactly.
+    ///
+    /// # Errors
+    /// Throws a `JourneyError` (`invalid-argument`) for a bad option or events that are
+    /// neither an array nor a string; bad events are refused and counted, not thrown.
+    // TypeScript: this signature is the `partial: true` overload; the finished one is declared
+    // in the custom section (class and interface declarations merge).
+    #[wasm_bindgen(unchecked_return_type = "Uint8Array")]
+    pub fn reports(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ReplayEvent[] | string")] events: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ReportOptions & { partial: true }")]
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = as_of_option(&options, "reports(events, { asOf })")?;
+        let mut state = self.replay_state(None)?;
+        state.apply_events(&events, &as_of)?;
+        state.reports(options)
+    }
+
     /// Empty replay state for this journey, to apply batches of events to one after another
     /// (`state.apply(events, { asOf })`) and save between them (`state.toBytes()`).
     /// `options.accounts` limits events to those account ids.
@@ -1669,6 +1817,31 @@ impl ReplayState {
             .result_page(&self.journey, &as_of, offset, limit)
             .map_err(|e| js_error(&e))?;
         to_js(&result)
+    }
+
+    /// The reports — funnel, cohorts, the rolling view, velocity, the stage matrix — of every
+    /// account replayed, as of `options.asOf` (docs/reports.md). `options`: `from`/`to` (the
+    /// period counted, inclusive), `cohort` (`week`, `month`, `quarter`), `followUp`
+    /// (`["30d", "90d"]`), `velocity` (pairs of stage ids), `groupBy` (`segment`, `motion`,
+    /// `productLine`, `owner`). With `partial: true`, the mergeable partial aggregates instead
+    /// (a `Uint8Array` for `mergeReports`).
+    ///
+    /// # Errors
+    /// Throws a `JourneyError` (`invalid-argument`) for a bad option, or an `asOf` before
+    /// events the state has replayed.
+    // TypeScript: this signature is the `partial: true` overload; the finished one is declared
+    // in the custom section (class and interface declarations merge).
+    #[wasm_bindgen(unchecked_return_type = "Uint8Array")]
+    pub fn reports(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ReportOptions & { partial: true }")]
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let report_options = report_options(&self.journey, &options)?;
+        let partial =
+            crate::report::Partial::from_state(&self.journey, &self.inner, &report_options)
+                .map_err(|e| js_error(&e))?;
+        partial_or_reports(&partial, &options)
     }
 
     /// The state as bytes (a `Uint8Array`), to save and read back with `ReplayState.fromBytes`.

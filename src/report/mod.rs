@@ -8,9 +8,9 @@
 //! account states are the input.
 
 mod partial_bytes;
+pub use partial_bytes::merge_bytes;
 pub mod sketch;
-
-use std::collections::BTreeMap;
+mod sorted;
 
 use serde::Serialize;
 
@@ -22,6 +22,7 @@ use crate::replay::ReplayState;
 use crate::replay::account::{AccountState, TransitionKind};
 use crate::{Journey, classify::DAY_MS};
 pub use sketch::Sketch;
+use sorted::Sorted;
 
 /// How cohorts are cut: by the ISO week, the month or the quarter of the entry (UTC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -124,13 +125,118 @@ impl ReportOptions {
     }
 }
 
+impl ReportOptions {
+    /// Reads options from JSON text: `asOf` (required), `from` and `to` (timestamps; the
+    /// period, inclusive), `cohort` (`week`, `month`, `quarter`), `followUp` (durations, e.g.
+    /// `["30d", "90d"]`), `velocity` (pairs of stage ids, e.g. `[["mqa", "opportunity"]]`),
+    /// `groupBy` (`segment`, `motion`, `productLine`, `owner`); other keys are ignored (the
+    /// caller's own, such as `partial`).
+    ///
+    /// # Errors
+    /// `invalid-argument` naming the option (`/cohort`) when a value is not one of those.
+    pub fn from_json(journey: &Journey, text: &str) -> Result<ReportOptions, Error> {
+        use crate::json::Value;
+        let node = crate::json::parse(text).map_err(Error::from)?;
+        let bad = |key: &str, what: &str| {
+            Error::new(
+                Code::InvalidArgument,
+                format!("/{key}"),
+                format!("{key} must be {what}"),
+            )
+        };
+        let get = |key: &str| {
+            node.pointer(&format!("/{key}"))
+                .filter(|n| n.value != Value::Null)
+        };
+        let text_of = |key: &str| -> Result<Option<&str>, Error> {
+            match get(key).map(|n| &n.value) {
+                None => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.as_str())),
+                Some(_) => Err(bad(key, "a string")),
+            }
+        };
+        let time = |key: &str| -> Result<Option<i64>, Error> {
+            text_of(key)?
+                .map(|t| {
+                    crate::expr::data::parse_timestamp(t)
+                        .ok_or_else(|| bad(key, "an RFC 3339 timestamp or a YYYY-MM-DD date"))
+                })
+                .transpose()
+        };
+        let as_of = time("asOf")?.ok_or_else(|| {
+            bad(
+                "asOf",
+                "given, a timestamp string: the engine never reads the clock",
+            )
+        })?;
+        let mut options = ReportOptions::new(journey, as_of);
+        if let Some(from) = time("from")? {
+            options.from = from;
+        }
+        if let Some(to) = time("to")? {
+            options.to = to;
+        }
+        if let Some(cohort) = text_of("cohort")? {
+            options.cohort = CohortPeriod::parse(cohort)
+                .ok_or_else(|| bad("cohort", "week, month or quarter"))?;
+        }
+        if let Some(group) = text_of("groupBy")? {
+            options.group_by = Some(
+                GroupBy::parse(group)
+                    .ok_or_else(|| bad("groupBy", "segment, motion, productLine or owner"))?,
+            );
+        }
+        let list = |key: &str| -> Result<Option<&[crate::json::Node]>, Error> {
+            match get(key).map(|n| &n.value) {
+                None => Ok(None),
+                Some(Value::Array(items)) => Ok(Some(items.as_slice())),
+                Some(_) => Err(bad(key, "an array")),
+            }
+        };
+        if let Some(items) = list("followUp")? {
+            options.follow_up = Vec::with_capacity(items.len().min(64));
+            for item in items.iter().take(64) {
+                let d = match &item.value {
+                    Value::String(s) => crate::expr::data::parse_duration(s).filter(|d| *d > 0),
+                    _ => None,
+                };
+                options
+                    .follow_up
+                    .push(d.ok_or_else(|| bad("followUp", "durations such as \"30d\""))?);
+            }
+        }
+        if let Some(items) = list("velocity")? {
+            let stage = |node: Option<&crate::json::Node>| match node.map(|n| &n.value) {
+                Some(Value::String(id)) => journey.stage_index(id),
+                _ => None,
+            };
+            options.velocity = Vec::with_capacity(items.len().min(64));
+            for item in items.iter().take(1024) {
+                let pair = match &item.value {
+                    Value::Array(ids) if ids.len() == 2 => {
+                        stage(ids.first()).zip(stage(ids.get(1)))
+                    }
+                    _ => None,
+                };
+                options.velocity.push(pair.ok_or_else(|| {
+                    bad(
+                        "velocity",
+                        "pairs of the journey's stage ids, such as [[\"mqa\", \"saa\"]]",
+                    )
+                })?);
+            }
+        }
+        Ok(options)
+    }
+}
+
 /// Partial aggregates of one shard of accounts: counts and sketches only.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Partial {
     /// The journey's hash and stages, and the options: partials merge only when these agree.
     pub(crate) header: Header,
     /// By group (`None`: the account has no value for the grouping field, or no grouping).
-    pub(crate) groups: BTreeMap<Option<String>, Group>,
+    pub(crate) groups: Sorted<Option<String>, Group>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -148,15 +254,15 @@ pub(crate) struct Group {
     /// Per stage, in journey order.
     pub stages: Vec<StageCounts>,
     /// Moves in the period by (from, to); `None` is outside every stage.
-    pub moves: BTreeMap<(Option<usize>, Option<usize>), u64>,
+    pub moves: Sorted<(Option<usize>, Option<usize>), u64>,
     /// Per velocity pair: accounts that entered the first stage in the period, those that
     /// reached the second afterwards, the times between, and those times by day bucket.
     pub velocity: Vec<Velocity>,
     /// By (stage, cohort start): entries in the period, conversions within each follow-up
     /// window, conversions by `as_of`.
-    pub cohorts: BTreeMap<(usize, i64), Cohort>,
+    pub cohorts: Sorted<(usize, i64), Cohort>,
     /// By (stage, period start): entries and conversions happening in the period.
-    pub rolling: BTreeMap<(usize, i64), (u64, u64)>,
+    pub rolling: Sorted<(usize, i64), (u64, u64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -258,7 +364,7 @@ impl Partial {
                     ..options.clone()
                 },
             },
-            groups: BTreeMap::new(),
+            groups: Sorted::default(),
         })
     }
 
@@ -268,11 +374,13 @@ impl Partial {
         let o = &header.options;
         let key = o.group_by.and_then(|g| group_value(&account.facts, g));
         let n = header.stages.len();
-        let group = self.groups.entry(key).or_insert_with(|| Group {
+        let Some(group) = self.groups.entry(key, || Group {
             stages: vec![StageCounts::default(); n],
             velocity: vec![Velocity::default(); o.velocity.len()],
             ..Group::default()
-        });
+        }) else {
+            return;
+        };
         group.accounts += 1;
         let in_period = |t: i64| o.from <= t && t <= o.to;
         if let Some(s) = account.stage.and_then(|i| group.stages.get_mut(i)) {
@@ -292,7 +400,9 @@ impl Partial {
             }
             let next = transitions.get(k + 1).filter(|n| n.at <= o.as_of);
             if in_period(t.at) {
-                *group.moves.entry((t.from, t.to)).or_default() += 1;
+                if let Some(n) = group.moves.entry((t.from, t.to), || 0) {
+                    *n += 1;
+                }
                 for &skipped in &t.skipped {
                     if let Some(s) = group.stages.get_mut(skipped) {
                         s.skipped += 1;
@@ -317,11 +427,10 @@ impl Partial {
             if let Some(end) = converted_at
                 && in_period(end)
             {
-                group
-                    .rolling
-                    .entry((stage, period_start(end, o.cohort)))
-                    .or_default()
-                    .1 += 1;
+                let key = (stage, period_start(end, o.cohort));
+                if let Some(r) = group.rolling.entry(key, || (0, 0)) {
+                    r.1 += 1;
+                }
             }
             if !in_period(t.at) {
                 continue;
@@ -332,18 +441,16 @@ impl Partial {
                     s.converted += 1;
                 }
             }
-            group
-                .rolling
-                .entry((stage, period_start(t.at, o.cohort)))
-                .or_default()
-                .0 += 1;
-            let cohort = group
-                .cohorts
-                .entry((stage, period_start(t.at, o.cohort)))
-                .or_insert_with(|| Cohort {
-                    within: vec![0; o.follow_up.len()],
-                    ..Cohort::default()
-                });
+            let key = (stage, period_start(t.at, o.cohort));
+            if let Some(r) = group.rolling.entry(key, || (0, 0)) {
+                r.0 += 1;
+            }
+            let Some(cohort) = group.cohorts.entry(key, || Cohort {
+                within: vec![0; o.follow_up.len()],
+                ..Cohort::default()
+            }) else {
+                continue;
+            };
             cohort.entered += 1;
             if let Some(end) = converted_at {
                 cohort.converted += 1;
@@ -466,12 +573,14 @@ pub fn merge(partials: &[Partial]) -> Result<Partial, Error> {
                 "this partial is of another journey or other report options: partials merge only when both match",
             ));
         }
-        for (key, group) in &p.groups {
-            match out.groups.get_mut(key) {
-                Some(into) => into.merge(group),
-                None => {
-                    out.groups.insert(key.clone(), group.clone());
-                }
+        for (key, group) in p.groups.iter() {
+            let mut fresh = false;
+            let into = out.groups.entry(key.clone(), || {
+                fresh = true;
+                group.clone()
+            });
+            if let (Some(into), false) = (into, fresh) {
+                into.merge(group);
             }
         }
     }
@@ -491,8 +600,10 @@ impl Group {
             a.stuck += b.stuck;
             a.dwell.merge(&b.dwell);
         }
-        for (key, n) in &other.moves {
-            *self.moves.entry(*key).or_default() += n;
+        for (key, n) in other.moves.iter() {
+            if let Some(into) = self.moves.entry(*key, || 0) {
+                *into += n;
+            }
         }
         for (a, b) in self.velocity.iter_mut().zip(&other.velocity) {
             a.started += b.started;
@@ -504,21 +615,24 @@ impl Group {
                 *x += y;
             }
         }
-        for (key, c) in &other.cohorts {
-            let into = self.cohorts.entry(*key).or_insert_with(|| Cohort {
+        for (key, c) in other.cohorts.iter() {
+            let Some(into) = self.cohorts.entry(*key, || Cohort {
                 within: vec![0; c.within.len()],
                 ..Cohort::default()
-            });
+            }) else {
+                continue;
+            };
             into.entered += c.entered;
             into.converted += c.converted;
             for (x, y) in into.within.iter_mut().zip(&c.within) {
                 *x += y;
             }
         }
-        for (key, (e, c)) in &other.rolling {
-            let into = self.rolling.entry(*key).or_default();
-            into.0 += e;
-            into.1 += c;
+        for (key, (e, c)) in other.rolling.iter() {
+            if let Some(into) = self.rolling.entry(*key, || (0, 0)) {
+                into.0 += e;
+                into.1 += c;
+            }
         }
     }
 }

@@ -2,11 +2,9 @@
 //! counts and sketches; lengths LEB128): what a shard sends to be merged. Reading never panics:
 //! truncated, damaged or foreign bytes are an `invalid-argument` error.
 
-use std::collections::BTreeMap;
-
 use super::{
-    Cohort, CohortPeriod, Group, GroupBy, Header, Partial, ReportOptions, Sketch, StageCounts,
-    Velocity,
+    Cohort, CohortPeriod, Group, GroupBy, Header, Partial, ReportOptions, Sketch, Sorted,
+    StageCounts, Velocity,
 };
 use crate::bytes::{Read, Reader, Writer};
 use crate::error::Error;
@@ -14,28 +12,17 @@ use crate::error::Error;
 const MAGIC: &[u8; 4] = b"AJRP";
 const VERSION: u8 = 1;
 
+/// Bucket indices ascend, so each is written as the step from the one before (one byte,
+/// mostly), from -1.
 fn write_sketch(w: &mut Writer, s: &Sketch) {
     w.len(s.zero);
     w.len(s.buckets.len() as u64);
+    let mut last = -1i64;
     for &(i, n) in &s.buckets {
-        w.i64(i64::from(i));
+        w.len((i64::from(i) - last) as u64);
+        last = i64::from(i);
         w.len(n);
     }
-}
-
-fn read_sketch(r: &mut Reader<'_>) -> Read<Sketch> {
-    let zero = r.len()?;
-    let mut last = i64::MIN;
-    let buckets = r.list(|r| {
-        let i = r.i64()?;
-        // Buckets are ascending and within what a duration in milliseconds can give.
-        if i <= last || !(-1..=4000).contains(&i) {
-            return Err(r.corrupt("sketch"));
-        }
-        last = i;
-        Ok((i as i32, r.len()?))
-    })?;
-    Ok(Sketch { zero, buckets })
 }
 
 fn write_counts(w: &mut Writer, values: &[u64]) {
@@ -43,10 +30,6 @@ fn write_counts(w: &mut Writer, values: &[u64]) {
     for &v in values {
         w.len(v);
     }
-}
-
-fn read_counts(r: &mut Reader<'_>) -> Read<Vec<u64>> {
-    r.list(Reader::len)
 }
 
 impl Partial {
@@ -78,7 +61,7 @@ impl Partial {
         }
         w.u8(o.group_by.map_or(0, |g| g as u8 + 1));
         w.len(self.groups.len() as u64);
-        for (key, g) in &self.groups {
+        for (key, g) in self.groups.iter() {
             w.opt_str(key.as_deref());
             w.len(g.accounts);
             for s in &g.stages {
@@ -97,7 +80,7 @@ impl Partial {
                 write_sketch(&mut w, &s.dwell);
             }
             w.len(g.moves.len() as u64);
-            for (&(from, to), &n) in &g.moves {
+            for (&(from, to), &n) in g.moves.iter() {
                 w.opt_index(from);
                 w.opt_index(to);
                 w.len(n);
@@ -108,7 +91,7 @@ impl Partial {
                 write_counts(&mut w, &v.histogram);
             }
             w.len(g.cohorts.len() as u64);
-            for (&(stage, start), c) in &g.cohorts {
+            for (&(stage, start), c) in g.cohorts.iter() {
                 w.len(stage as u64);
                 w.i64(start);
                 w.len(c.entered);
@@ -116,7 +99,7 @@ impl Partial {
                 write_counts(&mut w, &c.within);
             }
             w.len(g.rolling.len() as u64);
-            for (&(stage, start), &(entered, converted)) in &g.rolling {
+            for (&(stage, start), &(entered, converted)) in g.rolling.iter() {
                 w.len(stage as u64);
                 w.i64(start);
                 w.len(entered);
@@ -131,148 +114,245 @@ impl Partial {
     /// # Errors
     /// `invalid-argument` when the bytes are not a partial of this format version, or damaged.
     pub fn from_bytes(bytes: &[u8]) -> Result<Partial, Error> {
+        merge_bytes(&[bytes])
+    }
+}
+
+/// Merges partials given as bytes, reading each straight into the running totals (no partial
+/// is built for each): what `mergeReports` does with a thousand shards.
+///
+/// # Errors
+/// `invalid-argument` when there are none, some bytes are damaged (`path`: the index), or the
+/// partials differ in journey or options.
+pub fn merge_bytes(partials: &[&[u8]]) -> Result<Partial, Error> {
+    let mut out: Option<Partial> = None;
+    // The first partial's header bytes: a partial that starts with the same bytes has the same
+    // header, and is not read twice.
+    let mut header_bytes: &[u8] = &[];
+    for (i, bytes) in partials.iter().enumerate() {
+        let at = |e: Error| {
+            if partials.len() > 1 {
+                Error::new(e.code(), format!("/{i}"), e.message().to_string())
+            } else {
+                e
+            }
+        };
         let mut r = Reader {
             bytes,
             at: 0,
             what: "report partial",
         };
-        if r.take(4)? != MAGIC {
-            return Err(r.corrupt("no AJRP header"));
+        if let Some(p) = &mut out
+            && !header_bytes.is_empty()
+            && bytes.starts_with(header_bytes)
+        {
+            r.at = header_bytes.len();
+            read_groups(&mut r, p).map_err(at)?;
+            if r.at != bytes.len() {
+                return Err(at(r.corrupt("trailing bytes")));
+            }
+            continue;
         }
-        if r.u8()? != VERSION {
-            return Err(r.corrupt("another format version"));
+        let header = read_header(&mut r).map_err(at)?;
+        if out.is_none() {
+            header_bytes = bytes.get(..r.at).unwrap_or_default();
         }
-        let journey_hash = r.str()?;
-        let pairs = r.list(|r| Ok((r.str()?, r.bool()?)))?;
-        let n = pairs.len();
-        let (stages, terminal) = pairs.into_iter().unzip();
-        let as_of = r.i64()?;
-        let from = r.i64()?;
-        let to = r.i64()?;
-        let cohort = match r.u8()? {
-            0 => CohortPeriod::Week,
-            1 => CohortPeriod::Month,
-            2 => CohortPeriod::Quarter,
-            _ => return Err(r.corrupt("cohort period")),
-        };
-        let follow_up = r.list(Reader::i64)?;
-        let velocity = r.list(|r| {
-            let (a, b) = (r.index()?, r.index()?);
-            if a >= n || b >= n {
-                return Err(r.corrupt("stage"));
+        let into = match &mut out {
+            Some(p) if p.header != header => {
+                return Err(at(Error::new(
+                    crate::error::Code::InvalidArgument,
+                    "",
+                    "this partial is of another journey or other report options: partials merge only when both match",
+                )));
             }
-            Ok((a, b))
-        })?;
-        let group_by = match r.u8()? {
-            0 => None,
-            1 => Some(GroupBy::Segment),
-            2 => Some(GroupBy::Motion),
-            3 => Some(GroupBy::ProductLine),
-            4 => Some(GroupBy::Owner),
-            _ => return Err(r.corrupt("grouping")),
+            Some(p) => p,
+            None => out.insert(Partial {
+                header,
+                groups: Sorted::default(),
+            }),
         };
-        let pairs_count = velocity.len();
-        let follow_count = follow_up.len();
-        let header = Header {
-            journey_hash,
-            stages,
-            terminal,
-            options: ReportOptions {
-                as_of,
-                from,
-                to,
-                cohort,
-                follow_up,
-                velocity,
-                group_by,
-            },
-        };
-        let stage = |r: &mut Reader<'_>| {
-            let i = r.index()?;
-            if i >= n {
-                return Err(r.corrupt("stage"));
-            }
-            Ok(i)
-        };
-        let mut groups = BTreeMap::new();
-        let count = r.count()?;
-        for _ in 0..count {
-            let key = r.opt_str()?;
-            let accounts = r.len()?;
-            let mut stage_counts = Vec::with_capacity(n.min(256));
-            for _ in 0..n {
-                let mut c = [0u64; 7];
-                for slot in &mut c {
-                    *slot = r.len()?;
-                }
-                let [
-                    population,
-                    entered,
-                    converted,
-                    skipped,
-                    regressions,
-                    breaches,
-                    stuck,
-                ] = c;
-                stage_counts.push(StageCounts {
-                    population,
-                    entered,
-                    converted,
-                    skipped,
-                    regressions,
-                    breaches,
-                    stuck,
-                    dwell: read_sketch(&mut r)?,
-                });
-            }
-            let moves = r.list(|r| {
-                let (from, to) = (r.opt_index()?, r.opt_index()?);
-                if from.is_some_and(|i| i >= n) || to.is_some_and(|i| i >= n) {
-                    return Err(r.corrupt("stage"));
-                }
-                Ok(((from, to), r.len()?))
-            })?;
-            let mut velocity = Vec::with_capacity(pairs_count);
-            for _ in 0..pairs_count {
-                velocity.push(Velocity {
-                    started: r.len()?,
-                    times: read_sketch(&mut r)?,
-                    histogram: read_counts(&mut r)?,
-                });
-            }
-            let cohorts = r.list(|r| {
-                let key = (stage(r)?, r.i64()?);
-                let entered = r.len()?;
-                let converted = r.len()?;
-                let within = read_counts(r)?;
-                if within.len() != follow_count {
-                    return Err(r.corrupt("cohort"));
-                }
-                Ok((
-                    key,
-                    Cohort {
-                        entered,
-                        within,
-                        converted,
-                    },
-                ))
-            })?;
-            let rolling = r.list(|r| Ok(((stage(r)?, r.i64()?), (r.len()?, r.len()?))))?;
-            groups.insert(
-                key,
-                Group {
-                    accounts,
-                    stages: stage_counts,
-                    moves: moves.into_iter().collect(),
-                    velocity,
-                    cohorts: cohorts.into_iter().collect(),
-                    rolling: rolling.into_iter().collect(),
-                },
-            );
-        }
+        read_groups(&mut r, into).map_err(at)?;
         if r.at != bytes.len() {
-            return Err(r.corrupt("trailing bytes"));
+            return Err(at(r.corrupt("trailing bytes")));
         }
-        Ok(Partial { header, groups })
     }
+    out.ok_or_else(|| {
+        Error::new(
+            crate::error::Code::InvalidArgument,
+            "",
+            "mergeReports needs at least one partial",
+        )
+    })
+}
+
+fn read_header(r: &mut Reader<'_>) -> Read<Header> {
+    if r.take(4)? != MAGIC {
+        return Err(r.corrupt("no AJRP header"));
+    }
+    if r.u8()? != VERSION {
+        return Err(r.corrupt("another format version"));
+    }
+    let journey_hash = r.str()?;
+    let pairs = r.list(|r| Ok((r.str()?, r.bool()?)))?;
+    let n = pairs.len();
+    let (stages, terminal) = pairs.into_iter().unzip();
+    let as_of = r.i64()?;
+    let from = r.i64()?;
+    let to = r.i64()?;
+    let cohort = match r.u8()? {
+        0 => CohortPeriod::Week,
+        1 => CohortPeriod::Month,
+        2 => CohortPeriod::Quarter,
+        _ => return Err(r.corrupt("cohort period")),
+    };
+    let follow_up = r.list(Reader::i64)?;
+    let velocity = r.list(|r| {
+        let (a, b) = (r.index()?, r.index()?);
+        if a >= n || b >= n {
+            return Err(r.corrupt("stage"));
+        }
+        Ok((a, b))
+    })?;
+    let group_by = match r.u8()? {
+        0 => None,
+        1 => Some(GroupBy::Segment),
+        2 => Some(GroupBy::Motion),
+        3 => Some(GroupBy::ProductLine),
+        4 => Some(GroupBy::Owner),
+        _ => return Err(r.corrupt("grouping")),
+    };
+    Ok(Header {
+        journey_hash,
+        stages,
+        terminal,
+        options: ReportOptions {
+            as_of,
+            from,
+            to,
+            cohort,
+            follow_up,
+            velocity,
+            group_by,
+        },
+    })
+}
+
+/// Reads a sketch's buckets, adding them to `into`.
+fn add_sketch(r: &mut Reader<'_>, into: &mut Sketch) -> Read<()> {
+    into.zero += r.len()?;
+    let count = r.count()?;
+    let mut last = -1i64;
+    // Both ascend: walk `into`'s buckets alongside, inserting only the ones it lacks.
+    let mut at = 0;
+    for _ in 0..count {
+        let step = r.len()?;
+        // Buckets ascend and stay within what a duration in milliseconds can give.
+        let i = i64::try_from(step).ok().and_then(|s| last.checked_add(s));
+        let i = i
+            .filter(|&i| step > 0 && i <= 4000)
+            .ok_or_else(|| r.corrupt("sketch"))?;
+        last = i;
+        let (i, n) = (i as i32, r.len()?);
+        while into.buckets.get(at).is_some_and(|b| b.0 < i) {
+            at += 1;
+        }
+        match into.buckets.get_mut(at) {
+            Some(b) if b.0 == i => b.1 += n,
+            _ => into.buckets.insert(at, (i, n)),
+        }
+    }
+    Ok(())
+}
+
+/// Reads counts, adding them to `into` (which must have as many).
+fn add_counts(r: &mut Reader<'_>, into: &mut Vec<u64>) -> Read<()> {
+    let n = r.count()?;
+    // Counts never made (a histogram with nothing in it yet) are written as none.
+    if into.len() < n {
+        into.resize(n, 0);
+    }
+    for slot in into.iter_mut().take(n) {
+        *slot += r.len()?;
+    }
+    Ok(())
+}
+
+/// Reads every group, adding its counts to `into`'s.
+fn read_groups(r: &mut Reader<'_>, into: &mut Partial) -> Read<()> {
+    let n = into.header.stages.len();
+    let pairs = into.header.options.velocity.len();
+    let follow = into.header.options.follow_up.len();
+    let stage = |r: &mut Reader<'_>| {
+        let i = r.index()?;
+        if i >= n {
+            return Err(r.corrupt("stage"));
+        }
+        Ok(i)
+    };
+    let count = r.count()?;
+    for _ in 0..count {
+        let key = r.opt_str()?;
+        let group = into
+            .groups
+            .entry(key, || Group {
+                stages: vec![StageCounts::default(); n],
+                velocity: vec![Velocity::default(); pairs],
+                ..Group::default()
+            })
+            .ok_or_else(|| r.corrupt("group"))?;
+        group.accounts += r.len()?;
+        for s in &mut group.stages {
+            for slot in [
+                &mut s.population,
+                &mut s.entered,
+                &mut s.converted,
+                &mut s.skipped,
+                &mut s.regressions,
+                &mut s.breaches,
+                &mut s.stuck,
+            ] {
+                *slot += r.len()?;
+            }
+            add_sketch(r, &mut s.dwell)?;
+        }
+        for _ in 0..r.count()? {
+            let (from, to) = (r.opt_index()?, r.opt_index()?);
+            if from.is_some_and(|i| i >= n) || to.is_some_and(|i| i >= n) {
+                return Err(r.corrupt("stage"));
+            }
+            let add = r.len()?;
+            if let Some(m) = group.moves.entry((from, to), || 0) {
+                *m += add;
+            }
+        }
+        for v in &mut group.velocity {
+            v.started += r.len()?;
+            add_sketch(r, &mut v.times)?;
+            add_counts(r, &mut v.histogram)?;
+        }
+        for _ in 0..r.count()? {
+            let key = (stage(r)?, r.i64()?);
+            let entered = r.len()?;
+            let converted = r.len()?;
+            let cohort = group
+                .cohorts
+                .entry(key, || Cohort {
+                    within: vec![0; follow],
+                    ..Cohort::default()
+                })
+                .ok_or_else(|| r.corrupt("cohort"))?;
+            cohort.entered += entered;
+            cohort.converted += converted;
+            add_counts(r, &mut cohort.within)?;
+        }
+        for _ in 0..r.count()? {
+            let key = (stage(r)?, r.i64()?);
+            let (entered, converted) = (r.len()?, r.len()?);
+            if let Some(cell) = group.rolling.entry(key, || (0, 0)) {
+                cell.0 += entered;
+                cell.1 += converted;
+            }
+        }
+    }
+    Ok(())
 }

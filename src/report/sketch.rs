@@ -23,20 +23,39 @@ impl Sketch {
             self.zero += 1;
             return;
         }
-        let i = bucket(ms);
+        self.add_count(bucket(ms), 1);
+    }
+
+    /// Adds `n` durations to bucket `i` (reading a sketch back).
+    pub(crate) fn add_count(&mut self, i: i32, n: u64) {
         match self.buckets.binary_search_by_key(&i, |b| b.0) {
             Ok(at) => {
                 if let Some(b) = self.buckets.get_mut(at) {
-                    b.1 += 1;
+                    b.1 += n;
                 }
             }
-            Err(at) => self.buckets.insert(at, (i, 1)),
+            Err(at) => self.buckets.insert(at, (i, n)),
         }
     }
 
     /// Adds another sketch's counts.
     pub fn merge(&mut self, other: &Sketch) {
         self.zero += other.zero;
+        // Most merges add to buckets this sketch already has: in place, without allocating.
+        let mut mine = self.buckets.iter_mut().peekable();
+        let in_place = other.buckets.iter().all(|&(i, _)| {
+            while mine.next_if(|b| b.0 < i).is_some() {}
+            mine.peek().is_some_and(|b| b.0 == i)
+        });
+        if in_place {
+            let mut mine = self.buckets.iter_mut();
+            for &(i, n) in &other.buckets {
+                if let Some(b) = mine.find(|b| b.0 == i) {
+                    b.1 += n;
+                }
+            }
+            return;
+        }
         let mut merged = Vec::with_capacity(self.buckets.len().max(other.buckets.len()));
         let (mut a, mut b) = (
             self.buckets.iter().peekable(),
@@ -127,6 +146,16 @@ mod tests {
         }
         left.merge(&right);
         assert_eq!(left, whole);
+        // Merging into a sketch that has every bucket already (in place) is adding too.
+        let mut twice = whole.clone();
+        twice.merge(&right);
+        let mut direct = whole.clone();
+        for (k, &v) in values.iter().enumerate() {
+            if k % 3 != 0 {
+                direct.add(v);
+            }
+        }
+        assert_eq!(twice, direct);
         let mut sorted = values.clone();
         sorted.sort_unstable();
         for q in [0.01, 0.25, 0.5, 0.9, 0.99, 1.0] {

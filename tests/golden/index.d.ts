@@ -253,6 +253,59 @@ export interface ColumnStages {
     ignored: { afterAsOf: number; unknownTypes: Record<string, number>; missingStrength: number; missingValue: number };
 }
 
+/** Options of the reports (docs/reports.md). */
+export interface ReportOptions {
+    asOf: string;
+    /** The period entries, moves, breaches and ended stays are counted in (inclusive); default: all of history up to asOf. */
+    from?: string; to?: string;
+    /** How cohorts are cut (UTC): ISO weeks, months (default) or quarters. */
+    cohort?: "week" | "month" | "quarter";
+    /** Follow-up windows for cohort conversion; default ["30d", "60d", "90d"]. */
+    followUp?: string[];
+    /** Pairs of stage ids to time; default each step between consecutive stages that are not terminal. */
+    velocity?: [string, string][];
+    groupBy?: "segment" | "motion" | "productLine" | "owner";
+    /** Return the mergeable partial aggregates (a Uint8Array for mergeReports) instead. */
+    partial?: boolean;
+}
+
+/** Durations: how many, median and 90th percentile in milliseconds (within 1 %). */
+export interface Distribution { count: number; medianMs: number | null; p90Ms: number | null }
+
+/** The reports of one group of accounts. */
+export interface GroupReports {
+    group: string | null;
+    accounts: number;
+    funnel: { stage: string; population: number; entered: number; converted: number; conversionRate: number | null;
+    skipped: number; regressions: number; breaches: number; stuck: number; dwell: Distribution }[];
+    cohorts: { stage: string; period: string; start: string; entered: number;
+    within: { window: string; converted: number; rate: number }[]; converted: number; conversionRate: number }[];
+    rolling: { stage: string; period: string; start: string; entered: number; converted: number; rate: number | null }[];
+    velocity: { from: string; to: string; started: number; reached: Distribution;
+    histogram: { upToDays: number | null; count: number }[] }[];
+    matrix: { from: string | null; to: string | null; count: number }[];
+}
+
+/** Reports as of a date (docs/reports.md). */
+export interface Reports {
+    asOf: string;
+    period: { from: string | null; to: string };
+    journeyHash: string;
+    cohortPeriod: "week" | "month" | "quarter";
+    groupBy: "segment" | "motion" | "productLine" | "owner" | null;
+    groups: GroupReports[];
+}
+
+/** reports(…, { partial: true }) returns the mergeable partial; otherwise the reports. */
+export interface Journey {
+    reports(events: ReplayEvent[] | string, options: ReportOptions & { partial?: false }): Reports;
+}
+export interface ReplayState {
+    reports(options: ReportOptions & { partial?: false }): Reports;
+}
+export function mergeReports(partials: Uint8Array[], options: { partial: true }): Uint8Array;
+export function mergeReports(partials: Uint8Array[], options?: { partial?: false }): Reports;
+
 /** What a journey reads of an account (Journey.fieldsRead). */
 export interface FieldsRead {
     /** The account fields its criteria and scoring rules read, as dotted paths, in schema order. */
@@ -624,6 +677,17 @@ export class Journey {
      */
     replay(events: ReplayEvent[] | string, options: { asOf: string; accounts?: string[] }): ReplayResult;
     /**
+     * Replays events (as `replay`) and reports on them as of `options.asOf`: funnel, cohorts,
+     * the rolling view, velocity, the stage matrix (docs/reports.md; the options as
+     * `ReplayState.reports`). With `partial: true`, mergeable partial aggregates (a
+     * `Uint8Array` for `mergeReports`): shard accounts across workers, merge exactly.
+     *
+     * # Errors
+     * Throws a `JourneyError` (`invalid-argument`) for a bad option or events that are
+     * neither an array nor a string; bad events are refused and counted, not thrown.
+     */
+    reports(events: ReplayEvent[] | string, options: ReportOptions & { partial: true }): Uint8Array;
+    /**
      * Scores a batch given as columns, as of `options.asOf` — the fast path: typed arrays
      * cross into wasm in one copy each. Returns per-row `Float64Array`s (`composite` and each
      * component, normalised 0–100; NaN where unknown or where the row failed), the failed rows'
@@ -780,6 +844,19 @@ export class ReplayState {
      */
     static fromBytes(journey: Journey, bytes: Uint8Array | number[]): ReplayState;
     /**
+     * The reports — funnel, cohorts, the rolling view, velocity, the stage matrix — of every
+     * account replayed, as of `options.asOf` (docs/reports.md). `options`: `from`/`to` (the
+     * period counted, inclusive), `cohort` (`week`, `month`, `quarter`), `followUp`
+     * (`["30d", "90d"]`), `velocity` (pairs of stage ids), `groupBy` (`segment`, `motion`,
+     * `productLine`, `owner`). With `partial: true`, the mergeable partial aggregates instead
+     * (a `Uint8Array` for `mergeReports`).
+     *
+     * # Errors
+     * Throws a `JourneyError` (`invalid-argument`) for a bad option, or an `asOf` before
+     * events the state has replayed.
+     */
+    reports(options: ReportOptions & { partial: true }): Uint8Array;
+    /**
      * Every account's timeline as of `options.asOf` (the state itself is not changed), or a
      * page of them: `offset` (from 0, accounts by id) and `limit`. Without a `limit`, a state
      * of more than 50,000 accounts is refused (`limit-exceeded`) rather than running out of
@@ -853,6 +930,18 @@ export function matchLeads(leads: LeadInput[], accounts: AccountInput[]): MatchR
  * `invalid-value` for an account row that is not an account.
  */
 export function matchLeadsColumns(leads: LeadColumns, accounts: AccountInput[]): MatchColumns;
+
+/**
+ * Merges report partials (`reports(…, { partial: true })` of shards of the accounts, same
+ * journey and options) into the reports of all of them — exactly, whatever the split. With
+ * `{ partial: true }`, the merged partial instead, to merge further.
+ *
+ * # Errors
+ * Throws a `JourneyError` (`invalid-argument`) when `partials` is not an array of
+ * `Uint8Array`s, is empty, holds damaged bytes, or mixes journeys or options (`path` is the
+ * partial's index).
+ */
+export function mergeReports(partials: Uint8Array[], options?: { partial?: boolean }): Reports | Uint8Array;
 
 /**
  * The journey templates shipped with the engine (the default first), each with its canonical

@@ -1,8 +1,8 @@
 // Type-checked by tests/js/types.test.mjs (tsc --strict): the package's public types as an ESM
 // TypeScript user sees them. A compile error here means the TS surface changed or broke.
 import {
-  Journey, ReplayState, accountSchema, validateDefinition, version,
-  type ClassifyRow, type ColumnStages, type FieldsRead, type StageRow, type ReplayBatch, type ReplayEvent, type ReplayResult, type Transition,
+  Journey, ReplayState, accountSchema, mergeReports, validateDefinition, version,
+  type GroupReports, type Reports, type ClassifyRow, type ColumnStages, type FieldsRead, type StageRow, type ReplayBatch, type ReplayEvent, type ReplayResult, type Transition,
   type Diagnostic, type JourneyError, type JourneySummary, type StageKind, type ValidationResult,
 } from "account-journey";
 
@@ -44,3 +44,10 @@ const byColumns: ColumnStages = journey.classifyColumns({ length: 1 }, { asOf: "
 const stageIndex: Uint16Array = byColumns.stage;
 const read: FieldsRead = journey.fieldsRead();
 console.log(explained.length, leanStage, stageRow, stageIndex, read.fields, accountSchema());
+// Reports: finished by default, the mergeable partial with partial: true (overloads).
+const reports: Reports = journey.reports([], { asOf: "2026-11-22", cohort: "week", groupBy: "segment" });
+const part: Uint8Array = journey.reports([], { asOf: "2026-11-22", partial: true });
+const merged: Reports = mergeReports([part]);
+const mergedPart: Uint8Array = mergeReports([part], { partial: true });
+const funnelRows: GroupReports["funnel"] = merged.groups[0]?.funnel ?? [];
+console.log(reports.asOf, mergedPart.length, funnelRows.length);
