@@ -32,11 +32,14 @@ if ! cmp -s pkg/account_journey.js target/pkg-speed/account_journey.js; then
   exit 1
 fi
 cp target/pkg-speed/account_journey_bg.wasm pkg/account_journey_speed_bg.wasm
-# classifyMany's bulk path over plain objects is JS (js/classify-objects.js): appended to both
-# glues, so every entry and `./web` have it (wasm-bindgen's JS snippets do not reach the
-# CommonJS target).
+# classifyMany's bulk path over plain objects (js/classify-objects.js) and reportTables
+# (js/report-tables.js) are JS: appended to both glues, so every entry and `./web` have them
+# (wasm-bindgen's JS snippets do not reach the CommonJS target).
 cat js/classify-objects.js >> pkg/account_journey.js
 cat js/classify-objects.js >> pkg/cjs/account_journey.js
+# reportTables (js/report-tables.js), with each glue's way of exporting it.
+{ cat js/report-tables.js; echo "export { reportTables };"; } >> pkg/account_journey.js
+{ cat js/report-tables.js; echo "exports.reportTables = reportTables;"; } >> pkg/cjs/account_journey.js
 
 # The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept them
 # and must not introduce others.

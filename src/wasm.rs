@@ -322,6 +322,10 @@ export interface ReplayState {
 export function mergeReports(partials: Uint8Array[], options: { partial: true }): Uint8Array;
 export function mergeReports(partials: Uint8Array[], options?: { partial?: false }): Reports;
 
+/** The reports as 2-D tables (a header row, then rows; a `group` column first; durations in
+ * days): funnel, cohorts, rolling, velocity, matrix — for spreadsheets and CSV. */
+export function reportTables(reports: Reports): Record<"funnel" | "cohorts" | "rolling" | "velocity" | "matrix", (string | number | null)[][]>;
+
 /** What a journey reads of an account (Journey.fieldsRead). */
 export interface FieldsRead {
   /** The account fields its criteria and scoring rules read, as dotted paths, in schema order. */

@@ -1,4 +1,4 @@
-// The main job for now: load the package, show the embedded default journey and validate it,
+// The main job's first half (the second is main-job.mjs): load the package, show the embedded default journey and validate it,
 // classify the bundled sample accounts (examples/data/sample-accounts.json) as of 2026-11-22 —
 // stage, score, what the next stage needs, when the answer changes by itself — replay the bundled
 // sample event history (transitions, SLAs, breaches, refusals), then show what validation

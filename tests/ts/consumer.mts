@@ -1,7 +1,7 @@
 // Type-checked by tests/js/types.test.mjs (tsc --strict): the package's public types as an ESM
 // TypeScript user sees them. A compile error here means the TS surface changed or broke.
 import {
-  Journey, ReplayState, accountSchema, mergeReports, validateDefinition, version,
+  Journey, ReplayState, accountSchema, mergeReports, reportTables, validateDefinition, version,
   type GroupReports, type Reports, type ClassifyRow, type ColumnStages, type FieldsRead, type StageRow, type ReplayBatch, type ReplayEvent, type ReplayResult, type Transition,
   type Diagnostic, type JourneyError, type JourneySummary, type StageKind, type ValidationResult,
 } from "account-journey";
@@ -51,3 +51,5 @@ const merged: Reports = mergeReports([part]);
 const mergedPart: Uint8Array = mergeReports([part], { partial: true });
 const funnelRows: GroupReports["funnel"] = merged.groups[0]?.funnel ?? [];
 console.log(reports.asOf, mergedPart.length, funnelRows.length);
+const funnelTable: (string | number | null)[][] = reportTables(merged).funnel;
+console.log(funnelTable.length);

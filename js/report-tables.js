@@ -1,0 +1,28 @@
+
+// ---- reportTables(reports): the reports as 2-D tables (a header row, then rows) ----
+// Appended by scripts/build-pkg.sh to both glues, with the export line of each. For
+// spreadsheets and CSV: one table per report, a `group` column first, durations in days.
+function reportTables(reports) {
+  const days = (ms) => (ms === null || ms === undefined ? null : ms / 86_400_000);
+  const groups = reports.groups;
+  const windows = groups[0]?.cohorts[0]?.within.map((w) => w.window) ?? [];
+  const buckets = groups[0]?.velocity[0]?.histogram.map((b) => (b.upToDays === null ? "longer" : `upTo${b.upToDays}d`)) ?? [];
+  return {
+    funnel: [["group", "stage", "population", "entered", "converted", "conversionRate", "skipped", "regressions",
+      "breaches", "stuck", "stays", "dwellMedianDays", "dwellP90Days"],
+      ...groups.flatMap((g) => g.funnel.map((f) => [g.group, f.stage, f.population, f.entered, f.converted,
+        f.conversionRate, f.skipped, f.regressions, f.breaches, f.stuck, f.dwell.count, days(f.dwell.medianMs),
+        days(f.dwell.p90Ms)]))],
+    cohorts: [["group", "stage", "period", "start", "entered", ...windows.flatMap((w) => [`convertedWithin${w}`, `rateWithin${w}`]),
+      "converted", "conversionRate"],
+      ...groups.flatMap((g) => g.cohorts.map((c) => [g.group, c.stage, c.period, c.start, c.entered,
+        ...c.within.flatMap((w) => [w.converted, w.rate]), c.converted, c.conversionRate]))],
+    rolling: [["group", "stage", "period", "start", "entered", "converted", "rate"],
+      ...groups.flatMap((g) => g.rolling.map((r) => [g.group, r.stage, r.period, r.start, r.entered, r.converted, r.rate]))],
+    velocity: [["group", "from", "to", "started", "reached", "medianDays", "p90Days", ...buckets],
+      ...groups.flatMap((g) => g.velocity.map((v) => [g.group, v.from, v.to, v.started, v.reached.count,
+        days(v.reached.medianMs), days(v.reached.p90Ms), ...v.histogram.map((b) => b.count)]))],
+    matrix: [["group", "from", "to", "count"],
+      ...groups.flatMap((g) => g.matrix.map((m) => [g.group, m.from, m.to, m.count]))],
+  };
+}
