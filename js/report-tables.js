@@ -24,5 +24,8 @@ function reportTables(reports) {
         days(v.reached.medianMs), days(v.reached.p90Ms), ...v.histogram.map((b) => b.count)]))],
     matrix: [["group", "from", "to", "count"],
       ...groups.flatMap((g) => g.matrix.map((m) => [g.group, m.from, m.to, m.count]))],
+    attribution: [["group", "stage", "trigger", "wonAccounts", "wonAmount", "pipelineAccounts", "pipelineAmount"],
+      ...groups.flatMap((g) => g.attribution.map((a) => [g.group, a.stage, a.trigger, a.wonAccounts, a.wonAmount,
+        a.pipelineAccounts, a.pipelineAmount]))],
   };
 }

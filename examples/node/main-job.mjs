@@ -2,7 +2,8 @@
 // run prints the same numbers: 10,000 accounts, ~1,000,000 events, seasonality, skips,
 // regressions, rejections, stalled deals), replayed through the default journey in shards —
 // one worker thread per core, each returning mergeable partial reports — merged, and printed:
-// the funnel, monthly cohorts beside the rolling view, and velocity between stages. The reports
+// the funnel, monthly cohorts beside the rolling view, velocity between stages, and what
+// triggered the stage entries on the way to won deals (attribution). The reports
 // are written as JSON and as CSV tables to out/main-job/.
 //
 //   bash scripts/run.sh                      (builds pkg/ first)
@@ -99,6 +100,14 @@ if (!isMainThread) {
       return [`${v.from} → ${v.to}`, v.started, v.reached.count, days(v.reached.medianMs), days(v.reached.p90Ms),
         upTo(7), upTo(30), upTo(90), upTo(365)];
     }));
+
+  // Closed-loop attribution: what triggered the stage entries on won accounts' way.
+  const money = (x) => `${(x / 1e6).toFixed(2)}M`;
+  table("attribution: the stage entries on the way to won deals, by what triggered them (top 10)",
+    ["stage", "trigger", "won accounts", "won amount", "pipeline accounts", "pipeline amount"],
+    all.attribution.filter((a) => a.wonAccounts > 0 && a.stage !== "customer")
+      .sort((a, b) => b.wonAccounts - a.wonAccounts || a.stage.localeCompare(b.stage)).slice(0, 10)
+      .map((a) => [a.stage, a.trigger, a.wonAccounts, money(a.wonAmount), a.pipelineAccounts, money(a.pipelineAmount)]));
 
   const out = process.env.MAIN_JOB_OUT
     ? new URL(`file://${process.env.MAIN_JOB_OUT.replace(/\/?$/, "/")}`)

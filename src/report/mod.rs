@@ -100,6 +100,10 @@ pub struct ReportOptions {
     pub velocity: Vec<(usize, usize)>,
     /// What the reports are grouped by (`None`: one group, all accounts).
     pub group_by: Option<GroupBy>,
+    /// The stage that means won, for attribution (`None`: no attribution).
+    pub won: Option<usize>,
+    /// The stage whose entry means pipeline created, for attribution.
+    pub pipeline: Option<usize>,
 }
 
 impl ReportOptions {
@@ -110,6 +114,13 @@ impl ReportOptions {
         let path: Vec<usize> = (0..stages.len())
             .filter(|&i| stages.get(i).is_some_and(|s| s.kind != StageKind::Terminal))
             .collect();
+        // Won: the first post-sale stage; pipeline: the last pre-sale stage before it.
+        let won = stages.iter().position(|s| s.kind == StageKind::PostSale);
+        let pipeline = won.and_then(|w| {
+            (0..w)
+                .rev()
+                .find(|&i| stages.get(i).is_some_and(|s| s.kind == StageKind::PreSale))
+        });
         ReportOptions {
             as_of,
             from: crate::expr::MIN_TIMESTAMP_MS,
@@ -121,6 +132,8 @@ impl ReportOptions {
                 .filter_map(|w| Some((*w.first()?, *w.get(1)?)))
                 .collect(),
             group_by: None,
+            won,
+            pipeline,
         }
     }
 }
@@ -193,6 +206,18 @@ impl ReportOptions {
                 Some(_) => Err(bad(key, "an array")),
             }
         };
+        for (key, slot) in [
+            ("won", &mut options.won),
+            ("pipeline", &mut options.pipeline),
+        ] {
+            if let Some(id) = text_of(key)? {
+                *slot = Some(
+                    journey
+                        .stage_index(id)
+                        .ok_or_else(|| bad(key, "one of the journey's stage ids"))?,
+                );
+            }
+        }
         if let Some(items) = list("followUp")? {
             options.follow_up = Vec::with_capacity(items.len().min(64));
             for item in items.iter().take(64) {
@@ -263,6 +288,10 @@ pub(crate) struct Group {
     pub cohorts: Sorted<(usize, i64), Cohort>,
     /// By (stage, period start): entries and conversions happening in the period.
     pub rolling: Sorted<(usize, i64), (u64, u64)>,
+    /// By (stage entered, what triggered the entry): accounts won in the period and their
+    /// amounts, accounts whose pipeline was created in the period and theirs (amounts in
+    /// hundredths, so sums are exact whatever the merge order).
+    pub attribution: Sorted<(usize, String), [u64; 4]>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -332,6 +361,17 @@ impl Partial {
     pub fn empty(journey: &Journey, options: &ReportOptions) -> Result<Partial, Error> {
         let def = journey.definition();
         let n = def.stages.len();
+        if [options.won, options.pipeline]
+            .iter()
+            .flatten()
+            .any(|&i| i >= n)
+        {
+            return Err(Error::new(
+                Code::InvalidArgument,
+                "/won",
+                format!("the journey has {n} stages"),
+            ));
+        }
         if let Some((a, b)) = options.velocity.iter().find(|(a, b)| *a >= n || *b >= n) {
             return Err(Error::new(
                 Code::InvalidArgument,
@@ -469,6 +509,36 @@ impl Partial {
                 s.breaches += 1;
             }
         }
+        let amount = opportunity_amount(&account.facts);
+        for (column, target) in [(0, o.won), (2, o.pipeline)] {
+            let Some(target) = target else { continue };
+            let reached = transitions
+                .iter()
+                .position(|t| t.to == Some(target) && in_period(t.at) && t.at <= o.as_of);
+            let Some(reached) = reached else { continue };
+            // Each (stage, trigger) on the way counts the account once.
+            let mut seen: Vec<(usize, &str)> = Vec::new();
+            for t in transitions.iter().take(reached + 1) {
+                let (Some(stage), label) = (t.to, trigger_label(&t.trigger)) else {
+                    continue;
+                };
+                if seen.contains(&(stage, label)) {
+                    continue;
+                }
+                seen.push((stage, label));
+                let cell = group
+                    .attribution
+                    .entry((stage, label.to_string()), || [0; 4]);
+                if let Some(cell) = cell {
+                    if let Some(n) = cell.get_mut(column) {
+                        *n += 1;
+                    }
+                    if let Some(sum) = cell.get_mut(column + 1) {
+                        *sum += amount;
+                    }
+                }
+            }
+        }
         for (pair, v) in o.velocity.iter().zip(group.velocity.iter_mut()) {
             let start = transitions
                 .iter()
@@ -510,6 +580,41 @@ fn group_value(facts: &Data, g: GroupBy) -> Option<String> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// What triggered a transition, as attribution names it: the event's type, or `time`,
+/// `max-dwell`, `recycle`, `conflict`.
+fn trigger_label(trigger: &crate::replay::account::Trigger) -> &str {
+    use crate::replay::account::Trigger;
+    match trigger {
+        Trigger::Event { kind, .. } => kind,
+        Trigger::Time => "time",
+        Trigger::MaxDwell => "max-dwell",
+        Trigger::Recycle => "recycle",
+        Trigger::Conflict(_) => "conflict",
+    }
+}
+
+/// The account's opportunity amount in hundredths (0 when it has none).
+fn opportunity_amount(facts: &Data) -> u64 {
+    let root = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT);
+    let path = (|| {
+        let (c, crm) = root.field("crm")?;
+        let (o, opportunity) = crm.ty.field("opportunity")?;
+        let (a, _) = opportunity.ty.field("amount")?;
+        Some([c, o, a])
+    })();
+    let mut value = Some(facts);
+    for i in path.iter().flatten() {
+        value = match value {
+            Some(Data::Object(fields)) => fields.get(*i),
+            _ => None,
+        };
+    }
+    match value {
+        Some(Data::Number(n)) if n.is_finite() && *n >= 0.0 => (n * 100.0).round() as u64,
+        _ => 0,
     }
 }
 
@@ -628,6 +733,13 @@ impl Group {
                 *x += y;
             }
         }
+        for (key, cell) in other.attribution.iter() {
+            if let Some(into) = self.attribution.entry(key.clone(), || [0; 4]) {
+                for (x, y) in into.iter_mut().zip(cell) {
+                    *x += y;
+                }
+            }
+        }
         for (key, (e, c)) in other.rolling.iter() {
             if let Some(into) = self.rolling.entry(*key, || (0, 0)) {
                 into.0 += e;
@@ -682,6 +794,8 @@ pub struct GroupReports {
     pub velocity: Vec<VelocityRow>,
     /// Moves in the period, by from and to.
     pub matrix: Vec<MatrixRow>,
+    /// Won accounts and created pipeline, by the stage entries on their way.
+    pub attribution: Vec<AttributionRow>,
 }
 
 /// One stage of the funnel.
@@ -796,6 +910,26 @@ pub struct Bucket {
     pub up_to_days: Option<i64>,
     /// How many.
     pub count: u64,
+}
+
+/// Closed-loop attribution: accounts won, and pipeline created, in the period, by the stage
+/// entries on their way and what triggered each.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttributionRow {
+    /// A stage the accounts entered on the way (the won or pipeline stage included).
+    pub stage: String,
+    /// What triggered that entry: the event's type (`page_view`, `sales_accepted`, …), or
+    /// `time`, `max-dwell`, `recycle`, `conflict`.
+    pub trigger: String,
+    /// Accounts won in the period with such an entry on the way.
+    pub won_accounts: u64,
+    /// Their opportunity amounts, summed.
+    pub won_amount: f64,
+    /// Accounts whose pipeline was created in the period with such an entry on the way.
+    pub pipeline_accounts: u64,
+    /// Their opportunity amounts, summed.
+    pub pipeline_amount: f64,
 }
 
 /// Moves from one stage to another.
@@ -914,6 +1048,21 @@ impl Partial {
                         from: from.map(stage),
                         to: to.map(stage),
                         count,
+                    })
+                    .collect(),
+                attribution: g
+                    .attribution
+                    .iter()
+                    .map(|((i, trigger), cell)| {
+                        let [won, won_amount, pipeline, pipeline_amount] = *cell;
+                        AttributionRow {
+                            stage: stage(*i),
+                            trigger: trigger.clone(),
+                            won_accounts: won,
+                            won_amount: won_amount as f64 / 100.0,
+                            pipeline_accounts: pipeline,
+                            pipeline_amount: pipeline_amount as f64 / 100.0,
+                        }
                     })
                     .collect(),
             })

@@ -10,7 +10,7 @@ use crate::bytes::{Read, Reader, Writer};
 use crate::error::Error;
 
 const MAGIC: &[u8; 4] = b"AJRP";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 
 /// Bucket indices ascend, so each is written as the step from the one before (one byte,
 /// mostly), from -1.
@@ -60,6 +60,8 @@ impl Partial {
             w.len(b as u64);
         }
         w.u8(o.group_by.map_or(0, |g| g as u8 + 1));
+        w.opt_index(o.won);
+        w.opt_index(o.pipeline);
         w.len(self.groups.len() as u64);
         for (key, g) in self.groups.iter() {
             w.opt_str(key.as_deref());
@@ -97,6 +99,14 @@ impl Partial {
                 w.len(c.entered);
                 w.len(c.converted);
                 write_counts(&mut w, &c.within);
+            }
+            w.len(g.attribution.len() as u64);
+            for ((stage, trigger), cell) in g.attribution.iter() {
+                w.len(*stage as u64);
+                w.str(trigger);
+                for &v in cell {
+                    w.len(v);
+                }
             }
             w.len(g.rolling.len() as u64);
             for (&(stage, start), &(entered, converted)) in g.rolling.iter() {
@@ -221,6 +231,15 @@ fn read_header(r: &mut Reader<'_>) -> Read<Header> {
         4 => Some(GroupBy::Owner),
         _ => return Err(r.corrupt("grouping")),
     };
+    let stage_or_none = |r: &mut Reader<'_>| {
+        let i = r.opt_index()?;
+        if i.is_some_and(|i| i >= n) {
+            return Err(r.corrupt("stage"));
+        }
+        Ok(i)
+    };
+    let won = stage_or_none(r)?;
+    let pipeline = stage_or_none(r)?;
     Ok(Header {
         journey_hash,
         stages,
@@ -233,6 +252,8 @@ fn read_header(r: &mut Reader<'_>) -> Read<Header> {
             follow_up,
             velocity,
             group_by,
+            won,
+            pipeline,
         },
     })
 }
@@ -344,6 +365,18 @@ fn read_groups(r: &mut Reader<'_>, into: &mut Partial) -> Read<()> {
             cohort.entered += entered;
             cohort.converted += converted;
             add_counts(r, &mut cohort.within)?;
+        }
+        for _ in 0..r.count()? {
+            let key = (stage(r)?, r.str()?);
+            let mut add = [0u64; 4];
+            for slot in &mut add {
+                *slot = r.len()?;
+            }
+            if let Some(cell) = group.attribution.entry(key, || [0; 4]) {
+                for (x, y) in cell.iter_mut().zip(add) {
+                    *x += y;
+                }
+            }
         }
         for _ in 0..r.count()? {
             let key = (stage(r)?, r.i64()?);

@@ -265,6 +265,8 @@ export interface ReportOptions {
     /** Pairs of stage ids to time; default each step between consecutive stages that are not terminal. */
     velocity?: [string, string][];
     groupBy?: "segment" | "motion" | "productLine" | "owner";
+    /** Attribution: the stage that means won (default: the first post-sale stage) and the one whose entry means pipeline created (default: the last pre-sale stage before it). */
+    won?: string; pipeline?: string;
     /** Return the mergeable partial aggregates (a Uint8Array for mergeReports) instead. */
     partial?: boolean;
 }
@@ -284,6 +286,9 @@ export interface GroupReports {
     velocity: { from: string; to: string; started: number; reached: Distribution;
     histogram: { upToDays: number | null; count: number }[] }[];
     matrix: { from: string | null; to: string | null; count: number }[];
+    /** Accounts won and pipeline created in the period, by the stage entries on their way and what triggered each. */
+    attribution: { stage: string; trigger: string; wonAccounts: number; wonAmount: number;
+    pipelineAccounts: number; pipelineAmount: number }[];
 }
 
 /** Reports as of a date (docs/reports.md). */
@@ -307,8 +312,8 @@ export function mergeReports(partials: Uint8Array[], options: { partial: true })
 export function mergeReports(partials: Uint8Array[], options?: { partial?: false }): Reports;
 
 /** The reports as 2-D tables (a header row, then rows; a `group` column first; durations in
- * days): funnel, cohorts, rolling, velocity, matrix — for spreadsheets and CSV. */
-export function reportTables(reports: Reports): Record<"funnel" | "cohorts" | "rolling" | "velocity" | "matrix", (string | number | null)[][]>;
+ * days): funnel, cohorts, rolling, velocity, matrix, attribution — for spreadsheets and CSV. */
+export function reportTables(reports: Reports): Record<"funnel" | "cohorts" | "rolling" | "velocity" | "matrix" | "attribution", (string | number | null)[][]>;
 
 /** What a journey reads of an account (Journey.fieldsRead). */
 export interface FieldsRead {

@@ -17,7 +17,8 @@ test("the main job prints the reports and writes them as JSON and CSV, the same 
   const [one, two] = [mkdtempSync(join(tmpdir(), "aj-main-")), mkdtempSync(join(tmpdir(), "aj-main-"))];
   try {
     const out = run(one, 1);
-    for (const title of ["funnel (all of history up to the date)", 'cohorts of "engaged" by month of entry', "velocity ("]) {
+    for (const title of ["funnel (all of history up to the date)", 'cohorts of "engaged" by month of entry', "velocity (",
+      "attribution: the stage entries on the way to won deals"]) {
       assert.ok(out.includes(title), `prints ${title}`);
     }
     assert.match(out, /replayed [\d,]+ events .* over 600 accounts/);

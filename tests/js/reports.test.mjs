@@ -40,14 +40,14 @@ async function oracle() {
   };
   const transitions = timelines.flatMap((a) => a.transitions.map((t, seq) => ({
     account: a.account, segment: segments.get(a.account) ?? null, seq, ts: ms(t.at), from_stage: t.from,
-    to_stage: t.to, kind: t.kind, skipped: t.skipped })));
+    to_stage: t.to, kind: t.kind, skipped: t.skipped, trig: t.trigger.kind === "event" ? t.trigger.event : t.trigger.kind })));
   const accounts = timelines.map((a) => ({ account: a.account, segment: segments.get(a.account) ?? null,
     stage: a.stage, stuck: a.stuck }));
   const breaches = timelines.flatMap((a) => a.breaches.map((b) => ({ account: a.account,
     segment: segments.get(a.account) ?? null, stage: b.stage, ts: ms(b.at) })));
   const db = await (await DuckDBInstance.create(":memory:")).connect();
   await db.run(`CREATE TABLE t AS SELECT * FROM read_json('${file("t", transitions)}', columns = {account: 'VARCHAR',
-    segment: 'VARCHAR', seq: 'BIGINT', ts: 'BIGINT', from_stage: 'VARCHAR', to_stage: 'VARCHAR', kind: 'VARCHAR', skipped: 'VARCHAR[]'})`);
+    segment: 'VARCHAR', seq: 'BIGINT', ts: 'BIGINT', from_stage: 'VARCHAR', to_stage: 'VARCHAR', kind: 'VARCHAR', skipped: 'VARCHAR[]', trig: 'VARCHAR'})`);
   await db.run(`CREATE TABLE a AS SELECT * FROM read_json('${file("a", accounts)}', columns = {account: 'VARCHAR',
     segment: 'VARCHAR', stage: 'VARCHAR', stuck: 'BOOLEAN'})`);
   await db.run(`CREATE TABLE b AS SELECT * FROM read_json('${file("b", breaches)}', columns = {account: 'VARCHAR',
@@ -83,6 +83,12 @@ async function oracle() {
       FROM stays WHERE ${where} AND ${inPeriod("ts")} GROUP BY ALL`),
     rollingOut: await rows(`SELECT to_stage AS stage, strftime(date_trunc('month', make_timestamp(next_ts * 1000)), '%Y-%m') AS period, count(*) AS n
       FROM stays WHERE ${where} AND converted AND ${inPeriod("next_ts")} GROUP BY ALL`),
+    // Attribution: for each account whose first entry into the won (pipeline) stage in the
+    // period exists, every (stage, trigger) entered up to it, once per account.
+    attribution: await Promise.all(["customer", "opportunity"].map((target) => rows(`WITH w AS (
+        SELECT account, min(seq) AS s FROM t WHERE ${where} AND to_stage = '${target}' AND ${inPeriod("ts")} GROUP BY account)
+      SELECT to_stage AS stage, trig, count(DISTINCT t.account) AS n FROM t JOIN w USING (account)
+      WHERE t.seq <= w.s AND to_stage IS NOT NULL GROUP BY ALL`))),
     velocity: await Promise.all(OPTIONS.velocity.map(async ([x, y]) => {
       const started = `SELECT account, min(ts) AS ta FROM t WHERE ${where} AND to_stage = '${x}' AND ${inPeriod("ts")} GROUP BY account`;
       const reached = `SELECT s.account, min(t.ts) - s.ta AS d FROM (${started}) s JOIN t ON t.account = s.account
@@ -137,6 +143,13 @@ function compare(report, sql, what) {
     assert.equal(r.converted, rout.get(`${r.stage} ${r.period}`) ?? 0, `${what} rolling converted ${r.stage} ${r.period}`);
   }
   assert.equal(report.rolling.length, new Set([...rin.keys(), ...rout.keys()]).size, `${what} rolling rows`);
+  const [won, pipeline] = sql.attribution.map((rows) => new Map(rows.map((r) => [`${r.stage} ${r.trig}`, r.n])));
+  const cells = new Set([...won.keys(), ...pipeline.keys()]);
+  assert.equal(report.attribution.length, cells.size, `${what} attribution rows`);
+  for (const a of report.attribution) {
+    const key = `${a.stage} ${a.trigger}`;
+    assert.deepEqual([a.wonAccounts, a.pipelineAccounts], [won.get(key) ?? 0, pipeline.get(key) ?? 0], `${what} attribution ${key}`);
+  }
   report.velocity.forEach((v, i) => {
     const s = sql.velocity[i];
     assert.equal(v.started, s.started, `${what} velocity ${v.from}>${v.to} started`);
@@ -154,6 +167,8 @@ test("reports agree with DuckDB computing the same numbers in SQL from the timel
   assert.ok(whole.groups[0].funnel.some((f) => f.converted > 0 && f.dwell.count > 0), "the history converts");
   assert.ok(whole.groups[0].funnel.some((f) => f.skipped > 0) && whole.groups[0].funnel.some((f) => f.regressions > 0));
   assert.ok(whole.groups[0].funnel.some((f) => f.breaches > 0 && f.stuck > 0));
+  const wonBy = whole.groups[0].attribution.filter((a) => a.stage === "customer");
+  assert.ok(wonBy.length > 0 && wonBy.every((a) => a.wonAmount > 0), "won accounts carry their amounts");
   compare(whole.groups[0], sql.get(undefined), "all");
   const grouped = state.reports({ ...OPTIONS, groupBy: "segment" });
   assert.deepEqual(grouped.groups.map((g) => g.group), ["ent", "mid", "smb"]);
