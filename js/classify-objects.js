@@ -156,7 +156,7 @@ function ajProcessor(node, path, inList, columns) {
       }
       const required = inList ? node.required : [];
       return (value, sink) => {
-        if (typeof value !== "object" || value === null) return false;
+        if (typeof value !== "object" || value === null || typeof value.toJSON === "function") return false;
         const proto = Object.getPrototypeOf(value);
         if (proto !== Object.prototype && proto !== null) return false;
         // Own and inherited enumerable keys: a plain object has only its own (JSON's).
@@ -165,6 +165,9 @@ function ajProcessor(node, path, inList, columns) {
           if (field === undefined) return false;
           const child = value[key];
           if (child === undefined) continue;
+          // An upper bound of the JSON text (a key, its punctuation, a number) and its values.
+          sink.bytes += key.length + 32;
+          sink.values++;
           if (child === null) {
             if (!field.nullable) return false;
             if (field.column >= 0) sink.null(field.column);
@@ -180,20 +183,24 @@ function ajProcessor(node, path, inList, columns) {
       const item = ajProcessor(node.elem, "", true, []);
       if (column >= 0) {
         return (value, sink) => {
-          if (!Array.isArray(value)) return false;
+          if (!ajPlainArray(value)) return false;
+          sink.values += value.length;
           for (let i = 0; i < value.length; i++) {
             const s = value[i];
             if (typeof s !== "string" || !ajWellFormed(s)) return false;
+            sink.bytes += 6 * s.length + 4;
             sink.push(column, s);
           }
           return true;
         };
       }
       return (value, sink) => {
-        if (!Array.isArray(value)) return false;
+        if (!ajPlainArray(value)) return false;
+        sink.values += value.length;
         for (let i = 0; i < value.length; i++) {
           const v = value[i];
           if (v === undefined || v === null || !item(v, sink)) return false;
+          sink.bytes += 2;
         }
         return true;
       };
@@ -207,8 +214,9 @@ function ajProcessor(node, path, inList, columns) {
         : (v, sink) => typeof v === "number" && v >= min && v <= max && Number.isFinite(v) && sink.number(column, v);
     }
     case "string":
-      return column < 0 ? (v) => typeof v === "string" && ajWellFormed(v)
-        : (v, sink) => typeof v === "string" && ajWellFormed(v) && sink.string(column, v);
+      // Escaped, a UTF-16 unit takes at most 6 bytes of JSON.
+      return column < 0 ? (v, sink) => typeof v === "string" && ajWellFormed(v) && (sink.bytes += 6 * v.length) >= 0
+        : (v, sink) => typeof v === "string" && ajWellFormed(v) && (sink.bytes += 6 * v.length) >= 0 && sink.string(column, v);
     case "timestamp":
       return column < 0 ? (v) => typeof v === "string" && !Number.isNaN(ajTime(v))
         : (v, sink) => typeof v === "string" && sink.number(column, ajTime(v));
@@ -219,9 +227,15 @@ function ajProcessor(node, path, inList, columns) {
 
 // An account's signals, checked and copied into the signal columns.
 function ajSignals(list, sink) {
-  if (!Array.isArray(list)) return false;
+  if (!ajPlainArray(list)) return false;
+  sink.values += list.length;
   for (let j = 0; j < list.length; j++) if (!sink.signal(list[j])) return false;
   return true;
+}
+
+// An array JSON.stringify writes as its elements: no subclass, no toJSON.
+function ajPlainArray(value) {
+  return Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype && typeof value.toJSON !== "function";
 }
 
 function ajDictionary() {
@@ -262,11 +276,16 @@ function ajSink(plan, n, signalCount) {
   let listed = undefined;
   const sink = {
     row: 0,
+    // The row's JSON text and values, at most (the engine's reader has limits).
+    bytes: 0,
+    values: 0,
     // Starts row `i`: every column absent until the object says otherwise.
-    start(i, accountContacts) {
+    start(i) {
       sink.row = i;
+      sink.bytes = 0;
+      sink.values = 1;
       first = k;
-      listed = accountContacts;
+      listed = undefined;
       for (let c = 0; c < data.length; c++) {
         const d = data[c];
         if (d === null) lists[c].offsets[i + 1] = lists[c].codes.length;
@@ -274,13 +293,17 @@ function ajSink(plan, n, signalCount) {
         else sink.null(c);
       }
     },
+    // The row's contacts: a signal's contact must be one of them.
+    contacts(accountContacts) {
+      listed = accountContacts;
+    },
     // Forgets row `i`: it goes the explaining way.
     undo(i) {
       k = first;
       for (let c = 0; c < data.length; c++) {
         if (data[c] === null) lists[c].codes.length = lists[c].offsets[i];
       }
-      sink.start(i, undefined);
+      sink.start(i);
     },
     // An explicit null (an absent required flag reads false instead: `start`).
     null(c) {
@@ -305,10 +328,14 @@ function ajSink(plan, n, signalCount) {
       list.offsets[sink.row + 1] = list.codes.length;
     },
     signal(s) {
-      if (typeof s !== "object" || s === null) return false;
+      if (typeof s !== "object" || s === null || typeof s.toJSON === "function") return false;
       const proto = Object.getPrototypeOf(s);
       if (proto !== Object.prototype && proto !== null) return false;
-      for (const key in s) if (!signalNode.has(key)) return false;
+      for (const key in s) {
+        if (!signalNode.has(key)) return false;
+        sink.values++;
+        sink.bytes += key.length + 32;
+      }
       const t = s.type;
       const when = s.at;
       if (typeof t !== "string" || typeof when !== "string" || !ajWellFormed(t)) return false;
@@ -324,6 +351,7 @@ function ajSink(plan, n, signalCount) {
       // A contact not among the account's contacts counts as none for caps but criteria read
       // it as written: such rows go the explaining way.
       if (co !== undefined && co !== null && (typeof co !== "string" || !ajListed(listed, co))) return false;
+      sink.bytes += 6 * (t.length + when.length + (typeof topic === "string" ? topic.length : 0) + (co?.length ?? 0));
       account[k] = sink.row;
       type[k] = kinds.code(t);
       at[k] = ms;
@@ -353,6 +381,15 @@ function ajSink(plan, n, signalCount) {
   return sink;
 }
 
+function ajDistinctIds(contacts) {
+  const ids = new Set();
+  for (const c of contacts) {
+    if (ids.has(c?.id)) return false;
+    ids.add(c?.id);
+  }
+  return true;
+}
+
 function ajListed(contacts, id) {
   if (!Array.isArray(contacts)) return false;
   for (let c = 0; c < contacts.length; c++) if (contacts[c]?.id === id) return true;
@@ -367,17 +404,31 @@ function ajClassifyLean(journey, accounts, options) {
   const fast = new Uint8Array(n);
   let signalCount = 0;
   for (let i = 0; i < n; i++) {
-    const signals = accounts[i]?.signals;
-    if (Array.isArray(signals)) signalCount += signals.length;
+    try {
+      const signals = accounts[i]?.signals;
+      if (Array.isArray(signals)) signalCount += signals.length;
+    } catch {
+      // A getter that throws: the row goes the explaining way, which reports it.
+    }
   }
   const sink = ajSink(plan, n, signalCount);
   for (let i = 0; i < n; i++) {
-    const a = accounts[i];
-    const contacts = a?.contacts;
-    sink.start(i, contacts);
-    const ok = plan.usable &&
-      !(plan.readsContacts && Array.isArray(contacts) && contacts.length > 0) &&
-      plan.process(a, sink);
+    let ok = false;
+    sink.start(i);
+    try {
+      const a = accounts[i];
+      const contacts = a?.contacts;
+      sink.contacts(contacts);
+      ok = plan.usable &&
+        // Contacts make a buying group: the explaining way, when criteria read it or two
+        // contacts share an id (an error there).
+        !(Array.isArray(contacts) && contacts.length > 0 && (plan.readsContacts || !ajDistinctIds(contacts))) &&
+        plan.process(a, sink) &&
+        // Near the engine reader's limits (1 MiB of JSON, 100,000 values): the explaining way.
+        sink.bytes < 1_000_000 && sink.values < 99_000;
+    } catch {
+      ok = false;
+    }
     if (ok) {
       fast[i] = 1;
     } else {

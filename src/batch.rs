@@ -211,6 +211,11 @@ pub(crate) fn resolve(columns: &AccountColumns) -> Result<Vec<Resolved<'_>>, Err
             }
         }
         let field = found.ok_or_else(|| invalid("a column needs a field path".to_string()))?;
+        if path == [crate::expr::types::layout().as_of] {
+            return Err(invalid(
+                "column \"asOf\": the date is the call's asOf, not a column".to_string(),
+            ));
+        }
         let fits = matches!(
             (field.ty, column),
             (Ty::Number | Ty::Timestamp, Column::Numbers(_))
@@ -333,6 +338,9 @@ struct RulePlan {
     /// The rule compiled against the batch's columns, when it compiles: then neither the
     /// memo nor the context is needed.
     program: Option<crate::expr::columnar::Program>,
+    /// Whether the rule reads the account's signals (then its context gets the row's signals,
+    /// and its verdict is not remembered by column values).
+    reads_signals: bool,
     columns: Vec<usize>,
     memo: Option<BTreeMap<[u64; 2], Option<bool>>>,
 }
@@ -359,12 +367,15 @@ impl RulePlan {
                 .get(i)
                 .is_some_and(|c| !matches!(c.column, Column::StringLists { .. }))
         });
+        let signals = [crate::expr::types::layout().signals];
+        let reads_signals = criterion.root_paths().iter().any(|p| **p == signals);
         RulePlan {
             target,
             component,
             points,
             program: None,
-            memo: (read.len() <= 2 && scalar).then(BTreeMap::new),
+            reads_signals,
+            memo: (read.len() <= 2 && scalar && !reads_signals).then(BTreeMap::new),
             columns: read,
         }
     }
@@ -664,6 +675,9 @@ impl ScoreModel {
                 criterion.and_then(|c| crate::expr::columnar::Program::compile(c, &view));
         }
         let mut written = vec![false; if plans.is_empty() { 0 } else { columns.len() }];
+        // The row whose signals the context holds (rules reading signals write them).
+        let mut signals_in_template: Option<usize> = None;
+        let l = crate::expr::types::layout();
 
         let mut out = BatchScores {
             composite: vec![f64::NAN; rows],
@@ -783,7 +797,9 @@ impl ScoreModel {
                 if failed.is_some() {
                     break;
                 }
-                if let Some(program) = &plan.program {
+                if let Some(program) = &plan.program
+                    && !program.may_exceed_steps(&view, row)
+                {
                     let verdict = if program.reads_only_missing(&view, row) {
                         None
                     } else {
@@ -816,6 +832,11 @@ impl ScoreModel {
                         }
                         if failed.is_some() {
                             break;
+                        }
+                        if plan.reads_signals && signals_in_template != Some(row) {
+                            signals_in_template = Some(row);
+                            let list = Data::List(signal_data(&view.signals, row));
+                            crate::expr::data::set_path(&mut template, &[l.signals], list);
                         }
                         let evaluated = match plan.target {
                             Target::Fit(i) => self.fit_verdict(i, &template),
@@ -878,5 +899,51 @@ impl ScoreModel {
             }
         }
         Ok(out)
+    }
+}
+
+/// A row's signals as the account context holds them.
+pub(crate) fn signal_data(s: &crate::expr::columnar::Signals<'_>, row: usize) -> Vec<Data> {
+    let l = crate::expr::types::layout();
+    let from = s.offsets.get(row).copied().unwrap_or(0);
+    let to = s.offsets.get(row + 1).copied().unwrap_or(from);
+    let text = |values: &[String], code: Option<&u32>| {
+        code.and_then(|&c| values.get(c as usize))
+            .map_or(Data::Null, |v| Data::String(v.as_str().into()))
+    };
+    let number = |v: Option<&[f64]>, j: usize| {
+        v.and_then(|v| v.get(j))
+            .copied()
+            .filter(|x| !x.is_nan())
+            .map_or(Data::Null, Data::Number)
+    };
+    let width = signal_width();
+    (from..to)
+        .map(|j| {
+            let mut fields = vec![Data::Null; width];
+            let mut put = |i: usize, value: Data| {
+                if let Some(slot) = fields.get_mut(i) {
+                    *slot = value;
+                }
+            };
+            put(l.signal_type, text(s.kinds, s.kind.get(j)));
+            let at = s.at.get(j).copied().unwrap_or(0.0) as i64;
+            put(l.signal_at, Data::Timestamp(at));
+            put(l.signal_strength, number(s.strength, j));
+            put(l.signal_value, number(s.value, j));
+            put(
+                l.signal_contact,
+                text(s.contacts, s.contact.and_then(|c| c.get(j))),
+            );
+            Data::Object(fields)
+        })
+        .collect()
+}
+
+/// How many fields a signal has in the schema.
+fn signal_width() -> usize {
+    match Ty::Object(ACCOUNT).field("signals").map(|(_, f)| f.ty) {
+        Some(Ty::List(Ty::Object(fields))) => fields.len(),
+        _ => 0,
     }
 }

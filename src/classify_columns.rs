@@ -6,9 +6,10 @@
 //! `ScoreModel::score_columns` computes them (a score column given wins where it is not null,
 //! as a score given in an account does), and criteria are compiled against the batch's columns
 //! (`expr::columnar`) — those that read something columns cannot answer directly (arithmetic,
-//! dates, required roles) are evaluated on a context built for the row. Stages are tried by
-//! precedence and the first that holds wins, as replay does; a row whose data is invalid gets
-//! its error and no stage. Owns neither the columns' reading (`crate::batch`) nor the
+//! dates, required roles, rows too large for the evaluator's step limit) are evaluated on a
+//! context built for the row, and then every stage is evaluated as `classify` does, so a row
+//! fails with the error `classify` reports; a row whose data is invalid gets its error and no
+//! stage. Owns neither the columns' reading (`crate::batch`) nor the
 //! explanation of one account (`crate::classify`).
 
 use crate::batch::{AccountColumns, BatchScores, Column, RowError, SignalColumns};
@@ -52,6 +53,9 @@ pub struct FieldsRead {
     /// Whether a criterion may read a signal's `topic` (columns carry none).
     pub reads_signal_topic: bool,
 }
+
+/// How a criterion's verdict is found for the row at hand: stage, exit or entry, plan.
+type Answer<'a> = dyn FnMut(usize, bool, &Plan) -> Result<Option<bool>, Error> + 'a;
 
 /// How one criterion is answered over the batch.
 enum Plan {
@@ -200,11 +204,20 @@ impl Journey {
                 continue;
             }
             context.row = None;
+            // A compiled criterion that could run out of the evaluator's steps on this row is
+            // evaluated on the context, where the limit applies as in `classify`.
+            let on_context = |plan: &Plan| match plan {
+                Plan::Context => true,
+                Plan::Compiled(program) => program.may_exceed_steps(&view, row),
+                Plan::Absent => false,
+            };
             let mut answer = |i: usize, exit: bool, plan: &Plan| -> Result<Option<bool>, Error> {
                 match plan {
                     Plan::Absent => Ok(None),
-                    Plan::Compiled(program) => Ok(program.evaluate(&view, row)),
-                    Plan::Context => {
+                    Plan::Compiled(program) if !on_context(plan) => {
+                        Ok(program.evaluate(&view, row))
+                    }
+                    _ => {
                         let data = context.at(row, &columns, &view);
                         let verdict = if exit {
                             self.exit_holds(i, data)
@@ -222,27 +235,55 @@ impl Journey {
                     }
                 }
             };
-            let mut winner = Ok(None);
-            for &i in self.precedence_order() {
+            let holds = |answer: &mut Answer<'_>, i: usize| -> Result<bool, Error> {
                 let Some((entry, exit)) = plans.get(i) else {
-                    continue;
+                    return Ok(false);
                 };
-                let holds = answer(i, false, entry).and_then(|verdict| match verdict {
-                    Some(true) => Ok(answer(i, true, exit)? != Some(true)),
-                    _ => Ok(false),
-                });
-                match holds {
-                    Ok(true) => {
-                        winner = Ok(Some(i));
-                        break;
-                    }
-                    Ok(false) => {}
-                    Err(e) => {
-                        winner = Err(e);
-                        break;
+                Ok(answer(i, false, entry)? == Some(true) && answer(i, true, exit)? != Some(true))
+            };
+            // Compiled criteria cannot fail, so stages are tried by precedence and the first
+            // that holds wins. A criterion evaluated on a context can: then every stage is
+            // evaluated in definition order, as `classify` does, so a row fails with the error
+            // `classify` reports.
+            let exact = plans.iter().any(|(e, x)| on_context(e) || on_context(x));
+            let winner = if exact {
+                let mut holding = Vec::new();
+                let mut failed = None;
+                for i in 0..plans.len() {
+                    match holds(&mut answer, i) {
+                        Ok(true) => holding.push(i),
+                        Ok(false) => {}
+                        Err(e) => {
+                            failed = Some(e);
+                            break;
+                        }
                     }
                 }
-            }
+                match failed {
+                    Some(e) => Err(e),
+                    None => Ok(self
+                        .precedence_order()
+                        .iter()
+                        .copied()
+                        .find(|i| holding.contains(i))),
+                }
+            } else {
+                let mut winner = Ok(None);
+                for &i in self.precedence_order() {
+                    match holds(&mut answer, i) {
+                        Ok(true) => {
+                            winner = Ok(Some(i));
+                            break;
+                        }
+                        Ok(false) => {}
+                        Err(e) => {
+                            winner = Err(e);
+                            break;
+                        }
+                    }
+                }
+                winner
+            };
             match winner {
                 Ok(Some(i)) => {
                     if let Some(slot) = out.stage.get_mut(row) {
@@ -300,7 +341,19 @@ impl Journey {
             .filter(|_| roles)
             .filter_map(|name| Some(vec![l.buying_group, group?.field(name)?.0]))
             .collect();
+        // An imported fit score is read from `score.fit`.
+        let imported = self
+            .score_model()
+            .is_some_and(|m| m.scoring().fit_source == crate::definition::FitSource::Imported);
+        let fit_path: Vec<usize> = Ty::Object(ACCOUNT)
+            .field("score")
+            .and_then(|(s, f)| Some(vec![s, f.ty.field("fit")?.0]))
+            .filter(|_| imported)
+            .unwrap_or_default();
         let mut paths: Vec<&[usize]> = role_paths.iter().map(Vec::as_slice).collect();
+        if !fit_path.is_empty() {
+            paths.push(&fit_path);
+        }
         let mut read = FieldsRead {
             fields: Vec::new(),
             reads_contacts: roles,
@@ -319,6 +372,7 @@ impl Journey {
             }
         }
         crate::sort::sort_by(&mut paths, |a, b| a.cmp(b));
+        paths.dedup();
         read.fields = paths.iter().filter_map(|p| dotted(p)).collect();
         read
     }
@@ -425,57 +479,11 @@ impl Context {
                     );
                 }
             }
-            let signals = signal_list(&view.signals, row);
+            let signals = batch::signal_data(&view.signals, row);
             let l = crate::expr::types::layout();
             crate::expr::data::set_path(&mut self.data, &[l.signals], Data::List(signals));
         }
         &self.data
-    }
-}
-
-/// A row's signals as the account context holds them.
-fn signal_list(s: &Signals<'_>, row: usize) -> Vec<Data> {
-    let l = crate::expr::types::layout();
-    let from = s.offsets.get(row).copied().unwrap_or(0);
-    let to = s.offsets.get(row + 1).copied().unwrap_or(from);
-    let text = |values: &[String], code: Option<&u32>| {
-        code.and_then(|&c| values.get(c as usize))
-            .map_or(Data::Null, |v| Data::String(v.as_str().into()))
-    };
-    let number = |v: Option<&[f64]>, j: usize| {
-        v.and_then(|v| v.get(j))
-            .copied()
-            .filter(|x| !x.is_nan())
-            .map_or(Data::Null, Data::Number)
-    };
-    let width = signal_width();
-    (from..to)
-        .map(|j| {
-            let mut fields = vec![Data::Null; width];
-            let mut put = |i: usize, value: Data| {
-                if let Some(slot) = fields.get_mut(i) {
-                    *slot = value;
-                }
-            };
-            put(l.signal_type, text(s.kinds, s.kind.get(j)));
-            let at = s.at.get(j).copied().unwrap_or(0.0) as i64;
-            put(l.signal_at, Data::Timestamp(at));
-            put(l.signal_strength, number(s.strength, j));
-            put(l.signal_value, number(s.value, j));
-            put(
-                l.signal_contact,
-                text(s.contacts, s.contact.and_then(|c| c.get(j))),
-            );
-            Data::Object(fields)
-        })
-        .collect()
-}
-
-/// How many fields a signal has in the schema.
-fn signal_width() -> usize {
-    match Ty::Object(ACCOUNT).field("signals").map(|(_, f)| f.ty) {
-        Some(Ty::List(Ty::Object(fields))) => fields.len(),
-        _ => 0,
     }
 }
 

@@ -390,3 +390,204 @@ fn a_malformed_batch_is_refused_whole() {
         .unwrap_err();
     assert!(e.message().contains("no field \"nope\""), "{}", e.message());
 }
+
+/// Regression tests from a review: each case once disagreed with `classify`.
+fn stage_by_both(
+    definition: &str,
+    account: Value,
+    fields: Vec<(String, Column)>,
+    signals: SignalColumns,
+) -> (
+    Result<Option<String>, String>,
+    Result<Option<String>, String>,
+) {
+    let journey = Journey::from_json(definition).unwrap();
+    let data = Data::account_from_json(&account.to_string()).unwrap();
+    let alone = journey
+        .classify_with(&data, false)
+        .map(|c| c.stage)
+        .map_err(|e| e.code().as_str().to_string());
+    let columns = AccountColumns { len: 1, fields };
+    let out = journey.classify_columns(&columns, &signals, AS_OF).unwrap();
+    let batch = match out.errors.first() {
+        Some(e) => Err(e.code.as_str().to_string()),
+        None => Ok((out.stage[0] != NO_STAGE).then(|| {
+            journey.definition().stages[out.stage[0] as usize]
+                .id
+                .clone()
+        })),
+    };
+    (alone, batch)
+}
+
+fn one_signal(kind: &str, n: usize) -> SignalColumns {
+    SignalColumns {
+        account: vec![0; n],
+        kind: vec![0; n],
+        kinds: vec![kind.into()],
+        at: vec![(AS_OF - 2 * DAY) as f64; n],
+        ..SignalColumns::default()
+    }
+}
+
+fn stages(criteria: &[(&str, &str)], scoring: &str) -> String {
+    let stages: Vec<String> = criteria
+        .iter()
+        .map(|(id, c)| {
+            format!(
+                r#"{{"id": "{id}", "name": "{id}", "kind": "pre-sale", "entryCriteria": {}}}"#,
+                json!(c)
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"id": "j", "name": "J", "version": "1", "unmatched": "outside", {scoring} "stages": [{}]}}"#,
+        stages.join(",")
+    )
+}
+
+#[test]
+fn size_of_signals_and_as_of_read_as_classify_reads_them() {
+    let account = json!({"asOf": "2026-11-22T00:00:00Z",
+        "signals": [{"type": "page_view", "at": "2026-11-20T00:00:00Z"}]});
+    for criterion in [
+        "size(signals) > 0",
+        "daysSince(asOf) == 0",
+        "has(asOf)",
+        "size(signals) == 1 and not (daysSince(asOf) > 0)",
+    ] {
+        let def = stages(&[("any", criterion)], "");
+        let (alone, batch) =
+            stage_by_both(&def, account.clone(), vec![], one_signal("page_view", 1));
+        assert_eq!(alone, Ok(Some("any".into())), "{criterion}");
+        assert_eq!(batch, alone, "{criterion}");
+    }
+    // A fit rule on asOf is known, not missing.
+    let scoring = r#""scoring": {"weights": {"fit": 1}, "fit": [{"when": "daysSince(asOf) == 0", "points": 80}]},"#;
+    let def = stages(&[("low", "true"), ("hot", "score.composite > 40")], scoring);
+    let (alone, batch) = stage_by_both(
+        &def,
+        json!({"asOf": "2026-11-22T00:00:00Z"}),
+        vec![],
+        SignalColumns::default(),
+    );
+    assert_eq!((alone.clone(), batch), (Ok(Some("hot".into())), alone));
+}
+
+#[test]
+fn scoring_rules_that_read_signals_see_each_rows_signals() {
+    let scoring = r#""scoring": {"weights": {"intent": 1}, "rules": [{"component": "intent", "points": 80,
+        "when": "exists(signals, type == \"demo\" and at >= timestamp(\"2026-01-01\"))"}]},"#;
+    let def = stages(&[("low", "true"), ("hot", "score.composite > 40")], scoring);
+    let journey = Journey::from_json(&def).unwrap();
+    let signals = SignalColumns {
+        account: vec![1],
+        kind: vec![0],
+        kinds: vec!["demo".into()],
+        at: vec![(AS_OF - 2 * DAY) as f64],
+        ..SignalColumns::default()
+    };
+    let out = journey
+        .classify_columns(
+            &AccountColumns {
+                len: 3,
+                fields: vec![],
+            },
+            &signals,
+            AS_OF,
+        )
+        .unwrap();
+    let ids: Vec<&str> = out
+        .stage
+        .iter()
+        .map(|&s| journey.definition().stages[s as usize].id.as_str())
+        .collect();
+    assert_eq!(ids, ["low", "hot", "low"]);
+    assert_eq!(out.composite[1], 80.0);
+}
+
+#[test]
+fn the_step_limit_applies_as_in_classify() {
+    let journey = Journey::embedded_default().unwrap();
+    for n in [100, 20_000] {
+        let signals: Vec<Value> = (0..n)
+            .map(|_| json!({"type": "page_view", "at": "2026-11-20T00:00:00Z"}))
+            .collect();
+        let account = json!({"asOf": "2026-11-22T00:00:00Z", "firmographics": {"resolved": true}, "signals": signals});
+        let data = Data::account_from_json(&account.to_string()).unwrap();
+        let alone = journey.classify_with(&data, false);
+        let fields = vec![("firmographics.resolved".to_string(), Column::Bools(vec![1]))];
+        let out = journey
+            .classify_columns(
+                &AccountColumns { len: 1, fields },
+                &one_signal("page_view", n),
+                AS_OF,
+            )
+            .unwrap();
+        match alone {
+            Ok(c) => assert_eq!(
+                Some(
+                    journey.definition().stages[out.stage[0] as usize]
+                        .id
+                        .clone()
+                ),
+                c.stage
+            ),
+            Err(e) => {
+                assert_eq!(out.errors.len(), 1, "{n} signals: {e:?}");
+                assert_eq!(
+                    (out.errors[0].code, out.errors[0].path.as_str()),
+                    (e.code(), e.path())
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn an_error_in_any_stage_fails_the_row_as_classify_does() {
+    let def = stages(
+        &[
+            ("low", "100 / firmographics.employees > 1"),
+            ("high", "true"),
+        ],
+        "",
+    );
+    let fields = vec![(
+        "firmographics.employees".to_string(),
+        Column::Numbers(vec![0.0]),
+    )];
+    let account = json!({"asOf": "2026-11-22T00:00:00Z", "firmographics": {"employees": 0}});
+    let (alone, batch) = stage_by_both(&def, account, fields, SignalColumns::default());
+    assert_eq!(alone, Err("division-by-zero".into()));
+    assert_eq!(batch, alone);
+}
+
+#[test]
+fn as_of_is_not_a_column() {
+    let journey = Journey::embedded_default().unwrap();
+    let fields = vec![("asOf".to_string(), Column::Numbers(vec![0.0]))];
+    let e = journey
+        .classify_columns(
+            &AccountColumns { len: 1, fields },
+            &SignalColumns::default(),
+            AS_OF,
+        )
+        .unwrap_err();
+    assert_eq!(e.code().as_str(), "invalid-argument");
+}
+
+#[test]
+fn imported_fit_is_a_field_read() {
+    let journey = Journey::from_json(&stages(
+        &[("hot", "score.composite > 30")],
+        r#""scoring": {"fitSource": "imported", "weights": {"fit": 1, "engagement": 1}},"#,
+    ))
+    .unwrap();
+    assert!(
+        journey
+            .fields_read()
+            .fields
+            .contains(&"score.fit".to_string())
+    );
+}

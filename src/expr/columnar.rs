@@ -72,6 +72,10 @@ pub(crate) struct Program {
     predicates: Vec<Pred>,
     /// What each account field the expression reads is, for [`Program::reads_only_missing`].
     reads: Vec<Read>,
+    /// The evaluator's steps for the expression, at most: `fixed` plus `per_signal` for each
+    /// of a row's signals (its list predicates run once per signal).
+    fixed_steps: usize,
+    per_signal_steps: usize,
 }
 
 /// An account field an expression reads, as the batch holds it.
@@ -151,12 +155,16 @@ impl Program {
     pub(crate) fn compile(expr: &Expression, batch: &Batch<'_>) -> Option<Program> {
         let mut predicates = Vec::new();
         let root = node(&expr.program, batch, &mut predicates)?;
+        let (fixed_steps, per_signal_steps) = steps(&expr.program);
         let reads = expr
             .root_paths()
             .iter()
             .map(|path| {
                 if is_signals_path(path) {
                     return Some(Read::Signals);
+                }
+                if is_as_of_path(path) {
+                    return Some(Read::Absent(false));
                 }
                 Some(match find(batch, path) {
                     Some((i, _)) => Read::Column(i),
@@ -168,7 +176,26 @@ impl Program {
             root,
             predicates,
             reads,
+            fixed_steps,
+            per_signal_steps,
         })
+    }
+
+    /// Whether the evaluator could run out of steps on `row` (it has that many signals): then
+    /// the caller evaluates on a context instead, where the limit applies as it does to
+    /// `classify`.
+    pub(crate) fn may_exceed_steps(&self, batch: &Batch<'_>, row: usize) -> bool {
+        let s = &batch.signals;
+        let from = s.offsets.get(row).copied().unwrap_or(0);
+        let n = s
+            .offsets
+            .get(row + 1)
+            .copied()
+            .unwrap_or(from)
+            .saturating_sub(from);
+        self.fixed_steps
+            .saturating_add(n.saturating_mul(self.per_signal_steps))
+            > super::MAX_STEPS as usize
     }
 
     /// As [`Expression::reads_only_missing`] for `row`: the expression reads at least one
@@ -264,6 +291,9 @@ fn node(op: &Op, batch: &Batch<'_>, preds: &mut Vec<Pred>) -> Option<Node> {
             let Op::Path(Base::Root, path) = &**x else {
                 return None;
             };
+            if is_as_of_path(path) {
+                return Some(Node::Const(Some(true)));
+            }
             match find(batch, path) {
                 Some((i, _)) => Node::Present(i),
                 None => Node::Const(Some(absent(path)? != Data::Null)),
@@ -315,6 +345,9 @@ fn num(op: &Op, batch: &Batch<'_>, preds: &mut Vec<Pred>) -> Option<Num> {
             let Op::Path(Base::Root, path) = &**t else {
                 return None;
             };
+            if is_as_of_path(path) {
+                return Some(Num::Const(Some(0.0)));
+            }
             match find(batch, path) {
                 Some((i, Source::Numbers(_))) if field_ty(path)? == Ty::Timestamp => {
                     Num::DaysSince(i)
@@ -328,6 +361,10 @@ fn num(op: &Op, batch: &Batch<'_>, preds: &mut Vec<Pred>) -> Option<Num> {
             let Op::Path(Base::Root, path) = &**x else {
                 return None;
             };
+            if is_signals_path(path) {
+                preds.push(Pred::Const(Some(true)));
+                return Some(Num::Count(preds.len() - 1));
+            }
             match find(batch, path) {
                 Some((i, Source::Lists { .. })) => Num::Size(i),
                 Some(_) => return None,
@@ -366,6 +403,30 @@ fn is_signals(op: &Op) -> bool {
 
 fn is_signals_path(path: &[usize]) -> bool {
     *path == [types::layout().signals]
+}
+
+/// `asOf`: never a column, always the batch's date.
+fn is_as_of_path(path: &[usize]) -> bool {
+    *path == [types::layout().as_of]
+}
+
+/// The evaluator's steps for `op`, at most: those taken once, and those taken per element of
+/// the lists it quantifies over (one per operation of the predicate, for each element).
+fn steps(op: &Op) -> (usize, usize) {
+    let mut fixed = 0usize;
+    let mut per_item = 0usize;
+    let mut stack = vec![op];
+    while let Some(op) = stack.pop() {
+        fixed += 1;
+        if let Op::Quant(_, list, pred) = op {
+            stack.push(list);
+            let (f, p) = steps(pred);
+            per_item = per_item.saturating_add(f).saturating_add(p);
+            continue;
+        }
+        stack.extend(op.children());
+    }
+    (fixed, per_item)
 }
 
 /// A signal predicate (its fields read at scope depth 0).

@@ -241,9 +241,13 @@ impl Expression {
     pub(crate) fn reads_element_field(&self, i: usize) -> bool {
         let mut stack = vec![&self.program];
         while let Some(op) = stack.pop() {
-            if let check::Op::Path(check::Base::Scope(_), path) = op
-                && path.first() == Some(&i)
-            {
+            let reads = match op {
+                check::Op::Path(check::Base::Scope(_), path) => path.first() == Some(&i),
+                // `signals[0].topic`: a field of an element reached by index.
+                check::Op::Get(_, field) => *field == i,
+                _ => false,
+            };
+            if reads {
                 return true;
             }
             stack.extend(op.children());

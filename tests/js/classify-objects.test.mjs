@@ -162,3 +162,30 @@ test("explain: false reads every canonical timestamp to the millisecond, across 
   }
   assert.ok(stages > 1000, `the criteria tell the times apart (${stages})`);
 });
+
+test("explain: false agrees with classify on what a review found: imported fit, duplicate contacts, reader limits, indexed topics, toJSON, throwing getters", () => {
+  const check = (journey, accounts, what) => {
+    const lean = journey.classifyMany(accounts, { asOf: "2026-11-22", explain: false });
+    const full = journey.classifyMany(accounts, { asOf: "2026-11-22", nextChange: false });
+    accounts.forEach((_, i) => assert.deepEqual(lean[i].error ?? lean[i].stage, full[i].error ?? full[i].stage, `${what} row ${i}`));
+  };
+  const stages = (criteria, extra = {}) => new esm.Journey({ id: "j", name: "J", version: "1", unmatched: "outside", ...extra,
+    stages: criteria.map(([id, entryCriteria]) => ({ id, name: id, kind: "pre-sale", entryCriteria })) });
+  check(stages([["hot", "score.composite > 30"]], { scoring: { fitSource: "imported", weights: { fit: 1, engagement: 1 },
+    signals: { webinar: { component: "engagement", points: 10 } } } }), [{ score: { fit: 90 } }, { score: { fit: 10 } }], "imported fit");
+  check(esm.Journey.default(), [{ firmographics: { resolved: true }, contacts: [{ id: "c1" }, { id: "c1" }] }], "duplicate contacts");
+  check(esm.Journey.default(), [{ account: { id: "x", name: "x".repeat(1_100_000) } },
+    { firmographics: { techStack: Array.from({ length: 100_001 }, () => "s") } }], "reader limits");
+  check(stages([["ai", 'signals[0].topic == "ai"']]), [{ signals: [{ type: "page_view", at: "2026-11-20", topic: "ai" }] }], "indexed topic");
+  const hidden = { crm: { salesAccepted: true } };
+  Object.defineProperty(hidden, "toJSON", { value: () => ({}), enumerable: false });
+  const signals = [{ type: "page_view", at: "2026-11-20" }, { type: "webinar", at: "2026-11-19" }, { type: "ad_click", at: "2026-11-18" }];
+  signals.toJSON = () => [];
+  class Stack extends Array {}
+  check(esm.Journey.default(), [hidden, { firmographics: { resolved: true }, signals },
+    { firmographics: { resolved: true, techStack: Stack.from(["salesforce"]) } }], "toJSON");
+  const throwing = { get firmographics() { throw new Error("no"); } };
+  const lean = esm.Journey.default().classifyMany([throwing, {}], { asOf: "2026-11-22", explain: false });
+  assert.equal(lean[0].error.code, "invalid-argument");
+  assert.equal(lean[1].stage, "anonymous");
+});
