@@ -24,6 +24,11 @@ function reportTables(reports) {
         days(v.reached.medianMs), days(v.reached.p90Ms), ...v.histogram.map((b) => b.count)]))],
     matrix: [["group", "from", "to", "count"],
       ...groups.flatMap((g) => g.matrix.map((m) => [g.group, m.from, m.to, m.count]))],
+    forecast: [["group", "kind", "at", "horizon", "stage", "population", "history", "rate", "expectedWins",
+      "expectedAmount", "actualWins", "actualAmount"],
+      ...groups.flatMap((g) => [["forecast", g.forecast], ["backtest", g.backtest]].flatMap(([kind, f]) =>
+        (f?.stages ?? []).map((r) => [g.group, kind, f.at, f.horizon, r.stage, r.population, r.history, r.rate,
+          r.expectedWins, r.expectedAmount, r.actualWins, r.actualAmount])))],
     attribution: [["group", "stage", "trigger", "wonAccounts", "wonAmount", "pipelineAccounts", "pipelineAmount"],
       ...groups.flatMap((g) => g.attribution.map((a) => [g.group, a.stage, a.trigger, a.wonAccounts, a.wonAmount,
         a.pipelineAccounts, a.pipelineAmount]))],

@@ -283,6 +283,8 @@ export interface ReportOptions {
   groupBy?: "segment" | "motion" | "productLine" | "owner";
   /** Attribution: the stage that means won (default: the first post-sale stage) and the one whose entry means pipeline created (default: the last pre-sale stage before it). */
   won?: string; pipeline?: string;
+  /** The forecast's horizon (default "90d") and the date its backtest forecasts from (default asOf - horizon). */
+  horizon?: string; backtestAt?: string;
   /** Return the mergeable partial aggregates (a Uint8Array for mergeReports) instead. */
   partial?: boolean;
 }
@@ -305,6 +307,22 @@ export interface GroupReports {
   /** Accounts won and pipeline created in the period, by the stage entries on their way and what triggered each. */
   attribution: { stage: string; trigger: string; wonAccounts: number; wonAmount: number;
     pipelineAccounts: number; pipelineAmount: number }[];
+  /** Wins expected within the horizon after asOf (null: the journey has no won stage). */
+  forecast: Forecast | null;
+  /** The same forecast from backtestAt, beside what happened. */
+  backtest: Forecast | null;
+}
+
+/** An expected value with a 90 % interval. */
+export interface Estimate { expected: number; low: number; high: number }
+
+/** A forecast of wins within a horizon (docs/reports.md, "Forecast and backtest"). */
+export interface Forecast {
+  at: string; horizon: string; won: string;
+  stages: { stage: string; population: number; history: number; rate: number | null; expectedWins: number;
+    expectedAmount: number; actualWins: number | null; actualAmount: number | null }[];
+  wins: Estimate; amount: Estimate;
+  actual: { wins: number; amount: number; winsWithinInterval: boolean } | null;
 }
 
 /** Reports as of a date (docs/reports.md). */
@@ -328,8 +346,8 @@ export function mergeReports(partials: Uint8Array[], options: { partial: true })
 export function mergeReports(partials: Uint8Array[], options?: { partial?: false }): Reports;
 
 /** The reports as 2-D tables (a header row, then rows; a `group` column first; durations in
- * days): funnel, cohorts, rolling, velocity, matrix, attribution — for spreadsheets and CSV. */
-export function reportTables(reports: Reports): Record<"funnel" | "cohorts" | "rolling" | "velocity" | "matrix" | "attribution", (string | number | null)[][]>;
+ * days): funnel, cohorts, rolling, velocity, matrix, forecast, attribution — for spreadsheets and CSV. */
+export function reportTables(reports: Reports): Record<"funnel" | "cohorts" | "rolling" | "velocity" | "matrix" | "forecast" | "attribution", (string | number | null)[][]>;
 
 /** What a journey reads of an account (Journey.fieldsRead). */
 export interface FieldsRead {

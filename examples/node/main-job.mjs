@@ -109,6 +109,18 @@ if (!isMainThread) {
       .sort((a, b) => b.wonAccounts - a.wonAccounts || a.stage.localeCompare(b.stage)).slice(0, 10)
       .map((a) => [a.stage, a.trigger, a.wonAccounts, money(a.wonAmount), a.pipelineAccounts, money(a.pipelineAmount)]));
 
+  // Forecast from the date, and the same forecast from 90 days earlier beside what happened.
+  const { forecast, backtest } = all;
+  const range = (e, f = (x) => x.toFixed(0)) => `${f(e.expected)} (${f(e.low)}–${f(e.high)})`;
+  table(`forecast: wins in the ${forecast.horizon} after ${forecast.at.slice(0, 10)}, by the stage accounts are in`,
+    ["stage", "accounts", "won-within rate", "expected wins", "expected amount"],
+    forecast.stages.filter((r) => r.population > 0).map((r) => [r.stage, r.population, pct(r.rate),
+      r.expectedWins.toFixed(1), money(r.expectedAmount)]));
+  console.log(`expected: ${range(forecast.wins)} wins, ${range(forecast.amount, money)} (90 % intervals)`);
+  console.log(`backtest from ${backtest.at.slice(0, 10)}: forecast ${range(backtest.wins)} wins, ` +
+    `${range(backtest.amount, money)}; happened: ${backtest.actual.wins} wins, ${money(backtest.actual.amount)} ` +
+    `(${backtest.actual.winsWithinInterval ? "within" : "outside"} the interval)`);
+
   const out = process.env.MAIN_JOB_OUT
     ? new URL(`file://${process.env.MAIN_JOB_OUT.replace(/\/?$/, "/")}`)
     : new URL("../../out/main-job/", import.meta.url);

@@ -104,6 +104,10 @@ pub struct ReportOptions {
     pub won: Option<usize>,
     /// The stage whose entry means pipeline created, for attribution.
     pub pipeline: Option<usize>,
+    /// How far ahead the forecast looks (milliseconds).
+    pub horizon: i64,
+    /// The date the backtest forecasts from (its outcome is what happened in the horizon after).
+    pub backtest_at: i64,
 }
 
 impl ReportOptions {
@@ -134,6 +138,8 @@ impl ReportOptions {
             group_by: None,
             won,
             pipeline,
+            horizon: 90 * DAY_MS,
+            backtest_at: as_of.saturating_sub(90 * DAY_MS),
         }
     }
 }
@@ -188,6 +194,15 @@ impl ReportOptions {
         }
         if let Some(to) = time("to")? {
             options.to = to;
+        }
+        if let Some(horizon) = text_of("horizon")? {
+            options.horizon = crate::expr::data::parse_duration(horizon)
+                .filter(|d| *d > 0)
+                .ok_or_else(|| bad("horizon", "a duration such as \"90d\""))?;
+            options.backtest_at = as_of.saturating_sub(options.horizon);
+        }
+        if let Some(at) = time("backtestAt")? {
+            options.backtest_at = at;
         }
         if let Some(cohort) = text_of("cohort")? {
             options.cohort = CohortPeriod::parse(cohort)
@@ -292,6 +307,36 @@ pub(crate) struct Group {
     /// amounts, accounts whose pipeline was created in the period and theirs (amounts in
     /// hundredths, so sums are exact whatever the merge order).
     pub attribution: Sorted<(usize, String), [u64; 4]>,
+    /// The forecast from `as_of` and the backtest from `backtest_at`, per stage.
+    pub forecast: Vec<ForecastCounts>,
+    pub backtest: Vec<ForecastCounts>,
+}
+
+/// What a forecast from a date `t` needs, per stage: the stage's history before `t` (entries
+/// whose horizon had passed by `t`, and how many of them were won within it), the accounts in
+/// it at `t` with their opportunity amounts, and — for a backtest — how many of those were
+/// won within the horizon after `t`. Amounts in hundredths; squares for the interval.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct ForecastCounts {
+    pub entered: u64,
+    pub won_within: u64,
+    pub population: u64,
+    pub amount: u64,
+    pub amount_squares: u128,
+    pub actual_won: u64,
+    pub actual_amount: u64,
+}
+
+impl ForecastCounts {
+    fn merge(&mut self, other: &ForecastCounts) {
+        self.entered += other.entered;
+        self.won_within += other.won_within;
+        self.population += other.population;
+        self.amount += other.amount;
+        self.amount_squares += other.amount_squares;
+        self.actual_won += other.actual_won;
+        self.actual_amount += other.actual_amount;
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -417,6 +462,8 @@ impl Partial {
         let Some(group) = self.groups.entry(key, || Group {
             stages: vec![StageCounts::default(); n],
             velocity: vec![Velocity::default(); o.velocity.len()],
+            forecast: vec![ForecastCounts::default(); n],
+            backtest: vec![ForecastCounts::default(); n],
             ..Group::default()
         }) else {
             return;
@@ -510,6 +557,14 @@ impl Partial {
             }
         }
         let amount = opportunity_amount(&account.facts);
+        if let Some(won) = o.won {
+            for (cut, counts, backtest) in [
+                (o.as_of, &mut group.forecast, false),
+                (o.backtest_at, &mut group.backtest, true),
+            ] {
+                forecast_counts(transitions, won, cut, o, amount, counts, backtest);
+            }
+        }
         for (column, target) in [(0, o.won), (2, o.pipeline)] {
             let Some(target) = target else { continue };
             let reached = transitions
@@ -580,6 +635,52 @@ fn group_value(facts: &Data, g: GroupBy) -> Option<String> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// One account's part in a forecast from `cut`: its stays that began (in the period) by
+/// `cut - horizon` and whether each was won within the horizon; its stage at `cut`; for a
+/// backtest, whether it was won within the horizon after `cut`.
+fn forecast_counts(
+    transitions: &[crate::replay::account::Transition],
+    won: usize,
+    cut: i64,
+    o: &ReportOptions,
+    amount: u64,
+    counts: &mut [ForecastCounts],
+    backtest: bool,
+) {
+    let won_between = |from: i64, to: i64| {
+        transitions
+            .iter()
+            .any(|t| t.to == Some(won) && t.at > from && t.at <= to && t.at <= o.as_of)
+    };
+    let seen_by = cut.saturating_sub(o.horizon);
+    for t in transitions
+        .iter()
+        .filter(|t| t.at >= o.from && t.at <= seen_by)
+    {
+        let Some(c) = t.to.filter(|&s| s != won).and_then(|s| counts.get_mut(s)) else {
+            continue;
+        };
+        c.entered += 1;
+        if won_between(t.at, t.at.saturating_add(o.horizon)) {
+            c.won_within += 1;
+        }
+    }
+    let at_cut = transitions.iter().take_while(|t| t.at <= cut).last();
+    let Some(stage) = at_cut.and_then(|t| t.to).filter(|&s| s != won) else {
+        return;
+    };
+    let Some(c) = counts.get_mut(stage) else {
+        return;
+    };
+    c.population += 1;
+    c.amount += amount;
+    c.amount_squares += u128::from(amount) * u128::from(amount);
+    if backtest && won_between(cut, cut.saturating_add(o.horizon)) {
+        c.actual_won += 1;
+        c.actual_amount += amount;
     }
 }
 
@@ -733,6 +834,12 @@ impl Group {
                 *x += y;
             }
         }
+        for (a, b) in self.forecast.iter_mut().zip(&other.forecast) {
+            a.merge(b);
+        }
+        for (a, b) in self.backtest.iter_mut().zip(&other.backtest) {
+            a.merge(b);
+        }
         for (key, cell) in other.attribution.iter() {
             if let Some(into) = self.attribution.entry(key.clone(), || [0; 4]) {
                 for (x, y) in into.iter_mut().zip(cell) {
@@ -796,6 +903,10 @@ pub struct GroupReports {
     pub matrix: Vec<MatrixRow>,
     /// Won accounts and created pipeline, by the stage entries on their way.
     pub attribution: Vec<AttributionRow>,
+    /// Wins expected within the horizon after the date (`null`: no won stage).
+    pub forecast: Option<Forecast>,
+    /// The same forecast from `backtestAt`, beside what happened.
+    pub backtest: Option<Forecast>,
 }
 
 /// One stage of the funnel.
@@ -932,6 +1043,72 @@ pub struct AttributionRow {
     pub pipeline_amount: f64,
 }
 
+/// A forecast of wins within the horizon after a date, from the stages accounts are in then
+/// and each stage's history of wins within the horizon after entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Forecast {
+    /// The date it forecasts from.
+    pub at: String,
+    /// How far ahead.
+    pub horizon: String,
+    /// The stage that means won.
+    pub won: String,
+    /// Per stage with accounts in it then or history.
+    pub stages: Vec<ForecastRow>,
+    /// Expected wins, with a 90 % interval (each account won independently at its stage's rate).
+    pub wins: Estimate,
+    /// Expected won amount (the accounts' opportunity amounts), with a 90 % interval.
+    pub amount: Estimate,
+    /// For a backtest: what happened — accounts won within the horizon, and their amounts.
+    pub actual: Option<Actual>,
+}
+
+/// A forecast's row for one stage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ForecastRow {
+    /// The stage.
+    pub stage: String,
+    /// Accounts in it at the date.
+    pub population: u64,
+    /// Entries into it whose horizon had passed by the date, and how many were won within it.
+    pub history: u64,
+    /// `won within / history` (`null`: no history).
+    pub rate: Option<f64>,
+    /// `population × rate`.
+    pub expected_wins: f64,
+    /// Their opportunity amounts × rate.
+    pub expected_amount: f64,
+    /// For a backtest: how many were won within the horizon, and their amounts.
+    pub actual_wins: Option<u64>,
+    /// As above, amounts.
+    pub actual_amount: Option<f64>,
+}
+
+/// An expected value with a 90 % interval.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Estimate {
+    /// The expectation.
+    pub expected: f64,
+    /// The interval's lower end (≥ 0).
+    pub low: f64,
+    /// Its upper end.
+    pub high: f64,
+}
+
+/// What happened after a backtest's date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Actual {
+    /// Accounts won within the horizon.
+    pub wins: u64,
+    /// Their amounts.
+    pub amount: f64,
+    /// Whether the wins fell within the forecast's interval.
+    pub wins_within_interval: bool,
+}
+
 /// Moves from one stage to another.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatrixRow {
@@ -941,6 +1118,62 @@ pub struct MatrixRow {
     pub to: Option<String>,
     /// How many moves in the period.
     pub count: u64,
+}
+
+/// A forecast's finished numbers: per stage, rate × population; in all, the expectations with
+/// a normal approximation's 90 % interval (accounts won independently at their stage's rate).
+fn forecast(h: &Header, counts: &[ForecastCounts], at: i64, backtest: bool) -> Option<Forecast> {
+    let o = &h.options;
+    let won = h.stages.get(o.won?)?.clone();
+    const Z90: f64 = 1.644_853_626_951_472_2;
+    let (mut wins, mut wins_var, mut amount, mut amount_var) = (0.0, 0.0, 0.0, 0.0);
+    let (mut actual_wins, mut actual_amount) = (0u64, 0u64);
+    let stages = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.population > 0 || c.entered > 0)
+        .map(|(i, c)| {
+            let rate = ratio(c.won_within, c.entered);
+            let p = rate.unwrap_or(0.0);
+            let money = c.amount as f64 / 100.0;
+            wins += c.population as f64 * p;
+            wins_var += c.population as f64 * p * (1.0 - p);
+            amount += money * p;
+            amount_var += (c.amount_squares as f64 / 10_000.0) * p * (1.0 - p);
+            actual_wins += c.actual_won;
+            actual_amount += c.actual_amount;
+            ForecastRow {
+                stage: h.stages.get(i).cloned().unwrap_or_default(),
+                population: c.population,
+                history: c.entered,
+                rate,
+                expected_wins: c.population as f64 * p,
+                expected_amount: money * p,
+                actual_wins: backtest.then_some(c.actual_won),
+                actual_amount: backtest.then_some(c.actual_amount as f64 / 100.0),
+            }
+        })
+        .collect();
+    let estimate = |mean: f64, var: f64| Estimate {
+        expected: mean,
+        low: (mean - Z90 * var.sqrt()).max(0.0),
+        high: mean + Z90 * var.sqrt(),
+    };
+    let wins = estimate(wins, wins_var);
+    let actual = backtest.then(|| Actual {
+        wins: actual_wins,
+        amount: actual_amount as f64 / 100.0,
+        wins_within_interval: (wins.low..=wins.high).contains(&(actual_wins as f64)),
+    });
+    Some(Forecast {
+        at: format_timestamp(at),
+        horizon: crate::expr::data::format_duration(o.horizon),
+        won,
+        stages,
+        wins,
+        amount: estimate(amount, amount_var),
+        actual,
+    })
 }
 
 fn ratio(a: u64, b: u64) -> Option<f64> {
@@ -1065,6 +1298,8 @@ impl Partial {
                         }
                     })
                     .collect(),
+                forecast: forecast(h, &g.forecast, o.as_of, false),
+                backtest: forecast(h, &g.backtest, o.backtest_at, true),
             })
             .collect();
         Reports {

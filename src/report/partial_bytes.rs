@@ -3,14 +3,14 @@
 //! truncated, damaged or foreign bytes are an `invalid-argument` error.
 
 use super::{
-    Cohort, CohortPeriod, Group, GroupBy, Header, Partial, ReportOptions, Sketch, Sorted,
-    StageCounts, Velocity,
+    Cohort, CohortPeriod, ForecastCounts, Group, GroupBy, Header, Partial, ReportOptions, Sketch,
+    Sorted, StageCounts, Velocity,
 };
 use crate::bytes::{Read, Reader, Writer};
 use crate::error::Error;
 
 const MAGIC: &[u8; 4] = b"AJRP";
-const VERSION: u8 = 2;
+const VERSION: u8 = 3;
 
 /// Bucket indices ascend, so each is written as the step from the one before (one byte,
 /// mostly), from -1.
@@ -62,6 +62,8 @@ impl Partial {
         w.u8(o.group_by.map_or(0, |g| g as u8 + 1));
         w.opt_index(o.won);
         w.opt_index(o.pipeline);
+        w.i64(o.horizon);
+        w.i64(o.backtest_at);
         w.len(self.groups.len() as u64);
         for (key, g) in self.groups.iter() {
             w.opt_str(key.as_deref());
@@ -99,6 +101,15 @@ impl Partial {
                 w.len(c.entered);
                 w.len(c.converted);
                 write_counts(&mut w, &c.within);
+            }
+            for c in g.forecast.iter().chain(&g.backtest) {
+                for v in [c.entered, c.won_within, c.population, c.amount] {
+                    w.len(v);
+                }
+                w.len(c.amount_squares as u64);
+                w.len((c.amount_squares >> 64) as u64);
+                w.len(c.actual_won);
+                w.len(c.actual_amount);
             }
             w.len(g.attribution.len() as u64);
             for ((stage, trigger), cell) in g.attribution.iter() {
@@ -240,6 +251,8 @@ fn read_header(r: &mut Reader<'_>) -> Read<Header> {
     };
     let won = stage_or_none(r)?;
     let pipeline = stage_or_none(r)?;
+    let horizon = r.i64()?;
+    let backtest_at = r.i64()?;
     Ok(Header {
         journey_hash,
         stages,
@@ -254,6 +267,8 @@ fn read_header(r: &mut Reader<'_>) -> Read<Header> {
             group_by,
             won,
             pipeline,
+            horizon,
+            backtest_at,
         },
     })
 }
@@ -318,6 +333,8 @@ fn read_groups(r: &mut Reader<'_>, into: &mut Partial) -> Read<()> {
             .entry(key, || Group {
                 stages: vec![StageCounts::default(); n],
                 velocity: vec![Velocity::default(); pairs],
+                forecast: vec![ForecastCounts::default(); n],
+                backtest: vec![ForecastCounts::default(); n],
                 ..Group::default()
             })
             .ok_or_else(|| r.corrupt("group"))?;
@@ -365,6 +382,21 @@ fn read_groups(r: &mut Reader<'_>, into: &mut Partial) -> Read<()> {
             cohort.entered += entered;
             cohort.converted += converted;
             add_counts(r, &mut cohort.within)?;
+        }
+        for c in group.forecast.iter_mut().chain(group.backtest.iter_mut()) {
+            for slot in [
+                &mut c.entered,
+                &mut c.won_within,
+                &mut c.population,
+                &mut c.amount,
+            ] {
+                *slot += r.len()?;
+            }
+            let low = u128::from(r.len()?);
+            let high = u128::from(r.len()?);
+            c.amount_squares += low | (high << 64);
+            c.actual_won += r.len()?;
+            c.actual_amount += r.len()?;
         }
         for _ in 0..r.count()? {
             let key = (stage(r)?, r.str()?);

@@ -17,6 +17,7 @@ const AS_OF = "2026-11-22T00:00:00Z";
 const OPTIONS = {
   asOf: AS_OF, from: "2026-02-01", to: "2026-10-31T23:59:59.999Z", cohort: "month", followUp: ["30d", "90d"],
   velocity: [["engaged", "mqa"], ["saa", "opportunity"], ["opportunity", "customer"], ["identified", "customer"]],
+  horizon: "60d", backtestAt: "2026-07-01",
 };
 const history = generateHistory({ accounts: 1200, events: 24_000, seed: 11 });
 const journey = Journey.default();
@@ -89,6 +90,19 @@ async function oracle() {
         SELECT account, min(seq) AS s FROM t WHERE ${where} AND to_stage = '${target}' AND ${inPeriod("ts")} GROUP BY account)
       SELECT to_stage AS stage, trig, count(DISTINCT t.account) AS n FROM t JOIN w USING (account)
       WHERE t.seq <= w.s AND to_stage IS NOT NULL GROUP BY ALL`))),
+    // Forecast counts from a cut date: history (entries in [from, cut - horizon], won within
+    // the horizon), the stage at the cut, and what was won in the horizon after it.
+    forecast: await Promise.all([ms(AS_OF), ms(OPTIONS.backtestAt)].map(async (cut) => {
+      const h = 60 * 86_400_000;
+      const history = await rows(`SELECT to_stage AS stage, count(*) AS entered, count(*) FILTER (WHERE EXISTS (
+          SELECT 1 FROM t w WHERE w.account = t.account AND w.to_stage = 'customer' AND w.ts > t.ts AND w.ts <= t.ts + ${h})) AS won
+        FROM t WHERE ${where} AND to_stage IS NOT NULL AND to_stage <> 'customer' AND ts >= ${from} AND ts <= ${cut - h} GROUP BY ALL`);
+      const population = await rows(`SELECT to_stage AS stage, count(*) AS n, count(*) FILTER (WHERE EXISTS (
+          SELECT 1 FROM t w WHERE w.account = c.account AND w.to_stage = 'customer' AND w.ts > ${cut} AND w.ts <= ${cut + h})) AS actual
+        FROM (SELECT account, to_stage, row_number() OVER (PARTITION BY account ORDER BY seq DESC) AS rn FROM t
+              WHERE ${where} AND ts <= ${cut}) c WHERE rn = 1 AND to_stage IS NOT NULL AND to_stage <> 'customer' GROUP BY ALL`);
+      return { history: byKey(history), population: byKey(population) };
+    })),
     velocity: await Promise.all(OPTIONS.velocity.map(async ([x, y]) => {
       const started = `SELECT account, min(ts) AS ta FROM t WHERE ${where} AND to_stage = '${x}' AND ${inPeriod("ts")} GROUP BY account`;
       const reached = `SELECT s.account, min(t.ts) - s.ta AS d FROM (${started}) s JOIN t ON t.account = s.account
@@ -150,6 +164,18 @@ function compare(report, sql, what) {
     const key = `${a.stage} ${a.trigger}`;
     assert.deepEqual([a.wonAccounts, a.pipelineAccounts], [won.get(key) ?? 0, pipeline.get(key) ?? 0], `${what} attribution ${key}`);
   }
+  [report.forecast, report.backtest].forEach((f, k) => {
+    const s = sql.forecast[k];
+    const stages = new Set([...s.history.keys(), ...s.population.keys()]);
+    assert.equal(f.stages.length, stages.size, `${what} forecast ${k} stages`);
+    for (const row of f.stages) {
+      const w = `${what} forecast ${k} ${row.stage}`;
+      assert.equal(row.history, s.history.get(row.stage)?.entered ?? 0, `${w} history`);
+      assert.equal(row.rate, row.history ? (s.history.get(row.stage)?.won ?? 0) / row.history : null, `${w} rate`);
+      assert.equal(row.population, s.population.get(row.stage)?.n ?? 0, `${w} population`);
+      if (k === 1) assert.equal(row.actualWins, s.population.get(row.stage)?.actual ?? 0, `${w} actual`);
+    }
+  });
   report.velocity.forEach((v, i) => {
     const s = sql.velocity[i];
     assert.equal(v.started, s.started, `${what} velocity ${v.from}>${v.to} started`);
@@ -167,6 +193,8 @@ test("reports agree with DuckDB computing the same numbers in SQL from the timel
   assert.ok(whole.groups[0].funnel.some((f) => f.converted > 0 && f.dwell.count > 0), "the history converts");
   assert.ok(whole.groups[0].funnel.some((f) => f.skipped > 0) && whole.groups[0].funnel.some((f) => f.regressions > 0));
   assert.ok(whole.groups[0].funnel.some((f) => f.breaches > 0 && f.stuck > 0));
+  const { backtest } = whole.groups[0];
+  assert.ok(backtest.actual.wins > 0 && backtest.wins.expected > 0 && backtest.wins.low <= backtest.wins.high);
   const wonBy = whole.groups[0].attribution.filter((a) => a.stage === "customer");
   assert.ok(wonBy.length > 0 && wonBy.every((a) => a.wonAmount > 0), "won accounts carry their amounts");
   compare(whole.groups[0], sql.get(undefined), "all");
