@@ -208,6 +208,16 @@ impl Journey {
         })
     }
 
+    /// The journey's id, version and hash, as outputs name it.
+    pub(crate) fn journey_ref(&self) -> JourneyRef {
+        let def = self.definition();
+        JourneyRef {
+            id: def.id.clone(),
+            version: def.version.clone(),
+            hash: self.hash().to_string(),
+        }
+    }
+
     /// A stage's precedence: its `priority`, else its position.
     fn priority(&self, i: usize) -> i64 {
         self.definition()

@@ -313,6 +313,19 @@ export interface GroupReports {
   backtest: Forecast | null;
 }
 
+/** What two journey definitions make of the same history (simulate). */
+export interface Simulation {
+  asOf: string;
+  a: { id: string; version: string; hash: string };
+  b: { id: string; version: string; hash: string };
+  accounts: number;
+  changed: number;
+  moves: { from: string | null; to: string | null; count: number }[];
+  examples: { account: string; from: string | null; to: string | null }[];
+  reportsA: Reports;
+  reportsB: Reports;
+}
+
 /** An expected value with a 90 % interval. */
 export interface Estimate { expected: number; low: number; high: number }
 
@@ -659,6 +672,60 @@ pub fn merge_reports(
     let slices: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
     let merged = crate::report::merge_bytes(&slices).map_err(|e| js_error(&e))?;
     partial_or_reports(&merged, &options.unwrap_or(JsValue::UNDEFINED))
+}
+
+/// What-if: replays `events` under two journey definitions (`a`, today's; `b`, a proposed
+/// change — definition objects or JSON text) as of `options.asOf` and compares them: the
+/// accounts whose stage changes (`changed`, `moves` from a stage under `a` to one under `b`, the
+/// first `options.limit` accounts, default 1,000) and every report under each (the report
+/// options as `reports`). docs/reports.md, "What-if".
+///
+/// # Errors
+/// Throws a `JourneyError`: a definition's diagnostics, a bad option (`invalid-argument`), or
+/// events that are neither an array nor a string.
+#[wasm_bindgen(unchecked_return_type = "Simulation")]
+pub fn simulate(
+    #[wasm_bindgen(unchecked_param_type = "DefinitionInput")] a: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "DefinitionInput")] b: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ReplayEvent[] | string")] events: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ReportOptions & { limit?: number }")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let a = Journey::new(a)?;
+    let b = Journey::new(b)?;
+    let text = match events.as_string() {
+        Some(text) => text,
+        None if js_sys::Array::is_array(&events) => js_sys::JSON::stringify(&events)
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        None => {
+            return Err(js_error(&Error::new(
+                Code::InvalidArgument,
+                "",
+                "simulate(a, b, events, { asOf }) needs events as an array or JSON Lines text",
+            )));
+        }
+    };
+    let options_text = js_sys::JSON::stringify(&options)
+        .ok()
+        .and_then(|t| t.as_string())
+        .filter(|_| options.is_object())
+        .ok_or_else(|| {
+            js_error(&Error::new(
+                Code::InvalidArgument,
+                "",
+                "simulate options must be an object with asOf",
+            ))
+        })?;
+    let limit = Reflect::get(&options, &JsValue::from_str("limit"))
+        .ok()
+        .and_then(|v| v.as_f64())
+        .filter(|n| n.fract() == 0.0 && *n >= 0.0)
+        .map_or(1000, |n| n.min(1e9) as usize);
+    let simulation =
+        crate::report::simulate::simulate(&a.inner, &b.inner, &text, &options_text, limit)
+            .map_err(|e| js_error(&e))?;
+    to_js(&simulation)
 }
 
 /// Report options read from a JS object (see `ReportOptions::from_json`).

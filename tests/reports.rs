@@ -224,3 +224,54 @@ fn damaged_partial_bytes_are_an_error() {
     let e = Partial::from_bytes(b"AJRS\x04").unwrap_err();
     assert!(e.message().contains("report partial"), "{}", e.message());
 }
+
+#[test]
+fn simulate_lists_what_a_definition_change_would_change() {
+    use account_journey::report::simulate::simulate;
+    let a = Journey::embedded_default().unwrap();
+    let text = include_str!("../templates/default.json");
+    let b =
+        Journey::from_json(&text.replace("score.composite > 75", "score.composite > 20")).unwrap();
+    let events: Vec<Value> = (0..60)
+        .map(|i| {
+            let kind = ["page_view", "webinar", "content_download", "intent_surge", "meeting"][i % 5];
+            json!({"type": kind, "strength": 90, "account": format!("a{}", i % 6), "at": time(START_MS + (i as i64 / 6) * DAY_MS)})
+        })
+        .collect();
+    let as_of = time(START_MS + 12 * DAY_MS);
+    let sim = simulate(
+        &a,
+        &b,
+        &Value::Array(events.clone()).to_string(),
+        &json!({"asOf": as_of}).to_string(),
+        2,
+    )
+    .unwrap();
+    // The same as comparing the two replays account by account.
+    let stages = |j: &Journey| -> Vec<Option<String>> {
+        let state = replayed(j, &events, &as_of);
+        state
+            .result(j, &as_of)
+            .unwrap()
+            .accounts
+            .into_iter()
+            .map(|t| t.stage)
+            .collect()
+    };
+    let (sa, sb) = (stages(&a), stages(&b));
+    let changed = sa.iter().zip(&sb).filter(|(x, y)| x != y).count() as u64;
+    assert!(changed > 0, "a lower MQA threshold changes some stage");
+    assert_eq!((sim.accounts, sim.changed), (6, changed));
+    assert_eq!(sim.moves.iter().map(|m| m.count).sum::<u64>(), changed);
+    assert!(
+        sim.moves
+            .iter()
+            .all(|m| m.to.as_deref() == Some("mqa") || m.from.as_deref() == Some("mqa"))
+    );
+    assert_eq!(sim.examples.len(), changed.min(2) as usize);
+    let opts = ReportOptions::new(&a, START_MS + 12 * DAY_MS);
+    let alone = Partial::from_state(&a, &replayed(&a, &events, &as_of), &opts)
+        .unwrap()
+        .finish();
+    assert_eq!(sim.reports_a, alone);
+}

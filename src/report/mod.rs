@@ -9,6 +9,7 @@
 
 mod partial_bytes;
 pub use partial_bytes::merge_bytes;
+pub mod simulate;
 pub mod sketch;
 mod sorted;
 

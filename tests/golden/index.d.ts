@@ -297,6 +297,19 @@ export interface GroupReports {
     backtest: Forecast | null;
 }
 
+/** What two journey definitions make of the same history (simulate). */
+export interface Simulation {
+    asOf: string;
+    a: { id: string; version: string; hash: string };
+    b: { id: string; version: string; hash: string };
+    accounts: number;
+    changed: number;
+    moves: { from: string | null; to: string | null; count: number }[];
+    examples: { account: string; from: string | null; to: string | null }[];
+    reportsA: Reports;
+    reportsB: Reports;
+}
+
 /** An expected value with a 90 % interval. */
 export interface Estimate { expected: number; low: number; high: number }
 
@@ -969,6 +982,19 @@ export function matchLeadsColumns(leads: LeadColumns, accounts: AccountInput[]):
  * partial's index).
  */
 export function mergeReports(partials: Uint8Array[], options?: { partial?: boolean }): Reports | Uint8Array;
+
+/**
+ * What-if: replays `events` under two journey definitions (`a`, today's; `b`, a proposed
+ * change — definition objects or JSON text) as of `options.asOf` and compares them: the
+ * accounts whose stage changes (`changed`, `moves` from a stage under `a` to one under `b`, the
+ * first `options.limit` accounts, default 1,000) and every report under each (the report
+ * options as `reports`). docs/reports.md, "What-if".
+ *
+ * # Errors
+ * Throws a `JourneyError`: a definition's diagnostics, a bad option (`invalid-argument`), or
+ * events that are neither an array nor a string.
+ */
+export function simulate(a: DefinitionInput, b: DefinitionInput, events: ReplayEvent[] | string, options: ReportOptions & { limit?: number }): Simulation;
 
 /**
  * The journey templates shipped with the engine (the default first), each with its canonical

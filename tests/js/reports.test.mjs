@@ -234,3 +234,26 @@ test("bad options and damaged partials are JourneyErrors with a path", () => {
   assert.throws(() => mergeReports(["x"]), (e) => e.code === "invalid-argument" && e.path === "/0");
   assert.equal(Journey.default().stages().length, 10);
 });
+
+test("simulate: what a definition change would change, before it is published", async () => {
+  const { simulate } = await import("account-journey");
+  const a = journey.definition();
+  const b = structuredClone(a);
+  b.version = "1.4.0-proposal";
+  b.stages.find((s) => s.id === "mqa").entryCriteria = "score.composite > 30";
+  const lines = history.lines.trim().split("\n").slice(0, 10000).join("\n");
+  const sim = simulate(a, b, lines, { asOf: AS_OF, limit: 5 });
+  const stagesOf = (def) => new Map(new Journey(def).replay(lines, { asOf: AS_OF }).accounts.map((t) => [t.account, t.stage]));
+  const [sa, sb] = [stagesOf(a), stagesOf(b)];
+  const changed = [...sa.keys()].filter((id) => sa.get(id) !== sb.get(id));
+  assert.ok(changed.length > 0);
+  assert.equal(sim.changed, changed.length);
+  assert.equal(sim.accounts, sa.size);
+  assert.equal(sim.moves.reduce((n, m) => n + m.count, 0), changed.length);
+  assert.deepEqual(sim.examples.map((e) => e.account), changed.slice(0, 5));
+  assert.equal(sim.b.version, "1.4.0-proposal");
+  const mqa = (r) => r.groups[0].funnel.find((f) => f.stage === "mqa").entered;
+  assert.ok(mqa(sim.reportsB) > mqa(sim.reportsA), "a lower threshold lets more accounts into MQA");
+  assert.throws(() => simulate(a, { id: 1 }, lines, { asOf: AS_OF }), (e) => e.name === "JourneyError");
+  assert.throws(() => simulate(a, b, 42, { asOf: AS_OF }), (e) => e.code === "invalid-argument");
+});

@@ -1,0 +1,25 @@
+import { Journey } from "/tmp/review2/pkg/node.mjs";
+const j = Journey.default();
+const st = j.replayState();
+st.apply([{ account: "a", at: "2026-03-01T00:00:00Z", type: "page_view" }], { asOf: "2026-04-01" });
+const tryit = (label, o) => { try { const r = st.reports({ asOf: "2026-04-01", ...o }); console.log(label, "OK", JSON.stringify({ period: r.period, within: r.groups[0]?.cohorts[0]?.within.map((w) => w.window), vel: r.groups[0]?.velocity.length })); } catch (e) { console.log(label, "ERR", e.path, e.message); } };
+tryit("65 followUp last bad", { followUp: [...Array(64).fill("30d"), "garbage"] });
+tryit("followUp 0d", { followUp: ["0d"] });
+tryit("followUp number", { followUp: [30] });
+tryit("followUp empty", { followUp: [] });
+tryit("followUp -5d", { followUp: ["-5d"] });
+tryit("velocity 1025th bad", { velocity: [...Array(1024).fill(["mqa", "saa"]), ["nope", "x"]] });
+tryit("velocity 100 good", { velocity: Array(100).fill(["mqa", "saa"]) });
+tryit("from after asOf, to after", { from: "2026-05-01", to: "2026-06-01" });
+tryit("from after asOf", { from: "2026-05-01" });
+tryit("to before from", { from: "2026-03-02", to: "2026-03-01" });
+tryit("won null", { won: null });
+tryit("won bad", { won: "nope" });
+tryit("groupBy bad", { groupBy: "industry" });
+tryit("cohort Week", { cohort: "Week" });
+tryit("from number", { from: 1772323200000 });
+tryit("from Date", { from: new Date("2026-03-01") });
+tryit("asOf Date", { asOf: new Date("2026-04-01") });
+tryit("partial str", { partial: "true" });
+tryit("won=pipeline=mqa", { won: "mqa", pipeline: "saa" });
+try { console.log("journey.reports asOf Date", typeof j.reports([], { asOf: new Date("2026-04-01") })); } catch (e) { console.log("journey.reports asOf Date ERR", e.message); }
