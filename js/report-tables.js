@@ -5,8 +5,10 @@
 function reportTables(reports) {
   const days = (ms) => (ms === null || ms === undefined ? null : ms / 86_400_000);
   const groups = reports.groups;
-  const windows = groups[0]?.cohorts[0]?.within.map((w) => w.window) ?? [];
-  const buckets = groups[0]?.velocity[0]?.histogram.map((b) => (b.upToDays === null ? "longer" : `upTo${b.upToDays}d`)) ?? [];
+  // Column names from the first row of any group (a group may have no cohorts).
+  const windows = groups.flatMap((g) => g.cohorts)[0]?.within.map((w) => w.window) ?? [];
+  const buckets = groups.flatMap((g) => g.velocity)[0]?.histogram
+    .map((b) => (b.upToDays === null ? "longer" : `upTo${b.upToDays}d`)) ?? [];
   return {
     funnel: [["group", "stage", "population", "entered", "converted", "conversionRate", "skipped", "regressions",
       "breaches", "stuck", "stays", "dwellMedianDays", "dwellP90Days"],

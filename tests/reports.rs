@@ -275,3 +275,85 @@ fn simulate_lists_what_a_definition_change_would_change() {
         .finish();
     assert_eq!(sim.reports_a, alone);
 }
+
+/// Regression tests from a review of the reports.
+#[test]
+fn options_read_as_documented() {
+    let journey = Journey::embedded_default().unwrap();
+    let read = |o: Value| ReportOptions::from_json(&journey, &o.to_string());
+    let opts =
+        read(json!({"asOf": "2026-04-30", "from": "2026-03-01", "to": "2026-03-31"})).unwrap();
+    assert_eq!(
+        time(opts.to),
+        "2026-03-31T23:59:59.999Z",
+        "a date alone as `to` is that whole day"
+    );
+    let many: Vec<&str> = vec!["30d"; 65];
+    assert_eq!(
+        read(json!({"asOf": "2026-04-30", "followUp": many}))
+            .unwrap_err()
+            .path(),
+        "/followUp"
+    );
+    let opts =
+        read(json!({"asOf": "2026-04-30", "from": "2026-05-01", "to": "2026-06-01"})).unwrap();
+    assert_eq!(Partial::empty(&journey, &opts).unwrap_err().path(), "/from");
+    // A header with more follow-up windows than options allow is damage (it would size vectors).
+    let mut opts = ReportOptions::new(&journey, START_MS);
+    opts.follow_up = (1..=65).map(|d| d * DAY_MS).collect();
+    let bytes = Partial::empty(&journey, &opts).unwrap().to_bytes();
+    assert!(
+        Partial::from_bytes(&bytes)
+            .unwrap_err()
+            .message()
+            .contains("follow-up")
+    );
+}
+
+#[test]
+fn velocity_counts_a_move_in_the_same_millisecond_and_sums_saturate() {
+    let journey = Journey::embedded_default().unwrap();
+    let at = time(START_MS + DAY_MS);
+    let events = vec![
+        json!({"type": "stage_override", "stage": "mqa", "by": "ops", "account": "a", "at": at}),
+        json!({"type": "stage_override", "stage": "saa", "by": "ops", "account": "a", "at": at}),
+        json!({"type": "opportunity_created", "amount": 1e17, "account": "b", "at": at}),
+        json!({"type": "opportunity_won", "account": "b", "at": time(START_MS + 2 * DAY_MS)}),
+        json!({"type": "opportunity_created", "amount": 1e17, "account": "c", "at": at}),
+        json!({"type": "opportunity_won", "account": "c", "at": time(START_MS + 2 * DAY_MS)}),
+    ];
+    let as_of = time(START_MS + 10 * DAY_MS);
+    let state = replayed(&journey, &events, &as_of);
+    let mut opts = ReportOptions::new(&journey, START_MS + 10 * DAY_MS);
+    opts.velocity = vec![(
+        journey.stage_index("mqa").unwrap(),
+        journey.stage_index("saa").unwrap(),
+    )];
+    let reports = serde_json::to_value(
+        Partial::from_state(&journey, &state, &opts)
+            .unwrap()
+            .finish(),
+    )
+    .unwrap();
+    let v = &reports["groups"][0]["velocity"][0];
+    assert_eq!(
+        (
+            v["started"].as_u64(),
+            v["reached"]["count"].as_u64(),
+            v["reached"]["medianMs"].as_i64()
+        ),
+        (Some(1), Some(1), Some(0))
+    );
+    let won = reports["groups"][0]["attribution"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["stage"] == "customer")
+        .unwrap()["wonAmount"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        won > 1e17,
+        "two amounts of 1e17 sum without wrapping: {won}"
+    );
+}

@@ -194,7 +194,13 @@ impl ReportOptions {
             options.from = from;
         }
         if let Some(to) = time("to")? {
-            options.to = to;
+            // A date alone means the whole of that day: the period is inclusive.
+            let whole_day = text_of("to")?.is_some_and(|t| t.len() == 10);
+            options.to = if whole_day {
+                to.saturating_add(DAY_MS - 1)
+            } else {
+                to
+            };
         }
         if let Some(horizon) = text_of("horizon")? {
             options.horizon = crate::expr::data::parse_duration(horizon)
@@ -235,8 +241,11 @@ impl ReportOptions {
             }
         }
         if let Some(items) = list("followUp")? {
-            options.follow_up = Vec::with_capacity(items.len().min(64));
-            for item in items.iter().take(64) {
+            if items.len() > MAX_FOLLOW_UP {
+                return Err(bad("followUp", "at most 64 durations"));
+            }
+            options.follow_up = Vec::with_capacity(items.len());
+            for item in items {
                 let d = match &item.value {
                     Value::String(s) => crate::expr::data::parse_duration(s).filter(|d| *d > 0),
                     _ => None,
@@ -251,8 +260,11 @@ impl ReportOptions {
                 Some(Value::String(id)) => journey.stage_index(id),
                 _ => None,
             };
-            options.velocity = Vec::with_capacity(items.len().min(64));
-            for item in items.iter().take(1024) {
+            if items.len() > MAX_VELOCITY_PAIRS {
+                return Err(bad("velocity", "at most 1,024 pairs"));
+            }
+            options.velocity = Vec::with_capacity(items.len());
+            for item in items {
                 let pair = match &item.value {
                     Value::Array(ids) if ids.len() == 2 => {
                         stage(ids.first()).zip(stage(ids.get(1)))
@@ -333,10 +345,10 @@ impl ForecastCounts {
         self.entered += other.entered;
         self.won_within += other.won_within;
         self.population += other.population;
-        self.amount += other.amount;
-        self.amount_squares += other.amount_squares;
+        self.amount = self.amount.saturating_add(other.amount);
+        self.amount_squares = self.amount_squares.saturating_add(other.amount_squares);
         self.actual_won += other.actual_won;
-        self.actual_amount += other.actual_amount;
+        self.actual_amount = self.actual_amount.saturating_add(other.actual_amount);
     }
 }
 
@@ -366,6 +378,10 @@ pub(crate) struct Cohort {
     pub within: Vec<u64>,
     pub converted: u64,
 }
+
+/// Most follow-up windows, and velocity pairs, one report takes.
+pub(crate) const MAX_FOLLOW_UP: usize = 64;
+pub(crate) const MAX_VELOCITY_PAIRS: usize = 1024;
 
 /// The velocity histogram's upper bounds, in days (the last bucket is everything longer).
 const VELOCITY_DAYS: [i64; 8] = [1, 7, 14, 30, 60, 90, 180, 365];
@@ -425,7 +441,7 @@ impl Partial {
                 format!("the journey has {n} stages; no stage {a} or {b}"),
             ));
         }
-        if options.from > options.to {
+        if options.from > options.to.min(options.as_of) {
             return Err(Error::new(
                 Code::InvalidArgument,
                 "/from",
@@ -590,7 +606,7 @@ impl Partial {
                         *n += 1;
                     }
                     if let Some(sum) = cell.get_mut(column + 1) {
-                        *sum += amount;
+                        *sum = sum.saturating_add(amount);
                     }
                 }
             }
@@ -598,12 +614,16 @@ impl Partial {
         for (pair, v) in o.velocity.iter().zip(group.velocity.iter_mut()) {
             let start = transitions
                 .iter()
-                .find(|t| t.to == Some(pair.0) && in_period(t.at) && t.at <= o.as_of);
-            let Some(start) = start else { continue };
+                .position(|t| t.to == Some(pair.0) && in_period(t.at) && t.at <= o.as_of);
+            let Some((k, start)) = start.and_then(|k| Some((k, transitions.get(k)?))) else {
+                continue;
+            };
             v.started += 1;
+            // The next entry into the second stage after that one (the same millisecond too).
             let reached = transitions
                 .iter()
-                .find(|t| t.to == Some(pair.1) && t.at > start.at && t.at <= o.as_of);
+                .skip(k + 1)
+                .find(|t| t.to == Some(pair.1) && t.at <= o.as_of);
             if let Some(end) = reached {
                 let ms = end.at - start.at;
                 v.times.add(ms);
@@ -677,11 +697,13 @@ fn forecast_counts(
         return;
     };
     c.population += 1;
-    c.amount += amount;
-    c.amount_squares += u128::from(amount) * u128::from(amount);
+    c.amount = c.amount.saturating_add(amount);
+    c.amount_squares = c
+        .amount_squares
+        .saturating_add(u128::from(amount) * u128::from(amount));
     if backtest && won_between(cut, cut.saturating_add(o.horizon)) {
         c.actual_won += 1;
-        c.actual_amount += amount;
+        c.actual_amount = c.actual_amount.saturating_add(amount);
     }
 }
 
@@ -844,7 +866,7 @@ impl Group {
         for (key, cell) in other.attribution.iter() {
             if let Some(into) = self.attribution.entry(key.clone(), || [0; 4]) {
                 for (x, y) in into.iter_mut().zip(cell) {
-                    *x += y;
+                    *x = x.saturating_add(*y);
                 }
             }
         }

@@ -227,6 +227,10 @@ fn read_header(r: &mut Reader<'_>) -> Read<Header> {
         _ => return Err(r.corrupt("cohort period")),
     };
     let follow_up = r.list(Reader::i64)?;
+    // As `ReportOptions::from_json` allows: bounded, so a crafted header cannot size vectors.
+    if follow_up.len() > super::MAX_FOLLOW_UP {
+        return Err(r.corrupt("follow-up windows"));
+    }
     let velocity = r.list(|r| {
         let (a, b) = (r.index()?, r.index()?);
         if a >= n || b >= n {
@@ -234,6 +238,9 @@ fn read_header(r: &mut Reader<'_>) -> Read<Header> {
         }
         Ok((a, b))
     })?;
+    if velocity.len() > super::MAX_VELOCITY_PAIRS {
+        return Err(r.corrupt("velocity pairs"));
+    }
     let group_by = match r.u8()? {
         0 => None,
         1 => Some(GroupBy::Segment),
@@ -275,7 +282,7 @@ fn read_header(r: &mut Reader<'_>) -> Read<Header> {
 
 /// Reads a sketch's buckets, adding them to `into`.
 fn add_sketch(r: &mut Reader<'_>, into: &mut Sketch) -> Read<()> {
-    into.zero += r.len()?;
+    add(&mut into.zero, r.len()?);
     let count = r.count()?;
     let mut last = -1i64;
     // Both ascend: walk `into`'s buckets alongside, inserting only the ones it lacks.
@@ -293,7 +300,7 @@ fn add_sketch(r: &mut Reader<'_>, into: &mut Sketch) -> Read<()> {
             at += 1;
         }
         match into.buckets.get_mut(at) {
-            Some(b) if b.0 == i => b.1 += n,
+            Some(b) if b.0 == i => add(&mut b.1, n),
             _ => into.buckets.insert(at, (i, n)),
         }
     }
@@ -308,16 +315,17 @@ fn add_counts(r: &mut Reader<'_>, into: &mut Vec<u64>) -> Read<()> {
         into.resize(n, 0);
     }
     for slot in into.iter_mut().take(n) {
-        *slot += r.len()?;
+        add(slot, r.len()?);
     }
     Ok(())
 }
 
-/// Reads every group, adding its counts to `into`'s.
+/// Reads every group, adding its counts to `into`'s. Keys must ascend within each section
+/// (as `to_bytes` writes them), so merging stays linear whatever the bytes hold; counts add
+/// with saturation (crafted bytes cannot wrap a sum).
 fn read_groups(r: &mut Reader<'_>, into: &mut Partial) -> Read<()> {
     let n = into.header.stages.len();
     let pairs = into.header.options.velocity.len();
-    let follow = into.header.options.follow_up.len();
     let stage = |r: &mut Reader<'_>| {
         let i = r.index()?;
         if i >= n {
@@ -325,99 +333,138 @@ fn read_groups(r: &mut Reader<'_>, into: &mut Partial) -> Read<()> {
         }
         Ok(i)
     };
+    let ascending = |r: &Reader<'_>, ok: bool| if ok { Ok(()) } else { Err(r.corrupt("order")) };
     let count = r.count()?;
+    let mut at = 0;
+    let mut last: Option<Option<String>> = None;
+    let mut fresh: Vec<(Option<String>, Group)> = Vec::new();
     for _ in 0..count {
         let key = r.opt_str()?;
-        let group = into
-            .groups
-            .entry(key, || Group {
-                stages: vec![StageCounts::default(); n],
-                velocity: vec![Velocity::default(); pairs],
-                forecast: vec![ForecastCounts::default(); n],
-                backtest: vec![ForecastCounts::default(); n],
-                ..Group::default()
-            })
-            .ok_or_else(|| r.corrupt("group"))?;
-        group.accounts += r.len()?;
-        for s in &mut group.stages {
-            for slot in [
-                &mut s.population,
-                &mut s.entered,
-                &mut s.converted,
-                &mut s.skipped,
-                &mut s.regressions,
-                &mut s.breaches,
-                &mut s.stuck,
-            ] {
-                *slot += r.len()?;
-            }
-            add_sketch(r, &mut s.dwell)?;
-        }
-        for _ in 0..r.count()? {
-            let (from, to) = (r.opt_index()?, r.opt_index()?);
-            if from.is_some_and(|i| i >= n) || to.is_some_and(|i| i >= n) {
-                return Err(r.corrupt("stage"));
-            }
-            let add = r.len()?;
-            if let Some(m) = group.moves.entry((from, to), || 0) {
-                *m += add;
-            }
-        }
-        for v in &mut group.velocity {
-            v.started += r.len()?;
-            add_sketch(r, &mut v.times)?;
-            add_counts(r, &mut v.histogram)?;
-        }
-        for _ in 0..r.count()? {
-            let key = (stage(r)?, r.i64()?);
-            let entered = r.len()?;
-            let converted = r.len()?;
-            let cohort = group
-                .cohorts
-                .entry(key, || Cohort {
-                    within: vec![0; follow],
-                    ..Cohort::default()
-                })
-                .ok_or_else(|| r.corrupt("cohort"))?;
-            cohort.entered += entered;
-            cohort.converted += converted;
-            add_counts(r, &mut cohort.within)?;
-        }
-        for c in group.forecast.iter_mut().chain(group.backtest.iter_mut()) {
-            for slot in [
-                &mut c.entered,
-                &mut c.won_within,
-                &mut c.population,
-                &mut c.amount,
-            ] {
-                *slot += r.len()?;
-            }
-            let low = u128::from(r.len()?);
-            let high = u128::from(r.len()?);
-            c.amount_squares += low | (high << 64);
-            c.actual_won += r.len()?;
-            c.actual_amount += r.len()?;
-        }
-        for _ in 0..r.count()? {
-            let key = (stage(r)?, r.str()?);
-            let mut add = [0u64; 4];
-            for slot in &mut add {
-                *slot = r.len()?;
-            }
-            if let Some(cell) = group.attribution.entry(key, || [0; 4]) {
-                for (x, y) in cell.iter_mut().zip(add) {
-                    *x += y;
+        ascending(r, last.as_ref().is_none_or(|l| *l < key))?;
+        last = Some(key.clone());
+        let group = match into.groups.seek(&mut at, &key) {
+            Some(group) => group,
+            None => {
+                fresh.push((
+                    key,
+                    Group {
+                        stages: vec![StageCounts::default(); n],
+                        velocity: vec![Velocity::default(); pairs],
+                        forecast: vec![ForecastCounts::default(); n],
+                        backtest: vec![ForecastCounts::default(); n],
+                        ..Group::default()
+                    },
+                ));
+                match fresh.last_mut() {
+                    Some((_, group)) => group,
+                    None => return Err(r.corrupt("group")),
                 }
             }
-        }
-        for _ in 0..r.count()? {
-            let key = (stage(r)?, r.i64()?);
-            let (entered, converted) = (r.len()?, r.len()?);
-            if let Some(cell) = group.rolling.entry(key, || (0, 0)) {
-                cell.0 += entered;
-                cell.1 += converted;
-            }
-        }
+        };
+        read_group(r, group, n, &stage, &ascending)?;
     }
+    into.groups.merge_new(fresh);
     Ok(())
+}
+
+fn add(slot: &mut u64, v: u64) {
+    *slot = slot.saturating_add(v);
+}
+
+fn read_group(
+    r: &mut Reader<'_>,
+    group: &mut Group,
+    n: usize,
+    stage: &dyn Fn(&mut Reader<'_>) -> Read<usize>,
+    ascending: &dyn Fn(&Reader<'_>, bool) -> Read<()>,
+) -> Read<()> {
+    add(&mut group.accounts, r.len()?);
+    for s in &mut group.stages {
+        for slot in [
+            &mut s.population,
+            &mut s.entered,
+            &mut s.converted,
+            &mut s.skipped,
+            &mut s.regressions,
+            &mut s.breaches,
+            &mut s.stuck,
+        ] {
+            add(slot, r.len()?);
+        }
+        add_sketch(r, &mut s.dwell)?;
+    }
+    let moves = r.list(|r| {
+        let (from, to) = (r.opt_index()?, r.opt_index()?);
+        if from.is_some_and(|i| i >= n) || to.is_some_and(|i| i >= n) {
+            return Err(r.corrupt("stage"));
+        }
+        Ok(((from, to), r.len()?))
+    })?;
+    ascending(r, group.moves.add_ascending(moves, add))?;
+    for v in &mut group.velocity {
+        add(&mut v.started, r.len()?);
+        add_sketch(r, &mut v.times)?;
+        add_counts(r, &mut v.histogram)?;
+    }
+    let cohorts = r.list(|r| {
+        let key = (stage(r)?, r.i64()?);
+        let entered = r.len()?;
+        let converted = r.len()?;
+        let mut within = Vec::new();
+        add_counts(r, &mut within)?;
+        Ok((
+            key,
+            Cohort {
+                entered,
+                within,
+                converted,
+            },
+        ))
+    })?;
+    let merged = group.cohorts.add_ascending(cohorts, |into, c| {
+        add(&mut into.entered, c.entered);
+        add(&mut into.converted, c.converted);
+        if into.within.len() < c.within.len() {
+            into.within.resize(c.within.len(), 0);
+        }
+        for (x, y) in into.within.iter_mut().zip(c.within) {
+            add(x, y);
+        }
+    });
+    ascending(r, merged)?;
+    for c in group.forecast.iter_mut().chain(group.backtest.iter_mut()) {
+        for slot in [
+            &mut c.entered,
+            &mut c.won_within,
+            &mut c.population,
+            &mut c.amount,
+        ] {
+            add(slot, r.len()?);
+        }
+        let low = u128::from(r.len()?);
+        let high = u128::from(r.len()?);
+        c.amount_squares = c.amount_squares.saturating_add(low | (high << 64));
+        add(&mut c.actual_won, r.len()?);
+        add(&mut c.actual_amount, r.len()?);
+    }
+    let attribution = r.list(|r| {
+        let key = (stage(r)?, r.str()?);
+        let mut cell = [0u64; 4];
+        for slot in &mut cell {
+            *slot = r.len()?;
+        }
+        Ok((key, cell))
+    })?;
+    let merged = group.attribution.add_ascending(attribution, |into, cell| {
+        for (x, y) in into.iter_mut().zip(cell) {
+            add(x, y);
+        }
+    });
+    ascending(r, merged)?;
+    let rolling = r.list(|r| Ok(((stage(r)?, r.i64()?), (r.len()?, r.len()?))))?;
+    let merged = group.rolling.add_ascending(rolling, |into, (e, c)| {
+        add(&mut into.0, e);
+        add(&mut into.1, c);
+    });
+    ascending(r, merged)
 }

@@ -256,7 +256,7 @@ export interface ColumnStages {
 /** Options of the reports (docs/reports.md). */
 export interface ReportOptions {
     asOf: string;
-    /** The period entries, moves, breaches and ended stays are counted in (inclusive); default: all of history up to asOf. */
+    /** The period entries, moves, breaches and ended stays are counted in (inclusive; a date alone as `to` is that whole day); default: all of history up to asOf. */
     from?: string; to?: string;
     /** How cohorts are cut (UTC): ISO weeks, months (default) or quarters. */
     cohort?: "week" | "month" | "quarter";
@@ -335,9 +335,11 @@ export interface Reports {
 /** reports(…, { partial: true }) returns the mergeable partial; otherwise the reports. */
 export interface Journey {
     reports(events: ReplayEvent[] | string, options: ReportOptions & { partial?: false }): Reports;
+    reports(events: ReplayEvent[] | string, options: ReportOptions): Reports | Uint8Array;
 }
 export interface ReplayState {
     reports(options: ReportOptions & { partial?: false }): Reports;
+    reports(options: ReportOptions): Reports | Uint8Array;
 }
 export function mergeReports(partials: Uint8Array[], options: { partial: true }): Uint8Array;
 export function mergeReports(partials: Uint8Array[], options?: { partial?: false }): Reports;

@@ -104,9 +104,12 @@ async function oracle() {
       return { history: byKey(history), population: byKey(population) };
     })),
     velocity: await Promise.all(OPTIONS.velocity.map(async ([x, y]) => {
-      const started = `SELECT account, min(ts) AS ta FROM t WHERE ${where} AND to_stage = '${x}' AND ${inPeriod("ts")} GROUP BY account`;
+      // The first entry into x in the period, then the next entry into y after it (by order:
+      // the same millisecond counts).
+      const started = `SELECT e.account, e.seq AS sq, e.ts AS ta FROM t e JOIN (SELECT account, min(seq) AS m FROM t
+        WHERE ${where} AND to_stage = '${x}' AND ${inPeriod("ts")} GROUP BY account) f ON e.account = f.account AND e.seq = f.m`;
       const reached = `SELECT s.account, min(t.ts) - s.ta AS d FROM (${started}) s JOIN t ON t.account = s.account
-        AND t.to_stage = '${y}' AND t.ts > s.ta GROUP BY s.account, s.ta`;
+        AND t.to_stage = '${y}' AND t.seq > s.sq GROUP BY s.account, s.ta`;
       const [q] = await rows(quantiles(`SELECT 1 AS k, d FROM (${reached})`, "k"));
       return { started: (await rows(`SELECT count(*) AS n FROM (${started})`))[0].n, reached: q ?? { c: 0, p50: null, p90: null } };
     })),
@@ -256,4 +259,15 @@ test("simulate: what a definition change would change, before it is published", 
   assert.ok(mqa(sim.reportsB) > mqa(sim.reportsA), "a lower threshold lets more accounts into MQA");
   assert.throws(() => simulate(a, { id: 1 }, lines, { asOf: AS_OF }), (e) => e.name === "JourneyError");
   assert.throws(() => simulate(a, b, 42, { asOf: AS_OF }), (e) => e.code === "invalid-argument");
+});
+
+test("reportTables: every row as wide as its header, whichever group has rows", async () => {
+  const { reportTables } = await import("account-journey");
+  const grouped = state.reports({ ...OPTIONS, groupBy: "segment" });
+  // A group without cohorts or velocity first (as the null group can be).
+  const reports = { ...grouped, groups: [{ ...grouped.groups[0], group: null, cohorts: [], velocity: [] }, ...grouped.groups] };
+  for (const [name, rows] of Object.entries(reportTables(reports))) {
+    assert.ok(rows.length > 1, `${name} has rows`);
+    for (const row of rows) assert.equal(row.length, rows[0].length, `${name}: ${JSON.stringify(row)}`);
+  }
 });
