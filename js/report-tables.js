@@ -31,6 +31,9 @@ function reportTables(reports) {
       ...groups.flatMap((g) => [["forecast", g.forecast], ["backtest", g.backtest]].flatMap(([kind, f]) =>
         (f?.stages ?? []).map((r) => [g.group, kind, f.at, f.horizon, r.stage, r.population, r.history, r.rate,
           r.expectedWins, r.expectedAmount, r.actualWins, r.actualAmount])))],
+    coverage: [["group", "stage", "targets", "share", "others", "targetWinRate", "baselineWinRate"],
+      ...groups.flatMap((g) => g.accountMetrics.coverage.map((c) => [g.group, c.stage, c.targets, c.share, c.others,
+        g.accountMetrics.winRate.target.rate, g.accountMetrics.winRate.baseline.rate]))],
     attribution: [["group", "stage", "trigger", "wonAccounts", "wonAmount", "pipelineAccounts", "pipelineAmount"],
       ...groups.flatMap((g) => g.attribution.map((a) => [g.group, a.stage, a.trigger, a.wonAccounts, a.wonAmount,
         a.pipelineAccounts, a.pipelineAmount]))],

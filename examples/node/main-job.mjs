@@ -121,6 +121,12 @@ if (!isMainThread) {
     `${range(backtest.amount, money)}; happened: ${backtest.actual.wins} wins, ${money(backtest.actual.amount)} ` +
     `(${backtest.actual.winsWithinInterval ? "within" : "outside"} the interval)`);
 
+  const { targetAccounts, winRate, coverage } = all.accountMetrics;
+  const reachedSaa = coverage.find((c) => c.stage === "saa");
+  console.log(`target list: ${targetAccounts} accounts, ${pct(reachedSaa?.share ?? null)} reached SAA; win rate from ` +
+    `opportunity ${pct(winRate.target.rate)} (${winRate.target.won}/${winRate.target.pipeline}) vs ` +
+    `${pct(winRate.baseline.rate)} for the other accounts (${winRate.baseline.won}/${winRate.baseline.pipeline})`);
+
   const out = process.env.MAIN_JOB_OUT
     ? new URL(`file://${process.env.MAIN_JOB_OUT.replace(/\/?$/, "/")}`)
     : new URL("../../out/main-job/", import.meta.url);

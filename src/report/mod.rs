@@ -323,6 +323,38 @@ pub(crate) struct Group {
     /// The forecast from `as_of` and the backtest from `backtest_at`, per stage.
     pub forecast: Vec<ForecastCounts>,
     pub backtest: Vec<ForecastCounts>,
+    /// Target-list metrics: `[target accounts, other accounts]` for each count.
+    pub targets: TargetCounts,
+}
+
+/// Accounts on the target list (`account.target`) and the others, side by side.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct TargetCounts {
+    pub accounts: [u64; 2],
+    /// Per stage: accounts that entered it by `as_of`.
+    pub reached: Vec<[u64; 2]>,
+    /// Accounts whose pipeline stage entry fell in the period, and of those the ones won after.
+    pub pipeline: [u64; 2],
+    pub won: [u64; 2],
+}
+
+impl TargetCounts {
+    fn merge(&mut self, other: &TargetCounts) {
+        let add = |a: &mut [u64; 2], b: &[u64; 2]| {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x = x.saturating_add(*y);
+            }
+        };
+        add(&mut self.accounts, &other.accounts);
+        add(&mut self.pipeline, &other.pipeline);
+        add(&mut self.won, &other.won);
+        if self.reached.len() < other.reached.len() {
+            self.reached.resize(other.reached.len(), [0; 2]);
+        }
+        for (a, b) in self.reached.iter_mut().zip(&other.reached) {
+            add(a, b);
+        }
+    }
 }
 
 /// What a forecast from a date `t` needs, per stage: the stage's history before `t` (entries
@@ -481,6 +513,10 @@ impl Partial {
             velocity: vec![Velocity::default(); o.velocity.len()],
             forecast: vec![ForecastCounts::default(); n],
             backtest: vec![ForecastCounts::default(); n],
+            targets: TargetCounts {
+                reached: vec![[0; 2]; n],
+                ..TargetCounts::default()
+            },
             ..Group::default()
         }) else {
             return;
@@ -574,6 +610,43 @@ impl Partial {
             }
         }
         let amount = opportunity_amount(&account.facts);
+        // The target list: accounts marked `account.target` against the others.
+        let side = usize::from(!is_target(&account.facts));
+        let bump = |cell: &mut [u64; 2]| {
+            if let Some(n) = cell.get_mut(side) {
+                *n += 1;
+            }
+        };
+        bump(&mut group.targets.accounts);
+        let mut reached: Vec<usize> = transitions
+            .iter()
+            .filter(|t| t.at <= o.as_of)
+            .filter_map(|t| t.to)
+            .collect();
+        crate::sort::sort_by_key(&mut reached, |s| *s);
+        reached.dedup();
+        for s in reached {
+            if let Some(cell) = group.targets.reached.get_mut(s) {
+                bump(cell);
+            }
+        }
+        if let Some(p) = o.pipeline {
+            let entry = transitions
+                .iter()
+                .position(|t| t.to == Some(p) && in_period(t.at) && t.at <= o.as_of);
+            if let Some(k) = entry {
+                bump(&mut group.targets.pipeline);
+                let won = o.won.is_some_and(|w| {
+                    transitions
+                        .iter()
+                        .skip(k + 1)
+                        .any(|t| t.to == Some(w) && t.at <= o.as_of)
+                });
+                if won {
+                    bump(&mut group.targets.won);
+                }
+            }
+        }
         if let Some(won) = o.won {
             for (cut, counts, backtest) in [
                 (o.as_of, &mut group.forecast, false),
@@ -720,6 +793,24 @@ fn trigger_label(trigger: &crate::replay::account::Trigger) -> &str {
     }
 }
 
+/// Whether the account is on the target list (`account.target`).
+fn is_target(facts: &Data) -> bool {
+    let root = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT);
+    let path = (|| {
+        let (a, account) = root.field("account")?;
+        let (t, _) = account.ty.field("target")?;
+        Some([a, t])
+    })();
+    let mut value = Some(facts);
+    for i in path.iter().flatten() {
+        value = match value {
+            Some(Data::Object(fields)) => fields.get(*i),
+            _ => None,
+        };
+    }
+    matches!(value, Some(Data::Bool(true)))
+}
+
 /// The account's opportunity amount in hundredths (0 when it has none).
 fn opportunity_amount(facts: &Data) -> u64 {
     let root = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT);
@@ -857,6 +948,7 @@ impl Group {
                 *x += y;
             }
         }
+        self.targets.merge(&other.targets);
         for (a, b) in self.forecast.iter_mut().zip(&other.forecast) {
             a.merge(b);
         }
@@ -930,6 +1022,8 @@ pub struct GroupReports {
     pub forecast: Option<Forecast>,
     /// The same forecast from `backtestAt`, beside what happened.
     pub backtest: Option<Forecast>,
+    /// The target list against the other accounts: coverage by stage, win rates.
+    pub account_metrics: AccountMetrics,
 }
 
 /// One stage of the funnel.
@@ -1132,6 +1226,56 @@ pub struct Actual {
     pub wins_within_interval: bool,
 }
 
+/// How the target list fares against the other accounts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountMetrics {
+    /// Accounts on the target list (`account.target`).
+    pub target_accounts: u64,
+    /// The others.
+    pub other_accounts: u64,
+    /// Per stage: how many target accounts (and others) entered it by the date, and the share
+    /// of the target list that did (coverage).
+    pub coverage: Vec<CoverageRow>,
+    /// Of the accounts whose pipeline stage entry fell in the period, the share won after:
+    /// target accounts, and the others as the baseline.
+    pub win_rate: WinRates,
+}
+
+/// One stage's coverage of the target list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CoverageRow {
+    /// The stage.
+    pub stage: String,
+    /// Target accounts that entered it by the date.
+    pub targets: u64,
+    /// `targets / target accounts` (`null`: no target accounts).
+    pub share: Option<f64>,
+    /// Other accounts that entered it.
+    pub others: u64,
+}
+
+/// Win rates from the pipeline stage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WinRates {
+    /// Target accounts.
+    pub target: WinRate,
+    /// The other accounts.
+    pub baseline: WinRate,
+}
+
+/// Accounts into the pipeline stage in the period, and how many were won after.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WinRate {
+    /// Accounts whose pipeline stage entry fell in the period.
+    pub pipeline: u64,
+    /// Of those, won after it by the date.
+    pub won: u64,
+    /// `won / pipeline` (`null`: none).
+    pub rate: Option<f64>,
+}
+
 /// Moves from one stage to another.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatrixRow {
@@ -1197,6 +1341,41 @@ fn forecast(h: &Header, counts: &[ForecastCounts], at: i64, backtest: bool) -> O
         amount: estimate(amount, amount_var),
         actual,
     })
+}
+
+fn account_metrics(h: &Header, t: &TargetCounts) -> AccountMetrics {
+    let [targets, others] = t.accounts;
+    let rate = |side: usize| {
+        let pipeline = t.pipeline.get(side).copied().unwrap_or(0);
+        let won = t.won.get(side).copied().unwrap_or(0);
+        WinRate {
+            pipeline,
+            won,
+            rate: ratio(won, pipeline),
+        }
+    };
+    AccountMetrics {
+        target_accounts: targets,
+        other_accounts: others,
+        coverage: h
+            .stages
+            .iter()
+            .enumerate()
+            .map(|(i, stage)| {
+                let [reached, other] = t.reached.get(i).copied().unwrap_or([0; 2]);
+                CoverageRow {
+                    stage: stage.clone(),
+                    targets: reached,
+                    share: ratio(reached, targets),
+                    others: other,
+                }
+            })
+            .collect(),
+        win_rate: WinRates {
+            target: rate(0),
+            baseline: rate(1),
+        },
+    }
 }
 
 fn ratio(a: u64, b: u64) -> Option<f64> {
@@ -1321,6 +1500,7 @@ impl Partial {
                         }
                     })
                     .collect(),
+                account_metrics: account_metrics(h, &g.targets),
                 forecast: forecast(h, &g.forecast, o.as_of, false),
                 backtest: forecast(h, &g.backtest, o.backtest_at, true),
             })

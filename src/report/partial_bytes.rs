@@ -4,13 +4,13 @@
 
 use super::{
     Cohort, CohortPeriod, ForecastCounts, Group, GroupBy, Header, Partial, ReportOptions, Sketch,
-    Sorted, StageCounts, Velocity,
+    Sorted, StageCounts, TargetCounts, Velocity,
 };
 use crate::bytes::{Read, Reader, Writer};
 use crate::error::Error;
 
 const MAGIC: &[u8; 4] = b"AJRP";
-const VERSION: u8 = 3;
+const VERSION: u8 = 4;
 
 /// Bucket indices ascend, so each is written as the step from the one before (one byte,
 /// mostly), from -1.
@@ -101,6 +101,14 @@ impl Partial {
                 w.len(c.entered);
                 w.len(c.converted);
                 write_counts(&mut w, &c.within);
+            }
+            let t = &g.targets;
+            for v in t.accounts.iter().chain(&t.pipeline).chain(&t.won) {
+                w.len(*v);
+            }
+            w.len(t.reached.len() as u64);
+            for v in t.reached.iter().flatten() {
+                w.len(*v);
             }
             for c in g.forecast.iter().chain(&g.backtest) {
                 for v in [c.entered, c.won_within, c.population, c.amount] {
@@ -352,6 +360,10 @@ fn read_groups(r: &mut Reader<'_>, into: &mut Partial) -> Read<()> {
                         velocity: vec![Velocity::default(); pairs],
                         forecast: vec![ForecastCounts::default(); n],
                         backtest: vec![ForecastCounts::default(); n],
+                        targets: TargetCounts {
+                            reached: vec![[0; 2]; n],
+                            ..TargetCounts::default()
+                        },
                         ..Group::default()
                     },
                 ));
@@ -432,6 +444,22 @@ fn read_group(
         }
     });
     ascending(r, merged)?;
+    let t = &mut group.targets;
+    for v in t
+        .accounts
+        .iter_mut()
+        .chain(t.pipeline.iter_mut())
+        .chain(t.won.iter_mut())
+    {
+        add(v, r.len()?);
+    }
+    let stages = r.count()?;
+    if stages != n {
+        return Err(r.corrupt("target list"));
+    }
+    for v in t.reached.iter_mut().flatten() {
+        add(v, r.len()?);
+    }
     for c in group.forecast.iter_mut().chain(group.backtest.iter_mut()) {
         for slot in [
             &mut c.entered,

@@ -25,9 +25,11 @@ const state = journey.replayState();
 state.apply(history.lines, { asOf: AS_OF });
 const timelines = state.result({ asOf: AS_OF }).accounts;
 const segments = new Map();
+const targets = new Map();
 for (const line of history.lines.trim().split("\n")) {
   const e = JSON.parse(line);
   if (e.type === "account" && e.facts.segment) segments.set(e.account, e.facts.segment);
+  if (e.type === "account" && typeof e.facts.target === "boolean") targets.set(e.account, e.facts.target);
 }
 const terminal = journey.definition().stages.filter((s) => s.kind === "terminal").map((s) => s.id);
 const ms = (t) => Date.parse(t);
@@ -43,14 +45,14 @@ async function oracle() {
     account: a.account, segment: segments.get(a.account) ?? null, seq, ts: ms(t.at), from_stage: t.from,
     to_stage: t.to, kind: t.kind, skipped: t.skipped, trig: t.trigger.kind === "event" ? t.trigger.event : t.trigger.kind })));
   const accounts = timelines.map((a) => ({ account: a.account, segment: segments.get(a.account) ?? null,
-    stage: a.stage, stuck: a.stuck }));
+    stage: a.stage, stuck: a.stuck, target: targets.get(a.account) ?? false }));
   const breaches = timelines.flatMap((a) => a.breaches.map((b) => ({ account: a.account,
     segment: segments.get(a.account) ?? null, stage: b.stage, ts: ms(b.at) })));
   const db = await (await DuckDBInstance.create(":memory:")).connect();
   await db.run(`CREATE TABLE t AS SELECT * FROM read_json('${file("t", transitions)}', columns = {account: 'VARCHAR',
     segment: 'VARCHAR', seq: 'BIGINT', ts: 'BIGINT', from_stage: 'VARCHAR', to_stage: 'VARCHAR', kind: 'VARCHAR', skipped: 'VARCHAR[]', trig: 'VARCHAR'})`);
   await db.run(`CREATE TABLE a AS SELECT * FROM read_json('${file("a", accounts)}', columns = {account: 'VARCHAR',
-    segment: 'VARCHAR', stage: 'VARCHAR', stuck: 'BOOLEAN'})`);
+    segment: 'VARCHAR', stage: 'VARCHAR', stuck: 'BOOLEAN', target: 'BOOLEAN'})`);
   await db.run(`CREATE TABLE b AS SELECT * FROM read_json('${file("b", breaches)}', columns = {account: 'VARCHAR',
     segment: 'VARCHAR', stage: 'VARCHAR', ts: 'BIGINT'})`);
   const [from, to] = [ms(OPTIONS.from), ms(OPTIONS.to)];
@@ -103,6 +105,16 @@ async function oracle() {
               WHERE ${where} AND ts <= ${cut}) c WHERE rn = 1 AND to_stage IS NOT NULL AND to_stage <> 'customer' GROUP BY ALL`);
       return { history: byKey(history), population: byKey(population) };
     })),
+    // The target list: accounts, stages reached, and win rates from the pipeline stage.
+    targets: {
+      accounts: await rows(`SELECT target, count(*) AS n FROM a WHERE ${where} GROUP BY target`),
+      reached: await rows(`SELECT to_stage AS stage, a.target, count(DISTINCT t.account) AS n FROM t JOIN a USING (account)
+        WHERE ${where.replaceAll("segment", "t.segment")} AND to_stage IS NOT NULL GROUP BY ALL`),
+      wins: await rows(`SELECT a.target, count(*) AS pipeline, count(*) FILTER (WHERE EXISTS (SELECT 1 FROM t w
+          WHERE w.account = p.account AND w.to_stage = 'customer' AND w.seq > p.sq)) AS won
+        FROM (SELECT account, min(seq) AS sq FROM t WHERE ${where} AND to_stage = 'opportunity' AND ${inPeriod("ts")} GROUP BY account) p
+        JOIN a USING (account) GROUP BY a.target`),
+    },
     velocity: await Promise.all(OPTIONS.velocity.map(async ([x, y]) => {
       // The first entry into x in the period, then the next entry into y after it (by order:
       // the same millisecond counts).
@@ -179,6 +191,18 @@ function compare(report, sql, what) {
       if (k === 1) assert.equal(row.actualWins, s.population.get(row.stage)?.actual ?? 0, `${w} actual`);
     }
   });
+  const m = report.accountMetrics;
+  const side = (rows, target) => rows.find((r) => r.target === target);
+  assert.deepEqual([m.targetAccounts, m.otherAccounts],
+    [side(sql.targets.accounts, true)?.n ?? 0, side(sql.targets.accounts, false)?.n ?? 0], `${what} target accounts`);
+  for (const c of m.coverage) {
+    const n = (target) => sql.targets.reached.find((r) => r.stage === c.stage && r.target === target)?.n ?? 0;
+    assert.deepEqual([c.targets, c.others], [n(true), n(false)], `${what} coverage ${c.stage}`);
+  }
+  for (const [key, target] of [["target", true], ["baseline", false]]) {
+    const s = side(sql.targets.wins, target);
+    assert.deepEqual([m.winRate[key].pipeline, m.winRate[key].won], [s?.pipeline ?? 0, s?.won ?? 0], `${what} win rate ${key}`);
+  }
   report.velocity.forEach((v, i) => {
     const s = sql.velocity[i];
     assert.equal(v.started, s.started, `${what} velocity ${v.from}>${v.to} started`);
