@@ -357,3 +357,33 @@ fn velocity_counts_a_move_in_the_same_millisecond_and_sums_saturate() {
         "two amounts of 1e17 sum without wrapping: {won}"
     );
 }
+
+#[test]
+fn forecast_history_counts_a_win_in_the_same_millisecond_as_the_entry() {
+    let journey = Journey::embedded_default().unwrap();
+    let at = time(START_MS + DAY_MS);
+    let events = vec![
+        json!({"type": "stage_override", "stage": "mqa", "by": "ops", "account": "a", "at": at}),
+        json!({"type": "stage_override", "stage": "customer", "by": "ops", "account": "a", "at": at}),
+    ];
+    let as_of = START_MS + 120 * DAY_MS;
+    let state = replayed(&journey, &events, &time(as_of));
+    let opts = ReportOptions::new(&journey, as_of);
+    let reports = serde_json::to_value(
+        Partial::from_state(&journey, &state, &opts)
+            .unwrap()
+            .finish(),
+    )
+    .unwrap();
+    let mqa = reports["groups"][0]["forecast"]["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["stage"] == "mqa")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (mqa["history"].as_u64(), mqa["rate"].as_f64()),
+        (Some(1), Some(1.0))
+    );
+}

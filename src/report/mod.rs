@@ -750,15 +750,21 @@ fn forecast_counts(
             .any(|t| t.to == Some(won) && t.at > from && t.at <= to && t.at <= o.as_of)
     };
     let seen_by = cut.saturating_sub(o.horizon);
-    for t in transitions
-        .iter()
-        .filter(|t| t.at >= o.from && t.at <= seen_by)
-    {
+    for (k, t) in transitions.iter().enumerate() {
+        if t.at < o.from || t.at > seen_by {
+            continue;
+        }
         let Some(c) = t.to.filter(|&s| s != won).and_then(|s| counts.get_mut(s)) else {
             continue;
         };
         c.entered += 1;
-        if won_between(t.at, t.at.saturating_add(o.horizon)) {
+        // Won later within the horizon (a move in the same millisecond after it too).
+        let end = t.at.saturating_add(o.horizon);
+        let won_after = transitions
+            .iter()
+            .skip(k + 1)
+            .any(|w| w.to == Some(won) && w.at <= end && w.at <= o.as_of);
+        if won_after {
             c.won_within += 1;
         }
     }

@@ -97,7 +97,7 @@ async function oracle() {
     forecast: await Promise.all([ms(AS_OF), ms(OPTIONS.backtestAt)].map(async (cut) => {
       const h = 60 * 86_400_000;
       const history = await rows(`SELECT to_stage AS stage, count(*) AS entered, count(*) FILTER (WHERE EXISTS (
-          SELECT 1 FROM t w WHERE w.account = t.account AND w.to_stage = 'customer' AND w.ts > t.ts AND w.ts <= t.ts + ${h})) AS won
+          SELECT 1 FROM t w WHERE w.account = t.account AND w.to_stage = 'customer' AND w.seq > t.seq AND w.ts <= t.ts + ${h})) AS won
         FROM t WHERE ${where} AND to_stage IS NOT NULL AND to_stage <> 'customer' AND ts >= ${from} AND ts <= ${cut - h} GROUP BY ALL`);
       const population = await rows(`SELECT to_stage AS stage, count(*) AS n, count(*) FILTER (WHERE EXISTS (
           SELECT 1 FROM t w WHERE w.account = c.account AND w.to_stage = 'customer' AND w.ts > ${cut} AND w.ts <= ${cut + h})) AS actual
