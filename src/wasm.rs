@@ -714,17 +714,7 @@ pub fn simulate(
             )));
         }
     };
-    let options_text = js_sys::JSON::stringify(&options)
-        .ok()
-        .and_then(|t| t.as_string())
-        .filter(|_| options.is_object())
-        .ok_or_else(|| {
-            js_error(&Error::new(
-                Code::InvalidArgument,
-                "",
-                "simulate options must be an object with asOf",
-            ))
-        })?;
+    let options_text = options_json(&options)?;
     let limit = Reflect::get(&options, &JsValue::from_str("limit"))
         .ok()
         .and_then(|v| v.as_f64())
@@ -736,12 +726,9 @@ pub fn simulate(
     to_js(&simulation)
 }
 
-/// Report options read from a JS object (see `ReportOptions::from_json`).
-fn report_options(
-    journey: &CoreJourney,
-    options: &JsValue,
-) -> Result<crate::report::ReportOptions, JsValue> {
-    let text = js_sys::JSON::stringify(options)
+/// Report options as JSON text, for `ReportOptions::from_json`.
+fn options_json(options: &JsValue) -> Result<String, JsValue> {
+    js_sys::JSON::stringify(options)
         .ok()
         .and_then(|t| t.as_string())
         .filter(|_| options.is_object())
@@ -751,8 +738,16 @@ fn report_options(
                 "",
                 "report options must be an object with asOf",
             ))
-        })?;
-    crate::report::ReportOptions::from_json(journey, &text).map_err(|e| js_error(&e))
+        })
+}
+
+/// Report options read from a JS object (see `ReportOptions::from_json`).
+fn report_options(
+    journey: &CoreJourney,
+    options: &JsValue,
+) -> Result<crate::report::ReportOptions, JsValue> {
+    crate::report::ReportOptions::from_json(journey, &options_json(options)?)
+        .map_err(|e| js_error(&e))
 }
 
 /// The partial's bytes when `options.partial` is true, else its finished reports.

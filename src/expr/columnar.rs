@@ -591,27 +591,16 @@ fn not(x: Option<bool>) -> Option<bool> {
     x.map(|b| !b)
 }
 
-/// Kleene `and`, as the evaluator: false wins, then unknown.
+/// Kleene `and`, the evaluator's own (`eval::and`), for sides that cannot fail.
 fn and(a: Option<bool>, b: impl FnOnce() -> Option<bool>) -> Option<bool> {
-    match a {
-        Some(false) => Some(false),
-        left => match (left, b()) {
-            (_, Some(false)) => Some(false),
-            (Some(true), Some(true)) => Some(true),
-            _ => None,
-        },
-    }
+    let Ok(v) = super::eval::and(a, || Ok::<_, std::convert::Infallible>(b()));
+    v
 }
 
+/// Kleene `or`, the evaluator's own (`eval::or`).
 fn or(a: Option<bool>, b: impl FnOnce() -> Option<bool>) -> Option<bool> {
-    match a {
-        Some(true) => Some(true),
-        left => match (left, b()) {
-            (_, Some(true)) => Some(true),
-            (Some(false), Some(false)) => Some(false),
-            _ => None,
-        },
-    }
+    let Ok(v) = super::eval::or(a, || Ok::<_, std::convert::Infallible>(b()));
+    v
 }
 
 fn eval_node(n: &Node, p: &Program, batch: &Batch<'_>, row: usize) -> Option<bool> {

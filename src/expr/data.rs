@@ -132,6 +132,33 @@ impl Data {
     }
 }
 
+/// The positions of a dotted path in the account schema (`crm.opportunity.amount`); empty
+/// when it does not exist.
+pub(crate) fn schema_path(dotted: &str) -> Vec<usize> {
+    let mut ty = Ty::Object(ACCOUNT);
+    let mut out = Vec::new();
+    for name in dotted.split('.') {
+        let Some((i, field)) = ty.field(name) else {
+            return Vec::new();
+        };
+        out.push(i);
+        ty = field.ty;
+    }
+    out
+}
+
+/// The value at `path` (positions in the schema) in an account context, if there is one.
+pub(crate) fn get_path<'a>(account: &'a Data, path: &[usize]) -> Option<&'a Data> {
+    let mut value = account;
+    for &i in path {
+        let Data::Object(fields) = value else {
+            return None;
+        };
+        value = fields.get(i)?;
+    }
+    Some(value)
+}
+
 /// Replaces the value at `path` (positions in the schema) in an account context; a path that
 /// does not fit the context changes nothing.
 pub(crate) fn set_path(account: &mut Data, path: &[usize], value: Data) {

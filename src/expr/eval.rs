@@ -155,22 +155,14 @@ impl<'a> Machine<'a> {
                 Val::Dur(d) => Val::Dur(d.saturating_neg()),
                 _ => Val::Null,
             },
-            Op::And(a, b) => match self.bool(a)? {
-                Some(false) => Val::Bool(false),
-                left => match (left, self.bool(b)?) {
-                    (_, Some(false)) => Val::Bool(false),
-                    (Some(true), Some(true)) => Val::Bool(true),
-                    _ => Val::Null,
-                },
-            },
-            Op::Or(a, b) => match self.bool(a)? {
-                Some(true) => Val::Bool(true),
-                left => match (left, self.bool(b)?) {
-                    (_, Some(true)) => Val::Bool(true),
-                    (Some(false), Some(false)) => Val::Bool(false),
-                    _ => Val::Null,
-                },
-            },
+            Op::And(a, b) => {
+                let left = self.bool(a)?;
+                and(left, || self.bool(b))?.map_or(Val::Null, Val::Bool)
+            }
+            Op::Or(a, b) => {
+                let left = self.bool(a)?;
+                or(left, || self.bool(b))?.map_or(Val::Null, Val::Bool)
+            }
             Op::Eq(a, b, negate) => {
                 let equal = equals(self.eval(a)?, self.eval(b)?);
                 Val::Bool(equal != *negate)
@@ -296,6 +288,37 @@ impl<'a> Machine<'a> {
             Quant::All => Val::Bool(true),
         })
     }
+}
+
+/// Kleene `and`, three-valued: false wins, then unknown; the right side is evaluated only when
+/// the left is not false. Shared with the compiled criteria (`columnar.rs`).
+pub(super) fn and<E>(
+    left: Option<bool>,
+    right: impl FnOnce() -> Result<Option<bool>, E>,
+) -> Result<Option<bool>, E> {
+    Ok(match left {
+        Some(false) => Some(false),
+        left => match (left, right()?) {
+            (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        },
+    })
+}
+
+/// Kleene `or`: true wins, then unknown; the right side only when the left is not true.
+pub(super) fn or<E>(
+    left: Option<bool>,
+    right: impl FnOnce() -> Result<Option<bool>, E>,
+) -> Result<Option<bool>, E> {
+    Ok(match left {
+        Some(true) => Some(true),
+        left => match (left, right()?) {
+            (_, Some(true)) => Some(true),
+            (Some(false), Some(false)) => Some(false),
+            _ => None,
+        },
+    })
 }
 
 fn field(val: Val<'_>, i: usize) -> Val<'_> {

@@ -64,21 +64,6 @@ struct Positions {
     opportunity_created: Vec<usize>,
 }
 
-/// The positions of a dotted path in the account schema (empty when it does not exist, which
-/// a test rules out).
-fn position(path: &str) -> Vec<usize> {
-    let mut ty = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT);
-    let mut out = Vec::new();
-    for name in path.split('.') {
-        let Some((i, field)) = ty.field(name) else {
-            return Vec::new();
-        };
-        out.push(i);
-        ty = field.ty;
-    }
-    out
-}
-
 /// A root field of the account context as it is before anything fills it.
 fn blank_field(name: &str) -> Data {
     crate::expr::types::ACCOUNT
@@ -90,24 +75,24 @@ fn blank_field(name: &str) -> Data {
 impl Positions {
     fn new() -> Positions {
         Positions {
-            stage: position("stage"),
-            days_in_stage: position("daysInStage"),
-            account_id: position("account.id"),
-            firmographics: position("firmographics"),
-            account: position("account"),
-            signals: position("signals"),
-            contacts: position("contacts"),
-            sales_accepted: position("crm.salesAccepted"),
-            rejected: position("crm.rejected"),
-            rejection_reason: position("crm.rejectionReason"),
-            won: position("crm.won"),
-            lost: position("crm.lost"),
-            churned: position("crm.churned"),
-            customer_since: position("crm.customerSince"),
-            opportunity_open: position("crm.opportunity.open"),
-            opportunity_amount: position("crm.opportunity.amount"),
-            opportunity_stage: position("crm.opportunity.stage"),
-            opportunity_created: position("crm.opportunity.createdAt"),
+            stage: crate::expr::data::schema_path("stage"),
+            days_in_stage: crate::expr::data::schema_path("daysInStage"),
+            account_id: crate::expr::data::schema_path("account.id"),
+            firmographics: crate::expr::data::schema_path("firmographics"),
+            account: crate::expr::data::schema_path("account"),
+            signals: crate::expr::data::schema_path("signals"),
+            contacts: crate::expr::data::schema_path("contacts"),
+            sales_accepted: crate::expr::data::schema_path("crm.salesAccepted"),
+            rejected: crate::expr::data::schema_path("crm.rejected"),
+            rejection_reason: crate::expr::data::schema_path("crm.rejectionReason"),
+            won: crate::expr::data::schema_path("crm.won"),
+            lost: crate::expr::data::schema_path("crm.lost"),
+            churned: crate::expr::data::schema_path("crm.churned"),
+            customer_since: crate::expr::data::schema_path("crm.customerSince"),
+            opportunity_open: crate::expr::data::schema_path("crm.opportunity.open"),
+            opportunity_amount: crate::expr::data::schema_path("crm.opportunity.amount"),
+            opportunity_stage: crate::expr::data::schema_path("crm.opportunity.stage"),
+            opportunity_created: crate::expr::data::schema_path("crm.opportunity.createdAt"),
         }
     }
 }
@@ -1282,10 +1267,11 @@ mod tests {
             for later in [at + DAY_MS, at + 7 * DAY_MS] {
                 let composite = |s: &mut AccountState, plan: &Plan<'_>| {
                     let (_, context) = s.evaluate(plan, later).unwrap();
-                    let value = match get(&context, &position("score.composite")) {
-                        Some(Data::Number(n)) => *n,
-                        _ => f64::NAN,
-                    };
+                    let value =
+                        match get(&context, &crate::expr::data::schema_path("score.composite")) {
+                            Some(Data::Number(n)) => *n,
+                            _ => f64::NAN,
+                        };
                     s.put_back(plan, context);
                     value
                 };

@@ -508,17 +508,7 @@ impl Partial {
         let o = &header.options;
         let key = o.group_by.and_then(|g| group_value(&account.facts, g));
         let n = header.stages.len();
-        let Some(group) = self.groups.entry(key, || Group {
-            stages: vec![StageCounts::default(); n],
-            velocity: vec![Velocity::default(); o.velocity.len()],
-            forecast: vec![ForecastCounts::default(); n],
-            backtest: vec![ForecastCounts::default(); n],
-            targets: TargetCounts {
-                reached: vec![[0; 2]; n],
-                ..TargetCounts::default()
-            },
-            ..Group::default()
-        }) else {
+        let Some(group) = self.groups.entry(key, || Group::new(n, o.velocity.len())) else {
             return;
         };
         group.accounts += 1;
@@ -717,17 +707,9 @@ impl Partial {
 
 /// The grouping field's value in an account's facts.
 fn group_value(facts: &Data, g: GroupBy) -> Option<String> {
-    let (a, account) =
-        crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT).field("account")?;
-    let (i, _) = account.ty.field(g.field())?;
-    let Data::Object(fields) = facts else {
-        return None;
-    };
-    match fields.get(a)? {
-        Data::Object(values) => match values.get(i)? {
-            Data::String(s) => Some(s.to_string()),
-            _ => None,
-        },
+    let path = crate::expr::data::schema_path(&format!("account.{}", g.field()));
+    match crate::expr::data::get_path(facts, &path)? {
+        Data::String(s) => Some(s.to_string()),
         _ => None,
     }
 }
@@ -801,39 +783,17 @@ fn trigger_label(trigger: &crate::replay::account::Trigger) -> &str {
 
 /// Whether the account is on the target list (`account.target`).
 fn is_target(facts: &Data) -> bool {
-    let root = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT);
-    let path = (|| {
-        let (a, account) = root.field("account")?;
-        let (t, _) = account.ty.field("target")?;
-        Some([a, t])
-    })();
-    let mut value = Some(facts);
-    for i in path.iter().flatten() {
-        value = match value {
-            Some(Data::Object(fields)) => fields.get(*i),
-            _ => None,
-        };
-    }
-    matches!(value, Some(Data::Bool(true)))
+    let path = crate::expr::data::schema_path("account.target");
+    matches!(
+        crate::expr::data::get_path(facts, &path),
+        Some(Data::Bool(true))
+    )
 }
 
 /// The account's opportunity amount in hundredths (0 when it has none).
 fn opportunity_amount(facts: &Data) -> u64 {
-    let root = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT);
-    let path = (|| {
-        let (c, crm) = root.field("crm")?;
-        let (o, opportunity) = crm.ty.field("opportunity")?;
-        let (a, _) = opportunity.ty.field("amount")?;
-        Some([c, o, a])
-    })();
-    let mut value = Some(facts);
-    for i in path.iter().flatten() {
-        value = match value {
-            Some(Data::Object(fields)) => fields.get(*i),
-            _ => None,
-        };
-    }
-    match value {
+    let path = crate::expr::data::schema_path("crm.opportunity.amount");
+    match crate::expr::data::get_path(facts, &path) {
         Some(Data::Number(n)) if n.is_finite() && *n >= 0.0 => (n * 100.0).round() as u64,
         _ => 0,
     }
@@ -914,6 +874,21 @@ pub fn merge(partials: &[Partial]) -> Result<Partial, Error> {
 }
 
 impl Group {
+    /// An empty group of a journey with `stages` stages and `pairs` velocity pairs.
+    pub(crate) fn new(stages: usize, pairs: usize) -> Group {
+        Group {
+            stages: vec![StageCounts::default(); stages],
+            velocity: vec![Velocity::default(); pairs],
+            forecast: vec![ForecastCounts::default(); stages],
+            backtest: vec![ForecastCounts::default(); stages],
+            targets: TargetCounts {
+                reached: vec![[0; 2]; stages],
+                ..TargetCounts::default()
+            },
+            ..Group::default()
+        }
+    }
+
     fn merge(&mut self, other: &Group) {
         self.accounts += other.accounts;
         for (a, b) in self.stages.iter_mut().zip(&other.stages) {

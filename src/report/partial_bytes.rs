@@ -2,10 +2,7 @@
 //! counts and sketches; lengths LEB128): what a shard sends to be merged. Reading never panics:
 //! truncated, damaged or foreign bytes are an `invalid-argument` error.
 
-use super::{
-    Cohort, CohortPeriod, ForecastCounts, Group, GroupBy, Header, Partial, ReportOptions, Sketch,
-    Sorted, StageCounts, TargetCounts, Velocity,
-};
+use super::{Cohort, CohortPeriod, Group, GroupBy, Header, Partial, ReportOptions, Sketch, Sorted};
 use crate::bytes::{Read, Reader, Writer};
 use crate::error::Error;
 
@@ -353,20 +350,7 @@ fn read_groups(r: &mut Reader<'_>, into: &mut Partial) -> Read<()> {
         let group = match into.groups.seek(&mut at, &key) {
             Some(group) => group,
             None => {
-                fresh.push((
-                    key,
-                    Group {
-                        stages: vec![StageCounts::default(); n],
-                        velocity: vec![Velocity::default(); pairs],
-                        forecast: vec![ForecastCounts::default(); n],
-                        backtest: vec![ForecastCounts::default(); n],
-                        targets: TargetCounts {
-                            reached: vec![[0; 2]; n],
-                            ..TargetCounts::default()
-                        },
-                        ..Group::default()
-                    },
-                ));
+                fresh.push((key, Group::new(n, pairs)));
                 match fresh.last_mut() {
                     Some((_, group)) => group,
                     None => return Err(r.corrupt("group")),

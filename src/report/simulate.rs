@@ -78,9 +78,11 @@ pub fn simulate(
         ReportOptions::from_json(b, options_json)?,
     );
     let as_of = crate::expr::data::format_timestamp(options_a.as_of);
+    // Read once, replayed under each.
+    let events = crate::replay::read_events(events)?;
     let replayed = |journey: &Journey| -> Result<ReplayState, Error> {
         let mut state = ReplayState::new(journey);
-        state.apply_lines(journey, events, &as_of)?;
+        state.apply(journey, events.clone(), options_a.as_of)?;
         Ok(state)
     };
     let (state_a, state_b) = (replayed(a)?, replayed(b)?);
