@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::expr::Data;
 use crate::expr::explain::Check;
+use crate::expr::trend::Trend;
 use crate::{Error, Journey, Unmatched};
 
 /// Where an account stands.
@@ -51,6 +52,13 @@ const MAX_POINTS: usize = 256;
 
 /// Halvings of a half-life decay looked at after each signal.
 const HALVINGS: i64 = 6;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests set it to compare the shortcuts of [`Journey::change_until_in_stage`] with an
+    /// evaluation at every time point.
+    pub(crate) static SCAN_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
 pub(crate) const DAY_MS: i64 = 86_400_000;
 
@@ -345,6 +353,79 @@ impl Journey {
         self.change_until(account, current, horizon)
     }
 
+    /// Which way stage `i`'s holding can move with time: its entry criterion holding and its
+    /// exit criterion not (required roles read the buying group: unknown).
+    fn holds_trend(&self, i: usize, score: Trend) -> Trend {
+        let required = self
+            .definition()
+            .stages
+            .get(i)
+            .is_some_and(|s| !s.required_roles.is_empty());
+        if required {
+            return Trend::Unknown;
+        }
+        let (entry, exit) = self.compiled_criteria(i);
+        let trend =
+            |e: Option<&crate::expr::Expression>| e.map_or(Trend::Steady, |e| e.trend(score));
+        trend(entry).join(trend(exit).flip())
+    }
+
+    /// How to look for the first change from `current`. Where the answer is `current` the
+    /// winner holds and no stage above it does; from then on, a winner whose holding can only
+    /// rise and stages above whose holding can only fall keep it so, and a winner that can only
+    /// stop holding or a stage above that can only start make it change at most once. `items`
+    /// is the account's longest list, `latest` its latest date.
+    fn search(
+        &self,
+        model: &TimeModel,
+        (root, carried): (&[Data], &[crate::score::Carry]),
+        (current, suppressed): (Option<usize>, &[usize]),
+        (items, latest, as_of): (usize, i64, i64),
+    ) -> Search {
+        #[cfg(test)]
+        if SCAN_ONLY.with(std::cell::Cell::get) {
+            return Search::Scan;
+        }
+        let items_fit = model.max_items.is_some_and(|m| items as u64 <= m);
+        if !items_fit || latest > as_of {
+            return Search::Scan;
+        }
+        let score_falls = model.score_rules_fall
+            && self
+                .score_model()
+                .is_none_or(|m| !m.may_rise(root, carried));
+        let holds = if score_falls {
+            &model.holds_when_score_falls
+        } else {
+            &model.holds_when_score_moves
+        };
+        // How "the answer is still `current`" moves: each stage's part in it.
+        let mut same = Trend::Steady;
+        for &i in self
+            .precedence_order()
+            .iter()
+            .filter(|i| !suppressed.contains(i))
+        {
+            let trend = holds.get(i).copied().unwrap_or(Trend::Unknown);
+            let winner = Some(i) == current;
+            let part = match trend {
+                Trend::Unknown => Trend::Unknown,
+                t if winner && t.never_falls() => Trend::Steady,
+                t if !winner && t.never_rises() => Trend::Steady,
+                _ => Trend::Falling,
+            };
+            same = same.join(part);
+            if winner {
+                break;
+            }
+        }
+        match same {
+            Trend::Steady => Search::Settled,
+            Trend::Falling => Search::Bisect,
+            Trend::Rising | Trend::Unknown => Search::Scan,
+        }
+    }
+
     /// What `change_until` looks at besides the account's own dates: the lengths of time after
     /// a date at which an answer can change (criteria windows, decays, the engagement window),
     /// and the dates the criteria name with the millisecond after each.
@@ -389,10 +470,43 @@ impl Journey {
             .collect();
         named.sort_unstable();
         named.dedup();
+        let holds = |score: Trend| -> Vec<Trend> {
+            (0..self.definition().stages.len())
+                .map(|i| self.holds_trend(i, score))
+                .collect()
+        };
+        let model = self.score_model();
+        let every_criterion = || {
+            self.criteria().chain(
+                model
+                    .into_iter()
+                    .flat_map(|m| m.fit_criteria().iter().chain(m.rule_criteria())),
+            )
+        };
+        // The largest list length for which every criterion stays within the step limit
+        // (steps grow with it): found by halving.
+        let within_limit = |items: u64| {
+            every_criterion().all(|e| e.max_steps(items) <= u64::from(crate::expr::MAX_STEPS))
+        };
+        let (mut fits, mut fails) = (0u64, 1u64 << 32);
+        if within_limit(0) {
+            while fails - fits > 1 {
+                let mid = fits + (fails - fits) / 2;
+                if within_limit(mid) {
+                    fits = mid;
+                } else {
+                    fails = mid;
+                }
+            }
+        }
         TimeModel {
             common,
             by_type,
             named,
+            holds_when_score_falls: holds(Trend::Falling),
+            holds_when_score_moves: holds(Trend::Unknown),
+            score_rules_fall: model.is_none_or(|m| m.rules_only_fall()),
+            max_items: within_limit(0).then_some(fits),
         }
     }
 
@@ -500,27 +614,79 @@ impl Journey {
         points.dedup();
         // A point where the answer cannot be computed (a criterion dividing by zero then)
         // counts as a change: the current answer stands until then.
+        let search = match account {
+            Data::Object(root) => {
+                let (latest, items) = latest_date_and_longest_list(root);
+                self.search(
+                    model,
+                    (root, carried),
+                    (current, suppressed),
+                    (items, latest, as_of),
+                )
+            }
+            _ => Search::Scan,
+        };
         let mut scratch = account.clone();
         let mut same = |t: i64| matches!(self.stage_at(account, &mut scratch, t, (suppressed, entered, carried)), Ok(s) if s == current);
-        let mut before = as_of;
-        for point in points {
-            if same(point) {
-                before = point;
-                continue;
-            }
-            // The stage differs at `point` and not at `before`: the first millisecond.
-            let (mut unchanged, mut changed) = (before, point);
-            while changed - unchanged > 1 {
-                let mid = unchanged + (changed - unchanged) / 2;
-                if same(mid) {
-                    unchanged = mid;
-                } else {
-                    changed = mid;
+        // The last point where the answer is still `current` (or `asOf`) and the first where
+        // it is not.
+        let (before, point) = match search {
+            Search::Scan => {
+                let mut before = as_of;
+                let mut changed = None;
+                for point in points {
+                    if !same(point) {
+                        changed = Some(point);
+                        break;
+                    }
+                    before = point;
+                }
+                match changed {
+                    Some(point) => (before, point),
+                    None => return Ok(None),
                 }
             }
-            return Ok(Some(changed));
+            Search::Settled | Search::Bisect => {
+                let Some((&first, rest)) = points.split_first() else {
+                    return Ok(None);
+                };
+                if !same(first) {
+                    (as_of, first)
+                } else if search == Search::Settled {
+                    return Ok(None);
+                } else {
+                    // The first of the other points where the answer is no longer `current`.
+                    let (mut low, mut high) = (0, rest.len());
+                    while low < high {
+                        let mid = low + (high - low) / 2;
+                        match rest.get(mid) {
+                            Some(&t) if same(t) => low = mid + 1,
+                            _ => high = mid,
+                        }
+                    }
+                    match rest.get(low) {
+                        Some(&point) => (
+                            low.checked_sub(1)
+                                .and_then(|i| rest.get(i).copied())
+                                .unwrap_or(first),
+                            point,
+                        ),
+                        None => return Ok(None),
+                    }
+                }
+            }
+        };
+        // The stage differs at `point` and not at `before`: the first millisecond.
+        let (mut unchanged, mut changed) = (before, point);
+        while changed - unchanged > 1 {
+            let mid = unchanged + (changed - unchanged) / 2;
+            if same(mid) {
+                unchanged = mid;
+            } else {
+                changed = mid;
+            }
         }
-        Ok(None)
+        Ok(Some(changed))
     }
 }
 
@@ -541,6 +707,28 @@ pub(crate) struct TimeModel {
     by_type: std::collections::BTreeMap<String, Vec<i64>>,
     /// Dates the criteria name, and the millisecond after each.
     named: Vec<i64>,
+    /// Each stage's trend of holding (its entry criterion holds, its exit criterion does not)
+    /// when the score can only fall, and when it may move either way.
+    holds_when_score_falls: Vec<Trend>,
+    holds_when_score_moves: Vec<Trend>,
+    /// Whether the scoring rules let a score only fall with time (signals aside).
+    score_rules_fall: bool,
+    /// The longest list an account may have for no evaluation of a criterion or scoring rule
+    /// to come near the step limit (skipping evaluations is safe up to it); `None`: none is
+    /// short enough.
+    max_items: Option<u64>,
+}
+
+/// How to look for the first time point where the answer is no longer `current`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Search {
+    /// At every time point, in order.
+    Scan,
+    /// Once the answer is `current` at the first point it stays so: one look.
+    Settled,
+    /// Once the answer is `current` at the first point it changes at most once: a look there,
+    /// then binary search over the others.
+    Bisect,
 }
 
 /// An account context's `asOf`.
@@ -567,6 +755,25 @@ fn collect_dates(value: &Data, out: &mut Vec<i64>) {
             _ => {}
         }
     }
+}
+
+/// The latest date an account context holds (its `asOf` aside) and the length of its longest
+/// list.
+fn latest_date_and_longest_list(root: &[Data]) -> (i64, usize) {
+    let (mut latest, mut longest) = (i64::MIN, 0);
+    let mut stack: Vec<&Data> = root.iter().skip(1).collect();
+    while let Some(v) = stack.pop() {
+        match v {
+            Data::Timestamp(t) => latest = latest.max(*t),
+            Data::List(items) => {
+                longest = longest.max(items.len());
+                stack.extend(items);
+            }
+            Data::Object(fields) => stack.extend(fields),
+            _ => {}
+        }
+    }
+    (latest, longest)
 }
 
 #[cfg(test)]
@@ -659,5 +866,48 @@ mod tests {
             .map(|k| (k.text.as_str(), k.holds))
             .collect();
         assert_eq!(texts, [("not crm.lost", Some(false))]);
+    }
+}
+
+#[cfg(test)]
+mod search_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The search `change_until_in_stage` picks for an account context of the stress journey.
+    fn search_for(signals: &str, current: usize) -> Search {
+        let journey = Journey::from_json(crate::replay::search_tests::STRESS).unwrap();
+        let account = Data::account_from_json(&format!(
+            r#"{{"asOf": "2026-02-01T00:00:00Z", "signals": [{signals}]}}"#
+        ))
+        .unwrap();
+        let model = journey.build_time_model();
+        let Data::Object(root) = &account else {
+            unreachable!()
+        };
+        let (latest, items) = latest_date_and_longest_list(root);
+        let as_of = as_of_of(&account).unwrap();
+        journey.search(
+            &model,
+            (root, &[]),
+            (Some(current), &[]),
+            (items, latest, as_of),
+        )
+    }
+
+    #[test]
+    fn a_score_that_can_rise_is_scanned_point_by_point() {
+        let webinar = r#"{"type": "webinar", "at": "2026-01-30T00:00:00Z"}"#;
+        // Cold (the lowest stage) below stages that can only stop holding, and `quiet` and
+        // `settled`, which can start: the answer changes at most once.
+        assert_eq!(search_for(webinar, 0), Search::Bisect);
+        // A job-seeker signal's negative points fade: the score may rise, then fall.
+        let seeker = r#"{"type": "job_seeker", "at": "2026-01-31T00:00:00Z"}"#;
+        assert_eq!(search_for(&format!("{webinar}, {seeker}"), 0), Search::Scan);
+        // A signal after `asOf` may still enter a window.
+        let later = r#"{"type": "webinar", "at": "2026-02-02T00:00:00Z"}"#;
+        assert_eq!(search_for(&format!("{webinar}, {later}"), 0), Search::Scan);
+        // Won (the highest stage, on a fact) stays won.
+        assert_eq!(search_for(webinar, 5), Search::Settled);
     }
 }

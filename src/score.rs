@@ -654,6 +654,72 @@ impl ScoreModel {
         Some(rule.points * (decay_factor(rule.decay, at - t) * scale))
     }
 
+    /// Whether the model's rules alone let a score only fall as time passes: fit rules that
+    /// time cannot change, component rules whose points time can only take away, no negative
+    /// weight. Each signal then decays toward zero, so the score falls unless some signal's
+    /// points are negative (see [`ScoreModel::may_rise`]).
+    pub(crate) fn rules_only_fall(&self) -> bool {
+        use crate::expr::trend::Trend;
+        let fit_steady = self
+            .fit
+            .iter()
+            .all(|e| e.trend(Trend::Unknown) == Trend::Steady);
+        let rules_fall = self.rules.iter().zip(&self.scoring.rules).all(|(e, rule)| {
+            let contribution = if rule.points < 0.0 {
+                e.trend(Trend::Unknown).flip()
+            } else {
+                e.trend(Trend::Unknown)
+            };
+            contribution.never_rises()
+        });
+        let weights_positive = self.scoring.weights.values().all(|w| *w >= 0.0);
+        fit_steady && rules_fall && weights_positive && self.rules.len() == self.scoring.rules.len()
+    }
+
+    /// Whether the account holds a decaying contribution below zero (its score rises as the
+    /// contribution fades). `root` is the account context's fields.
+    pub(crate) fn may_rise(&self, root: &[Data], carried: &[Carry]) -> bool {
+        let l = types::layout();
+        let decays = |kind: &str| {
+            self.scoring
+                .signals
+                .get(kind)
+                .is_some_and(|rule| rule.decay.is_some())
+        };
+        if carried.iter().any(|c| c.points < 0.0 && decays(&c.kind)) {
+            return true;
+        }
+        let Some(Data::List(signals)) = root.get(l.signals) else {
+            return false;
+        };
+        signals.iter().any(|signal| {
+            let Data::Object(values) = signal else {
+                return false;
+            };
+            let Some(Data::String(kind)) = values.get(l.signal_type) else {
+                return false;
+            };
+            let Some(rule) = self.scoring.signals.get(kind.as_ref()) else {
+                return false;
+            };
+            let number = |i: usize| match values.get(i) {
+                Some(Data::Number(n)) => *n,
+                _ => 1.0,
+            };
+            let strength = if rule.by_strength {
+                number(l.signal_strength)
+            } else {
+                1.0
+            };
+            let value = if rule.by_value {
+                number(l.signal_value)
+            } else {
+                1.0
+            };
+            rule.decay.is_some() && rule.points * strength * value < 0.0
+        })
+    }
+
     /// `carry` re-based to `at` (its points decayed from its time to `at`).
     pub(crate) fn rebase(&self, carry: &mut Carry, at: i64) {
         let decay = self.scoring.signals.get(&carry.kind).and_then(|r| r.decay);

@@ -15,6 +15,7 @@ pub mod explain;
 mod lex;
 mod parse;
 pub mod probe;
+pub mod trend;
 pub mod types;
 
 use std::fmt;
@@ -228,6 +229,19 @@ impl Expression {
         let signals = types::layout().signals;
         let at = types::layout().signal_at;
         reach(&self.program, 0, signals, at).map(|d| (d >= 0).then_some(d))
+    }
+
+    /// Which way the expression's value can move as time passes with the account's facts
+    /// unchanged, when `score.*` moves as `score` says (see [`trend::Trend`]): valid for an
+    /// account with no date after its `asOf`.
+    pub fn trend(&self, score: trend::Trend) -> trend::Trend {
+        trend::trend(&self.program, score)
+    }
+
+    /// At most how many steps one evaluation takes when no list it quantifies over has more
+    /// than `items` elements.
+    pub(crate) fn max_steps(&self, items: u64) -> u64 {
+        trend::max_steps(&self.program, items)
     }
 
     /// The account fields (paths of positions in the schema) the expression reads.

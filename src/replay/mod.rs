@@ -15,6 +15,9 @@ mod output;
 pub mod set;
 mod state_bytes;
 
+#[cfg(test)]
+pub(crate) mod search_tests;
+
 use std::collections::BTreeMap;
 
 use crate::error::{Code, Error};
