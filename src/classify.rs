@@ -276,20 +276,23 @@ impl Journey {
         })
     }
 
-    /// The winning stage as of `t`, the account otherwise unchanged: `scratch` is a copy of
-    /// `account` reused from one moment to the next (its computed score and buying group are
-    /// put back as the account gives them, so nothing is copied but those).
+    /// The winning stage as of `t`, evaluated in the account context itself: its `asOf` (and
+    /// `daysInStage`) set to `t`, its score and buying group put back as `given` and computed
+    /// afresh. [`Journey::change_until_in_stage`] restores what it changed.
     fn stage_at(
         &self,
-        account: &Data,
-        scratch: &mut Data,
+        account: &mut Data,
+        given: &Given,
         t: i64,
         (suppressed, entered, carried): (&[usize], Option<i64>, &[crate::score::Carry]),
     ) -> Result<Option<usize>, Error> {
         let l = crate::expr::types::layout();
-        if let (Data::Object(given), Data::Object(fields)) = (account, &mut *scratch) {
-            for i in [l.score, l.buying_group] {
-                if let (Some(from), Some(to)) = (given.get(i), fields.get_mut(i)) {
+        if let Data::Object(fields) = &mut *account {
+            for (i, from) in [
+                (l.score, &given.score),
+                (l.buying_group, &given.buying_group),
+            ] {
+                if let Some(to) = fields.get_mut(i) {
                     to.clone_from(from);
                 }
             }
@@ -300,8 +303,8 @@ impl Journey {
                 *slot = Data::Number(t.saturating_sub(entered).div_euclid(DAY_MS) as f64);
             }
         }
-        self.complete_with(scratch, carried)?;
-        self.first_holding(scratch, suppressed)
+        self.complete_with(account, carried)?;
+        self.first_holding(account, suppressed)
     }
 
     /// The stages' positions by precedence, highest first (ties to the later stage).
@@ -529,20 +532,65 @@ impl Journey {
         current: Option<usize>,
         horizon: i64,
     ) -> Result<Option<i64>, Error> {
-        self.change_until_in_stage(account, current, horizon, &[], None, &[])
+        self.change_until_in_stage(&mut account.clone(), current, horizon, &[], None, &[])
     }
 
     /// As [`Journey::change_until`], for an account in a stage since `entered` (its
     /// `daysInStage` then grows with time, and the criteria's lengths count from `entered`
     /// too), with `suppressed` stages left out (another journey's conflict rule).
+    ///
+    /// The account context is evaluated in place (a copy per search cost more than the
+    /// search): it is as it was when this returns.
     pub(crate) fn change_until_in_stage(
         &self,
-        account: &Data,
+        account: &mut Data,
         current: Option<usize>,
         horizon: i64,
         suppressed: &[usize],
         entered: Option<i64>,
         carried: &[crate::score::Carry],
+    ) -> Result<Option<i64>, Error> {
+        let l = crate::expr::types::layout();
+        let Data::Object(fields) = &*account else {
+            return Ok(None);
+        };
+        let field = |i: usize| fields.get(i).cloned().unwrap_or(Data::Null);
+        let given = Given {
+            as_of: field(l.as_of),
+            days_in_stage: field(l.days_in_stage),
+            score: field(l.score),
+            buying_group: field(l.buying_group),
+        };
+        let found = self.first_change(
+            account,
+            &given,
+            current,
+            horizon,
+            (suppressed, entered, carried),
+        );
+        if let Data::Object(fields) = account {
+            for (i, value) in [
+                (l.as_of, given.as_of),
+                (l.days_in_stage, given.days_in_stage),
+                (l.score, given.score),
+                (l.buying_group, given.buying_group),
+            ] {
+                if let Some(slot) = fields.get_mut(i) {
+                    *slot = value;
+                }
+            }
+        }
+        found
+    }
+
+    /// [`Journey::change_until_in_stage`]'s search.
+    fn first_change(
+        &self,
+        account: &mut Data,
+        given: &Given,
+        current: Option<usize>,
+        horizon: i64,
+        (suppressed, entered, carried): (&[usize], Option<i64>, &[crate::score::Carry]),
     ) -> Result<Option<i64>, Error> {
         let Some(as_of) = as_of_of(account) else {
             return Ok(None);
@@ -626,8 +674,7 @@ impl Journey {
             }
             _ => Search::Scan,
         };
-        let mut scratch = account.clone();
-        let mut same = |t: i64| matches!(self.stage_at(account, &mut scratch, t, (suppressed, entered, carried)), Ok(s) if s == current);
+        let mut same = |t: i64| matches!(self.stage_at(account, given, t, (suppressed, entered, carried)), Ok(s) if s == current);
         // The last point where the answer is still `current` (or `asOf`) and the first where
         // it is not.
         let (before, point) = match search {
@@ -717,6 +764,14 @@ pub(crate) struct TimeModel {
     /// to come near the step limit (skipping evaluations is safe up to it); `None`: none is
     /// short enough.
     max_items: Option<u64>,
+}
+
+/// The fields of an account context a search sets for each look, as they were.
+struct Given {
+    as_of: Data,
+    days_in_stage: Data,
+    score: Data,
+    buying_group: Data,
 }
 
 /// How to look for the first time point where the answer is no longer `current`.

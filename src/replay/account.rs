@@ -1022,7 +1022,7 @@ impl AccountState {
                 let entered = self.stage.map(|_| self.entered_at);
                 plan.journey
                     .change_until_in_stage(
-                        &self.facts,
+                        &mut self.facts,
                         self.criteria_stage,
                         horizon,
                         &suppressed,
