@@ -723,8 +723,13 @@ impl Journey {
                 }
             }
         };
-        // The stage differs at `point` and not at `before`: the first millisecond.
+        // The stage differs at `point` and not at `before`: the first millisecond. Where the
+        // answer changes at most once, a window ending exactly at `point` is settled by one
+        // look at the millisecond before (bisection would find the same millisecond).
         let (mut unchanged, mut changed) = (before, point);
+        if search != Search::Scan && changed - unchanged > 1 && same(point - 1) {
+            unchanged = point - 1;
+        }
         while changed - unchanged > 1 {
             let mid = unchanged + (changed - unchanged) / 2;
             if same(mid) {
