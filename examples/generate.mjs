@@ -9,6 +9,7 @@
 //   - journeys that skip (a referral straight to sales), regress (a lost deal), stall (no
 //     event after an MQA or an opportunity: max-dwell breaches, stuck accounts), get rejected
 //     by sales with a reason code (and recycled to nurture), win, churn, reopen;
+//   - recurring revenue after a win: expansions, renewals for more or less, churn;
 //   - redelivered events (1 %, same id) and an occasional manual override.
 //
 //   import { generateHistory } from "./generate.mjs";
@@ -55,21 +56,21 @@ export function generateHistory({ accounts = 10_000, events = 1_000_000, seed = 
   const start = Date.parse(from);
   const span = Date.parse(to) - start;
   // A time with the season's and the weekday's weights (rejection sampling), after `after`.
-  const when = (after, within) => {
+  const when = (after, within, r = rand) => {
     for (let tries = 0; tries < 20; tries++) {
-      const t = after + Math.floor(rand() * within);
+      const t = after + Math.floor(r() * within);
       if (t >= start + span) break;
       const d = new Date(t);
-      if (rand() * 1.2 < MONTH[d.getUTCMonth()] * WEEKDAY[d.getUTCDay()]) return t;
+      if (r() * 1.2 < MONTH[d.getUTCMonth()] * WEEKDAY[d.getUTCDay()]) return t;
     }
-    return Math.min(after + Math.floor(rand() * within), start + span - 1);
+    return Math.min(after + Math.floor(r() * within), start + span - 1);
   };
   const out = [];
   let id = 0;
-  const push = (t, account, body) => {
+  const push = (t, account, body, r = rand) => {
     const line = `{"id":"e${id++}","account":"${account}","at":"${new Date(t).toISOString()}",${body}}`;
     out.push([t, line]);
-    if (rand() < 0.01) out.push([t, line]); // redelivered
+    if (r() < 0.01) out.push([t, line]); // redelivered
   };
   // Activity tiers: share of the events per account.
   const weights = Array.from({ length: accounts }, () => {
@@ -123,6 +124,25 @@ export function generateHistory({ accounts = 10_000, events = 1_000_000, seed = 
     if (s >= start + span) continue;
     if (rand() < 0.4) {
       push(s, account, `"type":"opportunity_won","amount":${amount}`);
+      // Recurring revenue after the win: an expansion, a renewal for more or less, sometimes a
+      // churn (from a stream of their own, so the rest of the history stays as it was).
+      const more = random(seed * 7919 + a);
+      let arr = amount;
+      let t2 = s;
+      if (more() < 0.4) {
+        t2 = when(s + 20 * DAY, 80 * DAY, more);
+        const add = Math.round(amount * (0.1 + more() * 0.3) / 1000) * 1000;
+        if (t2 < start + span) { push(t2, account, `"type":"expansion","amount":${add}`, more); arr += add; }
+      }
+      if (more() < 0.6) {
+        t2 = when(t2 + 40 * DAY, 120 * DAY, more);
+        const renewed = Math.round(arr * (0.6 + more() * 0.8) / 1000) * 1000;
+        if (t2 < start + span) push(t2, account, `"type":"renewal","amount":${renewed}`, more);
+      }
+      if (more() < 0.2) {
+        const c = when(t2 + 10 * DAY, 120 * DAY, more);
+        if (c < start + span) push(c, account, `"type":"churn"`, more);
+      }
       if (rand() < 0.08) {
         const c = when(s + 60 * DAY, 180 * DAY);
         if (c < start + span) push(c, account, `"type":"churn"`);

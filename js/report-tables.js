@@ -34,6 +34,13 @@ function reportTables(reports) {
     coverage: [["group", "stage", "targets", "share", "others", "targetWinRate", "baselineWinRate"],
       ...groups.flatMap((g) => g.accountMetrics.coverage.map((c) => [g.group, c.stage, c.targets, c.share, c.others,
         g.accountMetrics.winRate.target.rate, g.accountMetrics.winRate.baseline.rate]))],
+    retention: [["group", "accounts", "starting", "expansion", "contraction", "churned", "churnedAccounts", "ending",
+      "netRetention", "grossRetention"],
+      ...groups.map((g) => {
+        const r = g.accountMetrics.retention;
+        return [g.group, r.accounts, r.starting, r.expansion, r.contraction, r.churned, r.churnedAccounts, r.ending,
+          r.net, r.gross];
+      })],
     attribution: [["group", "stage", "trigger", "wonAccounts", "wonAmount", "pipelineAccounts", "pipelineAmount"],
       ...groups.flatMap((g) => g.attribution.map((a) => [g.group, a.stage, a.trigger, a.wonAccounts, a.wonAmount,
         a.pipelineAccounts, a.pipelineAmount]))],

@@ -269,7 +269,10 @@ pub(crate) fn cell(c: &Resolved<'_>, row: usize) -> Result<Data, RowError> {
                         ..=crate::expr::MAX_TIMESTAMP_MS as f64)
                         .contains(&n)
                 {
-                    return Err(bad(format!("{n} is not a timestamp in whole milliseconds")));
+                    return Err(bad(format!(
+                        "{} is not a timestamp in whole milliseconds",
+                        crate::expr::data::number_text(n)
+                    )));
                 }
                 Data::Timestamp(n as i64)
             }
@@ -432,7 +435,10 @@ pub(crate) fn signal_error(
     {
         return error(
             "at",
-            format!("{at} is not a timestamp in whole milliseconds"),
+            format!(
+                "{} is not a timestamp in whole milliseconds",
+                crate::expr::data::number_text(at)
+            ),
         );
     }
     if let Some(s) = strength.filter(|s| !Range::Percent.contains(*s)) {
@@ -875,7 +881,7 @@ impl ScoreModel {
                 let cap = caps.get(c).copied().unwrap_or(crate::score::DEFAULT_CAP);
                 let sum = sums.get(c).copied().unwrap_or(0.0);
                 let unknown = c == fit_index && !fit_known;
-                let value = (!unknown).then_some(sum.clamp(0.0, cap));
+                let value = (!unknown).then_some(crate::score::clamp(sum, 0.0, cap));
                 ComponentScore {
                     component,
                     value,

@@ -929,7 +929,7 @@ mod tests {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod search_tests {
     #![allow(clippy::unwrap_used)]
     use super::*;

@@ -11,6 +11,19 @@ use crate::definition::{COMPONENTS, Decay, FitSource, Scoring};
 use crate::expr::data::{format_timestamp, number_text};
 use crate::expr::{Data, ExprError, Expression, types};
 
+/// `x` held within `low..=high` (`x` itself when NaN), as `f64::clamp` without its assertion:
+/// that assertion formats floats, which alone brings ~18 KB of float-printing code into the
+/// `.wasm`, and could abort on bounds a hostile definition sets.
+pub(crate) fn clamp(x: f64, low: f64, high: f64) -> f64 {
+    if x < low {
+        low
+    } else if x > high {
+        high
+    } else {
+        x
+    }
+}
+
 /// Default cap of a component without one: scores are on 0–100.
 pub const DEFAULT_CAP: f64 = 100.0;
 
@@ -419,7 +432,7 @@ impl ScoreModel {
                 .filter(|c| c.component == component)
                 .fold(0.0, |sum, c| sum + c.points);
             let unknown = component == "fit" && !fit_known;
-            let value = sum.clamp(0.0, cap);
+            let value = clamp(sum, 0.0, cap);
             if !unknown && value != sum {
                 ledger.push(Contribution {
                     component,
@@ -943,7 +956,7 @@ impl ScoreModel {
         for ((component, sum), slot) in COMPONENTS.iter().zip(sums).zip(&mut normalized) {
             let cap = self.cap(component);
             let known = *component != "fit" || fit_known;
-            let value = known.then(|| sum.clamp(0.0, cap));
+            let value = known.then(|| clamp(sum, 0.0, cap));
             *slot = value.map(|v| normalize(v, cap));
             components.push(ComponentScore {
                 component,

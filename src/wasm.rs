@@ -307,11 +307,16 @@ export interface GroupReports {
   /** Accounts won and pipeline created in the period, by the stage entries on their way and what triggered each. */
   attribution: { stage: string; trigger: string; wonAccounts: number; wonAmount: number;
     pipelineAccounts: number; pipelineAmount: number }[];
-  /** The target list (account.target) against the other accounts: coverage by stage, win rates from the pipeline stage. */
+  /** The target list (account.target) against the other accounts: coverage by stage, win rates from the pipeline stage;
+   * and revenue retention over the period. */
   accountMetrics: {
     targetAccounts: number; otherAccounts: number;
     coverage: { stage: string; targets: number; share: number | null; others: number }[];
     winRate: { target: { pipeline: number; won: number; rate: number | null }; baseline: { pipeline: number; won: number; rate: number | null } };
+    /** Accounts with recurring revenue just before the period (from wins, `expansion` and `renewal` amounts, churn)
+     * and what became of it by its end: net = ending / starting, gross = (starting − contraction − churned) / starting. */
+    retention: { accounts: number; starting: number; expansion: number; contraction: number; churned: number;
+      churnedAccounts: number; ending: number; net: number | null; gross: number | null };
   };
   /** Wins expected within the horizon after asOf (null: the journey has no won stage). */
   forecast: Forecast | null;
@@ -367,8 +372,8 @@ export function mergeReports(partials: Uint8Array[], options: { partial: true })
 export function mergeReports(partials: Uint8Array[], options?: { partial?: false }): Reports;
 
 /** The reports as 2-D tables (a header row, then rows; a `group` column first; durations in
- * days): funnel, cohorts, rolling, velocity, matrix, forecast, coverage, attribution — for spreadsheets and CSV. */
-export function reportTables(reports: Reports): Record<"funnel" | "cohorts" | "rolling" | "velocity" | "matrix" | "forecast" | "coverage" | "attribution", (string | number | null)[][]>;
+ * days): funnel, cohorts, rolling, velocity, matrix, forecast, coverage, retention, attribution — for spreadsheets and CSV. */
+export function reportTables(reports: Reports): Record<"funnel" | "cohorts" | "rolling" | "velocity" | "matrix" | "forecast" | "coverage" | "retention" | "attribution", (string | number | null)[][]>;
 
 /** What a journey reads of an account (Journey.fieldsRead). */
 export interface FieldsRead {

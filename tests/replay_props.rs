@@ -7,6 +7,7 @@
 
 use account_journey::Journey;
 use account_journey::replay::ReplayState;
+use account_journey::report::{Partial, ReportOptions};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -35,6 +36,8 @@ fn event() -> impl Strategy<Value = (i64, Value)> {
         1 => Just(json!({"type": "opportunity_won"})),
         1 => Just(json!({"type": "opportunity_lost"})),
         1 => Just(json!({"type": "churn"})),
+        1 => prop::sample::select(vec![("expansion", 1_000.5), ("renewal", 20_000.0)])
+            .prop_map(|(t, amount)| json!({"type": t, "amount": amount})),
         1 => prop::sample::select(vec!["mqa", "engaged", "nowhere"])
             .prop_map(|s| json!({"type": "stage_override", "stage": s, "by": "ops"})),
     ];
@@ -101,6 +104,15 @@ proptest! {
         prop_assert_eq!(
             comparable(&state, &journey, &as_of),
             comparable(&full, &journey, &as_of)
+        );
+        // What the results do not show (recurring revenue over time) reaches reports alike.
+        let opts = ReportOptions {
+            from: START_MS + 30 * DAY_MS,
+            ..ReportOptions::new(&journey, START_MS + 150 * DAY_MS)
+        };
+        prop_assert_eq!(
+            Partial::from_state(&journey, &state, &opts).unwrap().to_bytes(),
+            Partial::from_state(&journey, &full, &opts).unwrap().to_bytes()
         );
     }
 

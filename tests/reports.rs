@@ -38,8 +38,11 @@ fn event() -> impl Strategy<Value = (i64, Value)> {
         1 => Just(json!({"type": "sales_rejected", "reason": "bad-timing"})),
         2 => Just(json!({"type": "opportunity_created", "amount": 50_000})),
         1 => Just(json!({"type": "opportunity_won"})),
+        1 => Just(json!({"type": "opportunity_won", "amount": 30_000.5})),
         1 => Just(json!({"type": "opportunity_lost"})),
         1 => Just(json!({"type": "churn"})),
+        1 => prop::sample::select(vec![("expansion", 5_000.25), ("renewal", 20_000.0), ("renewal", 60_000.0)])
+            .prop_map(|(t, amount)| json!({"type": t, "amount": amount})),
     ];
     (0..ACCOUNTS, 0..(120 * 24i64), kind).prop_map(|(account, hour, mut body)| {
         let at = START_MS + hour * 3_600_000;
@@ -181,6 +184,86 @@ proptest! {
             .count() as u64;
         prop_assert_eq!(moves, in_period_moves);
     }
+}
+
+#[test]
+fn revenue_retention_follows_wins_expansions_renewals_and_churn() {
+    let at = |days: i64| time(START_MS + days * DAY_MS);
+    let event = |account: &str, days: i64, body: Value| {
+        let mut e = body;
+        e["account"] = json!(account);
+        e["at"] = json!(at(days));
+        e
+    };
+    let events = vec![
+        // Customers before the period (it starts on day 20).
+        event(
+            "grows",
+            1,
+            json!({"type": "opportunity_won", "amount": 1_000}),
+        ),
+        event(
+            "shrinks",
+            2,
+            json!({"type": "opportunity_created", "amount": 2_000}),
+        ),
+        event("shrinks", 3, json!({"type": "opportunity_won"})),
+        event(
+            "leaves",
+            4,
+            json!({"type": "opportunity_won", "amount": 500.5}),
+        ),
+        // In the period.
+        event("grows", 30, json!({"type": "expansion", "amount": 250})),
+        event(
+            "grows",
+            40,
+            json!({"type": "opportunity_won", "amount": 100}),
+        ),
+        event("shrinks", 50, json!({"type": "renewal", "amount": 1_500})),
+        event("leaves", 60, json!({"type": "churn"})),
+        // A new customer in the period does not count, nor does a change after it (day 140).
+        event(
+            "new",
+            70,
+            json!({"type": "opportunity_won", "amount": 9_000}),
+        ),
+        event("grows", 145, json!({"type": "expansion", "amount": 10_000})),
+    ];
+    let journey = Journey::embedded_default().unwrap();
+    let state = replayed(&journey, &events, &at(150));
+    let opts = options(&journey, false, false);
+    let reports = serde_json::to_value(
+        Partial::from_state(&journey, &state, &opts)
+            .unwrap()
+            .finish(),
+    )
+    .unwrap();
+    let r = &reports["groups"][0]["accountMetrics"]["retention"];
+    assert_eq!(
+        r,
+        &json!({
+            "accounts": 3, "starting": 3500.5, "expansion": 350.0, "contraction": 500.0,
+            "churned": 500.5, "churnedAccounts": 1, "ending": 2850.0,
+            "net": 2850.0 / 3500.5, "gross": 2500.0 / 3500.5
+        })
+    );
+    // Nothing before the period: no ratio.
+    let early = ReportOptions {
+        from: START_MS,
+        ..opts
+    };
+    let reports = serde_json::to_value(
+        Partial::from_state(&journey, &state, &early)
+            .unwrap()
+            .finish(),
+    )
+    .unwrap();
+    let r = &reports["groups"][0]["accountMetrics"]["retention"];
+    assert_eq!(
+        (r["accounts"].as_u64(), r["net"].is_null()),
+        (Some(0), true)
+    );
 }
 
 #[test]

@@ -21,6 +21,8 @@ const OPTIONS = {
   velocity: [["identified", "engaged"], ["engaged", "mqa"], ["mqa", "saa"], ["saa", "opportunity"],
     ["opportunity", "customer"], ["identified", "customer"]],
 };
+// Revenue retention needs a period with customers before it: the last quarter.
+const RETENTION = { asOf: AS_OF, from: "2026-08-22" };
 
 if (!isMainThread) {
   // A worker: replay one shard in batches, reporting progress, then send its partial.
@@ -35,7 +37,8 @@ if (!isMainThread) {
     parentPort.postMessage({ progress: Math.min(BATCH, lines.length - from) });
   }
   const partial = state.reports({ ...OPTIONS, partial: true });
-  parentPort.postMessage({ partial, accounts: state.accounts, refused }, [partial.buffer]);
+  const retention = state.reports({ ...RETENTION, partial: true });
+  parentPort.postMessage({ partial, retention, accounts: state.accounts, refused }, [partial.buffer, retention.buffer]);
 } else {
   const accounts = Number(process.argv[2] ?? 10_000);
   const events = Number(process.argv[3] ?? 1_000_000);
@@ -126,6 +129,11 @@ if (!isMainThread) {
   console.log(`target list: ${targetAccounts} accounts, ${pct(reachedSaa?.share ?? null)} reached SAA; win rate from ` +
     `opportunity ${pct(winRate.target.rate)} (${winRate.target.won}/${winRate.target.pipeline}) vs ` +
     `${pct(winRate.baseline.rate)} for the other accounts (${winRate.baseline.won}/${winRate.baseline.pipeline})`);
+
+  const kept = mergeReports(results.map((r) => r.retention)).groups[0].accountMetrics.retention;
+  console.log(`revenue retention since ${RETENTION.from}: ${kept.accounts} customers then, ${money(kept.starting)} → ` +
+    `${money(kept.ending)} (+${money(kept.expansion)} expansion, −${money(kept.contraction)} contraction, ` +
+    `−${money(kept.churned)} churned from ${kept.churnedAccounts}): net ${pct(kept.net)}, gross ${pct(kept.gross)}`);
 
   const out = process.env.MAIN_JOB_OUT
     ? new URL(`file://${process.env.MAIN_JOB_OUT.replace(/\/?$/, "/")}`)

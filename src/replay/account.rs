@@ -371,6 +371,9 @@ pub struct AccountState {
     pub seen: Vec<(String, i64)>,
     /// Events applied to this account.
     pub applied: u64,
+    /// Recurring revenue after each change, in hundredths, with when it changed (ascending;
+    /// see [`AccountState::revenue_after`]): what net revenue retention is computed from.
+    pub revenue: Vec<(i64, u64)>,
     /// Signals older than every window a criterion reads, folded into score sums per type and
     /// contact (see [`AccountState::retire_signals`]).
     pub carried: Vec<crate::score::Carry>,
@@ -412,6 +415,7 @@ impl AccountState {
             errors: Vec::new(),
             seen: Vec::new(),
             applied: 0,
+            revenue: Vec::new(),
             carried: Vec::new(),
             suppression: Vec::new(),
         }
@@ -498,6 +502,40 @@ impl AccountState {
                 }
             }
         });
+    }
+
+    /// The account's recurring revenue at `t`, in hundredths (0 before any).
+    pub fn revenue_at(&self, t: i64) -> u64 {
+        self.revenue
+            .iter()
+            .rev()
+            .find(|(at, _)| *at <= t)
+            .map_or(0, |(_, r)| *r)
+    }
+
+    /// The recurring revenue after `event`, when it changes it (`won_amount`: the
+    /// opportunity's amount after the event): a win brings the opportunity's amount (added to
+    /// what the account already has: an expansion deal), an `expansion` signal adds its
+    /// amount, a `renewal` sets it (a renewal for less is a contraction), a churn ends it.
+    fn revenue_after(&self, event: &EventKind, won_amount: Option<&Data>) -> Option<u64> {
+        let l = crate::expr::types::layout();
+        let current = self.revenue.last().map_or(0, |(_, r)| *r);
+        let next = match event {
+            EventKind::OpportunityWon { .. } => current.saturating_add(hundredths(won_amount)?),
+            EventKind::Churn => 0,
+            EventKind::Signal(Data::Object(values)) => {
+                let amount = hundredths(values.get(l.signal_value));
+                match values.get(l.signal_type) {
+                    Some(Data::String(kind)) if kind.as_ref() == "expansion" => {
+                        current.saturating_add(amount?)
+                    }
+                    Some(Data::String(kind)) if kind.as_ref() == "renewal" => amount?,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        (next != current).then_some(next)
     }
 
     /// The stages other journeys suppress at `t`.
@@ -736,6 +774,10 @@ impl AccountState {
             }
             EventKind::Churn => flag(facts, &p.churned, true),
             EventKind::Override { reason: why, .. } => reason = why.clone(),
+        }
+        let amount = get(&self.facts, &p.opportunity_amount);
+        if let Some(revenue) = self.revenue_after(&event.kind, amount) {
+            self.revenue.push((t, revenue));
         }
         self.retire_signals(plan, t);
         self.applied = self.applied.saturating_add(1);
@@ -1170,6 +1212,14 @@ enum Cause {
     Downgrade(usize),
     /// A recycle holds the account in this stage (nurture).
     Recycle(usize),
+}
+
+/// An amount in hundredths (exact sums whatever the order); `None` unless a number ≥ 0.
+pub(crate) fn hundredths(amount: Option<&Data>) -> Option<u64> {
+    match amount {
+        Some(Data::Number(n)) if n.is_finite() && *n >= 0.0 => Some((n * 100.0).round() as u64),
+        _ => None,
+    }
 }
 
 /// The value at a path of an account context.

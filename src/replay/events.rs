@@ -258,7 +258,10 @@ pub fn read_event(node: &Node, path: &str) -> Result<Event, Error> {
             Some(Value::Number(n)) => Err(Error::new(
                 Code::InvalidValue,
                 at_path(key),
-                format!("\"{key}\" must be 0 or more, found {n}"),
+                format!(
+                    "\"{key}\" must be 0 or more, found {}",
+                    crate::expr::data::number_text(*n)
+                ),
             )),
             Some(other) => Err(Error::new(
                 Code::InvalidType,
@@ -354,7 +357,12 @@ pub fn read_event(node: &Node, path: &str) -> Result<Event, Error> {
                 return Err(Error::new(
                     Code::InvalidValue,
                     member_path,
-                    format!("{} must be {}, found {n}", member.key, f.range.describe()),
+                    format!(
+                        "{} must be {}, found {}",
+                        member.key,
+                        f.range.describe(),
+                        crate::expr::data::number_text(n)
+                    ),
                 ));
             }
             out.push((i, value));
@@ -417,7 +425,10 @@ pub fn read_event(node: &Node, path: &str) -> Result<Event, Error> {
                     return Err(Error::new(
                         Code::InvalidValue,
                         at_path("strength"),
-                        format!("\"strength\" must be from 0 to 100, found {n}"),
+                        format!(
+                            "\"strength\" must be from 0 to 100, found {}",
+                            crate::expr::data::number_text(*n)
+                        ),
                     ));
                 }
                 Some(other) => {

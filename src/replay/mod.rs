@@ -15,7 +15,8 @@ mod output;
 pub mod set;
 mod state_bytes;
 
-#[cfg(test)]
+// Property tests run natively only (proptest needs a random source wasm32 lacks).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) mod search_tests;
 
 use std::collections::BTreeMap;

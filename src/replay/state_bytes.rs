@@ -27,7 +27,7 @@ fn corrupt(detail: &str) -> Error {
     .corrupt(detail)
 }
 
-const VERSION: u8 = 4;
+const VERSION: u8 = 5;
 
 fn write_account(w: &mut Writer, a: &AccountState) {
     w.str(&a.id);
@@ -131,6 +131,11 @@ fn write_account(w: &mut Writer, a: &AccountState) {
         w.i64(*at);
     }
     w.i64(a.applied as i64);
+    w.len(a.revenue.len() as u64);
+    for (at, revenue) in &a.revenue {
+        w.i64(*at);
+        w.len(*revenue);
+    }
     w.len(a.carried.len() as u64);
     for c in &a.carried {
         w.str(&c.kind);
@@ -237,6 +242,7 @@ fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
         })?,
         seen: r.list(|r| Ok((r.str()?, r.i64()?)))?,
         applied: r.u64()?,
+        revenue: r.list(|r| Ok((r.i64()?, r.len()?)))?,
         carried: r.list(|r| {
             Ok(crate::score::Carry {
                 kind: r.str()?,

@@ -325,6 +325,32 @@ pub(crate) struct Group {
     pub backtest: Vec<ForecastCounts>,
     /// Target-list metrics: `[target accounts, other accounts]` for each count.
     pub targets: TargetCounts,
+    /// Revenue retention over the period, indexed by [`Retained`]: accounts with recurring
+    /// revenue when it began and what became of that revenue by its end (hundredths).
+    pub retention: [u64; Retained::COUNT],
+}
+
+/// The counts of revenue retention, by position.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Retained {
+    /// Accounts with recurring revenue just before the period.
+    Accounts,
+    /// Their recurring revenue then.
+    Starting,
+    /// What grew (accounts ending above their start: the difference).
+    Expansion,
+    /// What shrank without ending (accounts ending below their start, above zero).
+    Contraction,
+    /// What ended (accounts ending at zero: their start).
+    Churned,
+    /// Accounts ending at zero.
+    ChurnedAccounts,
+    /// Their recurring revenue at the period's end (or the report's date, if earlier).
+    Ending,
+}
+
+impl Retained {
+    pub(crate) const COUNT: usize = 7;
 }
 
 /// Accounts on the target list (`account.target`) and the others, side by side.
@@ -608,6 +634,26 @@ impl Partial {
             }
         };
         bump(&mut group.targets.accounts);
+        let starting = account.revenue_at(o.from.saturating_sub(1));
+        if starting > 0 {
+            let ending = account.revenue_at(o.to.min(o.as_of));
+            let (change, by) = match ending {
+                0 => (Retained::Churned, starting),
+                e if e < starting => (Retained::Contraction, starting - e),
+                e => (Retained::Expansion, e - starting),
+            };
+            for (what, n) in [
+                (Retained::Accounts, 1),
+                (Retained::Starting, starting),
+                (Retained::Ending, ending),
+                (change, by),
+                (Retained::ChurnedAccounts, u64::from(ending == 0)),
+            ] {
+                if let Some(slot) = group.retention.get_mut(what as usize) {
+                    *slot = slot.saturating_add(n);
+                }
+            }
+        }
         let mut reached: Vec<usize> = transitions
             .iter()
             .filter(|t| t.at <= o.as_of)
@@ -793,10 +839,7 @@ fn is_target(facts: &Data) -> bool {
 /// The account's opportunity amount in hundredths (0 when it has none).
 fn opportunity_amount(facts: &Data) -> u64 {
     let path = crate::expr::data::schema_path("crm.opportunity.amount");
-    match crate::expr::data::get_path(facts, &path) {
-        Some(Data::Number(n)) if n.is_finite() && *n >= 0.0 => (n * 100.0).round() as u64,
-        _ => 0,
-    }
+    crate::replay::account::hundredths(crate::expr::data::get_path(facts, &path)).unwrap_or(0)
 }
 
 /// The start of the cohort period `t` falls in (UTC).
@@ -930,6 +973,9 @@ impl Group {
             }
         }
         self.targets.merge(&other.targets);
+        for (a, b) in self.retention.iter_mut().zip(other.retention) {
+            *a = a.saturating_add(b);
+        }
         for (a, b) in self.forecast.iter_mut().zip(&other.forecast) {
             a.merge(b);
         }
@@ -1221,6 +1267,35 @@ pub struct AccountMetrics {
     /// Of the accounts whose pipeline stage entry fell in the period, the share won after:
     /// target accounts, and the others as the baseline.
     pub win_rate: WinRates,
+    /// Net and gross revenue retention over the period (post-sale: recurring revenue from
+    /// wins, expansions, renewals and churn).
+    pub retention: Retention,
+}
+
+/// What became of the recurring revenue of the accounts that had some just before the period,
+/// by its end (or the report's date, if earlier). Amounts as given in events.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Retention {
+    /// Accounts with recurring revenue just before the period.
+    pub accounts: u64,
+    /// Their recurring revenue then.
+    pub starting: f64,
+    /// Growth of the accounts that end above their start.
+    pub expansion: f64,
+    /// Shrinkage of the accounts that end below their start but above zero.
+    pub contraction: f64,
+    /// The starting revenue of the accounts that end at zero.
+    pub churned: f64,
+    /// Accounts that end at zero.
+    pub churned_accounts: u64,
+    /// The same accounts' recurring revenue at the end.
+    pub ending: f64,
+    /// Net revenue retention, `ending / starting` (`null`: no starting revenue).
+    pub net: Option<f64>,
+    /// Gross revenue retention, `(starting − contraction − churned) / starting`: growth left
+    /// out (`null`: no starting revenue).
+    pub gross: Option<f64>,
 }
 
 /// One stage's coverage of the target list.
@@ -1324,7 +1399,28 @@ fn forecast(h: &Header, counts: &[ForecastCounts], at: i64, backtest: bool) -> O
     })
 }
 
-fn account_metrics(h: &Header, t: &TargetCounts) -> AccountMetrics {
+fn retention(counts: &[u64; Retained::COUNT]) -> Retention {
+    let n = |what: Retained| counts.get(what as usize).copied().unwrap_or(0);
+    let money = |what: Retained| n(what) as f64 / 100.0;
+    let starting = n(Retained::Starting);
+    let kept = starting
+        .saturating_sub(n(Retained::Contraction))
+        .saturating_sub(n(Retained::Churned));
+    Retention {
+        accounts: n(Retained::Accounts),
+        starting: money(Retained::Starting),
+        expansion: money(Retained::Expansion),
+        contraction: money(Retained::Contraction),
+        churned: money(Retained::Churned),
+        churned_accounts: n(Retained::ChurnedAccounts),
+        ending: money(Retained::Ending),
+        net: ratio(n(Retained::Ending), starting),
+        gross: ratio(kept, starting),
+    }
+}
+
+fn account_metrics(h: &Header, g: &Group) -> AccountMetrics {
+    let t = &g.targets;
     let [targets, others] = t.accounts;
     let rate = |side: usize| {
         let pipeline = t.pipeline.get(side).copied().unwrap_or(0);
@@ -1356,6 +1452,7 @@ fn account_metrics(h: &Header, t: &TargetCounts) -> AccountMetrics {
             target: rate(0),
             baseline: rate(1),
         },
+        retention: retention(&g.retention),
     }
 }
 
@@ -1481,7 +1578,7 @@ impl Partial {
                         }
                     })
                     .collect(),
-                account_metrics: account_metrics(h, &g.targets),
+                account_metrics: account_metrics(h, g),
                 forecast: forecast(h, &g.forecast, o.as_of, false),
                 backtest: forecast(h, &g.backtest, o.backtest_at, true),
             })

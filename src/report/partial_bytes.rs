@@ -7,7 +7,7 @@ use crate::bytes::{Read, Reader, Writer};
 use crate::error::Error;
 
 const MAGIC: &[u8; 4] = b"AJRP";
-const VERSION: u8 = 4;
+const VERSION: u8 = 5;
 
 /// Bucket indices ascend, so each is written as the step from the one before (one byte,
 /// mostly), from -1.
@@ -105,6 +105,9 @@ impl Partial {
             }
             w.len(t.reached.len() as u64);
             for v in t.reached.iter().flatten() {
+                w.len(*v);
+            }
+            for v in &g.retention {
                 w.len(*v);
             }
             for c in g.forecast.iter().chain(&g.backtest) {
@@ -442,6 +445,9 @@ fn read_group(
         return Err(r.corrupt("target list"));
     }
     for v in t.reached.iter_mut().flatten() {
+        add(v, r.len()?);
+    }
+    for v in &mut group.retention {
         add(v, r.len()?);
     }
     for c in group.forecast.iter_mut().chain(group.backtest.iter_mut()) {

@@ -91,7 +91,7 @@ impl Sketch {
         if n == 0 {
             return None;
         }
-        let rank = ((q.clamp(0.0, 1.0) * n as f64).ceil() as u64).max(1);
+        let rank = ((crate::score::clamp(q, 0.0, 1.0) * n as f64).ceil() as u64).max(1);
         if rank <= self.zero {
             return Some(0);
         }

@@ -22,7 +22,9 @@ test("the main job prints the reports and writes them as JSON and CSV, the same 
       assert.ok(out.includes(title), `prints ${title}`);
     }
     assert.match(out, /replayed [\d,]+ events .* over 600 accounts/);
-    run(two, 2);
+    const retention = (o) => o.split("\n").find((l) => l.startsWith("revenue retention since"));
+    assert.match(retention(out), /: \d+ customers then, .* net (\d+\.\d%|—), gross/);
+    assert.equal(retention(run(two, 2)), retention(out), "two shards, the same retention");
     const reports = JSON.parse(readFileSync(join(one, "reports.json"), "utf8"));
     assert.deepEqual(JSON.parse(readFileSync(join(two, "reports.json"), "utf8")), reports, "two shards, the same reports");
     const funnel = reports.groups[0].funnel;

@@ -19,6 +19,8 @@ const OPTIONS = {
   velocity: [["engaged", "mqa"], ["saa", "opportunity"], ["opportunity", "customer"], ["identified", "customer"]],
   horizon: "60d", backtestAt: "2026-07-01",
 };
+// Retention needs customers before its period: a later one than the other reports'.
+const RETENTION = { from: "2026-08-01", to: AS_OF };
 const history = generateHistory({ accounts: 1200, events: 24_000, seed: 11 });
 const journey = Journey.default();
 const state = journey.replayState();
@@ -48,7 +50,24 @@ async function oracle() {
     stage: a.stage, stuck: a.stuck, target: targets.get(a.account) ?? false }));
   const breaches = timelines.flatMap((a) => a.breaches.map((b) => ({ account: a.account,
     segment: segments.get(a.account) ?? null, stage: b.stage, ts: ms(b.at) })));
+  // Revenue events as sent (a redelivered copy, same id, once), in order: the SQL below
+  // rebuilds each account's recurring revenue from them alone.
+  const seenIds = new Set();
+  const revenue = history.lines.trim().split("\n").map((l, seq) => ({ ...JSON.parse(l), seq }))
+    .filter((e) => ["opportunity_won", "expansion", "renewal", "churn"].includes(e.type) && !seenIds.has(e.id) && seenIds.add(e.id))
+    .map((e) => ({ account: e.account, segment: segments.get(e.account) ?? null, seq: e.seq, ts: ms(e.at), type: e.type,
+      amount: e.amount ?? 0 }));
   const db = await (await DuckDBInstance.create(":memory:")).connect();
+  await db.run(`CREATE TABLE r AS SELECT * FROM read_json('${file("r", revenue)}', columns = {account: 'VARCHAR',
+    segment: 'VARCHAR', seq: 'BIGINT', ts: 'BIGINT', type: 'VARCHAR', amount: 'DOUBLE'})`);
+  // A renewal sets the revenue, a churn ends it, wins and expansions add to it: after each
+  // event, the last setting (0 before any) plus what was added since.
+  await db.run(`CREATE VIEW arr AS SELECT account, segment, seq, ts,
+      first_value(CASE WHEN type = 'renewal' THEN amount ELSE 0 END) OVER g
+      + sum(CASE WHEN type IN ('opportunity_won', 'expansion') THEN amount ELSE 0 END) OVER (g ROWS UNBOUNDED PRECEDING) AS arr
+    FROM (SELECT *, count(*) FILTER (WHERE type IN ('renewal', 'churn')) OVER (PARTITION BY account ORDER BY seq
+      ROWS UNBOUNDED PRECEDING) AS grp FROM r)
+    WINDOW g AS (PARTITION BY account, grp ORDER BY seq)`);
   await db.run(`CREATE TABLE t AS SELECT * FROM read_json('${file("t", transitions)}', columns = {account: 'VARCHAR',
     segment: 'VARCHAR', seq: 'BIGINT', ts: 'BIGINT', from_stage: 'VARCHAR', to_stage: 'VARCHAR', kind: 'VARCHAR', skipped: 'VARCHAR[]', trig: 'VARCHAR'})`);
   await db.run(`CREATE TABLE a AS SELECT * FROM read_json('${file("a", accounts)}', columns = {account: 'VARCHAR',
@@ -105,6 +124,12 @@ async function oracle() {
               WHERE ${where} AND ts <= ${cut}) c WHERE rn = 1 AND to_stage IS NOT NULL AND to_stage <> 'customer' GROUP BY ALL`);
       return { history: byKey(history), population: byKey(population) };
     })),
+    // Revenue retention: each account's revenue just before the period and at its end.
+    retention: (await rows(`WITH p AS (SELECT account, coalesce(arg_max(arr, seq) FILTER (WHERE ts < ${ms(RETENTION.from)}), 0) AS s,
+        coalesce(arg_max(arr, seq) FILTER (WHERE ts <= ${ms(RETENTION.to)}), 0) AS e FROM arr WHERE ${where} GROUP BY account)
+      SELECT count(*) AS accounts, coalesce(sum(s), 0) AS starting, coalesce(sum(e - s) FILTER (WHERE e >= s), 0) AS expansion,
+        coalesce(sum(s - e) FILTER (WHERE e > 0 AND e < s), 0) AS contraction, coalesce(sum(s) FILTER (WHERE e = 0), 0) AS churned,
+        count(*) FILTER (WHERE e = 0) AS churnedAccounts, coalesce(sum(e), 0) AS ending FROM p WHERE s > 0`))[0],
     // The target list: accounts, stages reached, and win rates from the pipeline stage.
     targets: {
       accounts: await rows(`SELECT target, count(*) AS n FROM a WHERE ${where} GROUP BY target`),
@@ -228,6 +253,22 @@ test("reports agree with DuckDB computing the same numbers in SQL from the timel
   const grouped = state.reports({ ...OPTIONS, groupBy: "segment" });
   assert.deepEqual(grouped.groups.map((g) => g.group), ["ent", "mid", "smb"]);
   for (const g of grouped.groups) compare(g, sql.get(g.group), g.group);
+});
+
+test("revenue retention agrees with DuckDB rebuilding each account's revenue from the events", async () => {
+  const sql = await oracle();
+  const options = { ...OPTIONS, ...RETENTION };
+  const kept = state.reports(options).groups[0].accountMetrics.retention;
+  assert.ok(kept.accounts > 0 && kept.expansion > 0 && kept.contraction > 0 && kept.churned > 0, "revenue moves every way");
+  const check = (group, what) => {
+    const { net, gross, ...retention } = group.accountMetrics.retention;
+    const r = sql.get(group.group ?? undefined).retention;
+    assert.deepEqual(retention, r, `${what} retention`);
+    assert.equal(net, r.starting ? r.ending / r.starting : null, `${what} net retention`);
+    assert.equal(gross, r.starting ? (r.starting - r.contraction - r.churned) / r.starting : null, `${what} gross retention`);
+  };
+  check(state.reports(options).groups[0], "all");
+  for (const g of state.reports({ ...options, groupBy: "segment" }).groups) check(g, g.group);
 });
 
 test("partials of shards merge into the reports of all accounts, exactly", () => {
