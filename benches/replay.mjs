@@ -2,7 +2,8 @@
 // mix, so the JSON Lines text is byte-identical (compare the FNV-1a hash of the input and the
 // result's transition count with the native run) — fed batch by batch as JSON Lines strings
 // through `journey.replayState()` / `state.apply(text, { asOf })`, then `state.result({ asOf })`
-// (timed apart). Each batch is generated just before it is applied, so memory reflects the
+// (timed apart), then every report (`state.reports`) beside the time `JSON.parse` takes over the
+// same events (issue 6's yardstick). Each batch is generated just before it is applied, so memory reflects the
 // engine, not the input. Prints events/s (generation excluded), refusals by reason
 // (`received = applied + refused` is checked), the peak resident memory (process.memoryUsage()
 // sampled after each batch, and VmHWM), the wasm linear memory, bytes per account and the size
@@ -200,7 +201,7 @@ const gcIn = (spans) => {
 console.log(`replay benchmark: ${ACCOUNTS} accounts, ${EVENTS} events in batches of ${BATCH}, default journey, as of ${AS_OF}, wasm in Node`);
 const journey = Journey.default();
 const state = journey.replayState();
-let generating = 0, replaying = 0;
+let generating = 0, replaying = 0, parsing = 0;
 let hash = 0x811c9dc5;
 let rssBefore = NaN, wasmBefore = NaN, rssPeak = 0;
 let batches = 0, done = 0, applied = 0, refused = 0;
@@ -213,6 +214,10 @@ while (done < EVENTS) {
   let text = lines.join("");
   hash = fnv1a(hash, text);
   generating += performance.now() - t;
+  // Issue 6's yardstick: the time Node needs merely to JSON.parse the events.
+  t = performance.now();
+  for (let k = 0; k < n; k++) JSON.parse(lines[k]);
+  parsing += performance.now() - t;
   if (Number.isNaN(rssBefore)) { rssBefore = process.memoryUsage().rss / 1048576; wasmBefore = wasmMb(); }
   t = performance.now();
   const out = state.apply(text, { asOf: AS_OF });
@@ -269,6 +274,14 @@ if (counts.received !== EVENTS || counts.received !== counts.applied + counts.re
 if (resultAccounts !== seen) throw new Error("result accounts differ from the state's");
 const sortedStages = Object.fromEntries(Object.entries(stages).sort(([a], [b]) => (a < b ? -1 : 1)));
 
+// Every report (all of history up to the date, monthly cohorts, the default velocity pairs,
+// forecast and backtest, account metrics), as issue 6 asks: replay plus reports against parsing.
+t = performance.now();
+const reports = state.reports({ asOf: AS_OF });
+const reportsMs = performance.now() - t;
+if (reports.groups[0].accounts !== seen) throw new Error("reports count other accounts than the state");
+const hwmReports = statusMb("VmHWM");
+
 t = performance.now();
 const bytes = state.toBytes();
 const bytesMs = performance.now() - t;
@@ -281,6 +294,9 @@ console.log(`events ${EVENTS}, accounts ${seen} (of ${ACCOUNTS} generated ids), 
 console.log(`generation: ${(generating / 1e3).toFixed(2)} s (excluded from the replay rate)`);
 console.log(`replay (state.apply, all batches): ${(replaying / 1e3).toFixed(2)} s = ${Math.round(EVENTS / replaying * 1e3)} events/s (${gcIn(windows.replay)})`);
 console.log(`result (state.result): ${(resultMs / 1e3).toFixed(2)} s (${gcIn(windows.result)}; wasm memory ${mb(wasmResult)} after it)`);
+console.log(`reports (state.reports, every report): ${(reportsMs / 1e3).toFixed(2)} s (VmHWM ${mb(hwmReports)} after them); ` +
+  `JSON.parse of the events: ${(parsing / 1e3).toFixed(2)} s; replay + reports = ${((replaying + reportsMs) / 1e3).toFixed(2)} s = ` +
+  `${((replaying + reportsMs) / parsing).toFixed(1)}× the parse (issue 6: at most 1.5×)`);
 console.log(`applied ${counts.applied} + refused ${counts.refused} = received ${counts.received}; refused by reason ${JSON.stringify(counts.refusedByReason)} (the stream has ${mix[TYPES.length - 1]} duplicate copies)`);
 console.log(`result: ${transitions} transitions; ${stuck} stuck; stages ${JSON.stringify(sortedStages)}`);
 console.log(`memory: peak RSS sampled after each batch ${mb(rssPeak)} (VmHWM ${mb(hwmReplay)} during replay, ${mb(hwmResult)} after result); ` +

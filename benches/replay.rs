@@ -3,7 +3,7 @@
 //! order — generated deterministically (a linear congruential generator, no random source) as
 //! JSON Lines text in batches, each batch generated just before it is applied (the input is
 //! never held whole), fed through `ReplayState::apply_lines` as of 2026-11-22, then
-//! `ReplayState::result`. Prints events/s (generation excluded), the refusals by reason
+//! `ReplayState::result`, then every report. Prints events/s (generation excluded), the refusals by reason
 //! (`received = applied + refused` is asserted), peak and resident memory, bytes per account
 //! and the size of `to_bytes()`. `benches/replay.mjs` runs the same stream (byte-identical:
 //! compare the input hash and the result's transition count) in wasm under Node.
@@ -467,6 +467,18 @@ fn main() {
     let hwm_result = status_mb("VmHWM:");
     assert_eq!(accounts, seen);
 
+    // Every report (all of history up to the date, monthly cohorts, the default velocity pairs,
+    // forecast and backtest, account metrics), as issue 6 asks of replay plus reports.
+    let t = Instant::now();
+    let as_of_ms = account_journey::replay::parse_as_of(AS_OF).unwrap();
+    let options = account_journey::report::ReportOptions::new(&journey, as_of_ms);
+    let reports = account_journey::report::Partial::from_state(&journey, &state, &options)
+        .unwrap()
+        .finish();
+    let reports_s = t.elapsed().as_secs_f64();
+    assert_eq!(reports.groups[0].accounts, seen);
+    let hwm_reports = status_mb("VmHWM:");
+
     let t = Instant::now();
     let bytes = state.to_bytes();
     let bytes_s = t.elapsed().as_secs_f64();
@@ -488,6 +500,11 @@ fn main() {
         events as f64 / replaying
     );
     println!("result (state.result): {result_s:.2} s");
+    println!(
+        "reports (Partial::from_state + finish, every report): {reports_s:.2} s (VmHWM {} after them); replay + reports {:.2} s",
+        mb(hwm_reports),
+        replaying + reports_s
+    );
     println!(
         "applied {} + refused {} = received {}; refused by reason {:?} (the stream has {} duplicate copies)",
         counts.applied,
