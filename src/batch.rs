@@ -271,7 +271,7 @@ pub(crate) fn cell(c: &Resolved<'_>, row: usize) -> Result<Data, RowError> {
                 {
                     return Err(bad(format!(
                         "{} is not a timestamp in whole milliseconds",
-                        crate::expr::data::number_text(n)
+                        crate::expr::data::number_exact(n)
                     )));
                 }
                 Data::Timestamp(n as i64)
@@ -279,7 +279,7 @@ pub(crate) fn cell(c: &Resolved<'_>, row: usize) -> Result<Data, RowError> {
             Some(n) if !c.field.range.contains(n) => {
                 return Err(bad(format!(
                     "{} is out of range: {} is {}",
-                    crate::expr::data::number_text(n),
+                    crate::expr::data::number_exact(n),
                     c.field.name,
                     c.field.range.describe()
                 )));
@@ -437,12 +437,12 @@ pub(crate) fn signal_error(
             "at",
             format!(
                 "{} is not a timestamp in whole milliseconds",
-                crate::expr::data::number_text(at)
+                crate::expr::data::number_exact(at)
             ),
         );
     }
     if let Some(s) = strength.filter(|s| !Range::Percent.contains(*s)) {
-        let s = crate::expr::data::number_text(s);
+        let s = crate::expr::data::number_exact(s);
         return error(
             "strength",
             format!("{s} is out of range: strength is from 0 to 100"),
@@ -450,7 +450,7 @@ pub(crate) fn signal_error(
     }
     // A value, like a count, is 0 or more and finite (NaN: none).
     if let Some(v) = value.filter(|v| !Range::NonNegative.contains(*v)) {
-        let v = crate::expr::data::number_text(v);
+        let v = crate::expr::data::number_exact(v);
         return error("value", format!("{v} is out of range: value is 0 or more"));
     }
     None

@@ -390,7 +390,7 @@ impl Journey {
             return Search::Scan;
         }
         let items_fit = model.max_items.is_some_and(|m| items as u64 <= m);
-        if !items_fit || latest > as_of {
+        if !items_fit || latest > as_of || !model.score_rules_sound {
             return Search::Scan;
         }
         let score_falls = model.score_rules_fall
@@ -509,6 +509,12 @@ impl Journey {
             holds_when_score_falls: holds(Trend::Falling),
             holds_when_score_moves: holds(Trend::Unknown),
             score_rules_fall: model.is_none_or(|m| m.rules_only_fall()),
+            score_rules_sound: model.is_none_or(|m| {
+                m.fit_criteria()
+                    .iter()
+                    .chain(m.rule_criteria())
+                    .all(|e| e.trend(Trend::Unknown) != Trend::Unknown)
+            }),
             max_items: within_limit(0).then_some(fits),
         }
     }
@@ -765,6 +771,9 @@ pub(crate) struct TimeModel {
     holds_when_score_moves: Vec<Trend>,
     /// Whether the scoring rules let a score only fall with time (signals aside).
     score_rules_fall: bool,
+    /// Whether no fit or component rule can fail at some times and not others (the score is
+    /// computed at every look, and a look that fails counts as a change).
+    score_rules_sound: bool,
     /// The longest list an account may have for no evaluation of a criterion or scoring rule
     /// to come near the step limit (skipping evaluations is safe up to it); `None`: none is
     /// short enough.
@@ -953,6 +962,95 @@ mod search_tests {
             (Some(current), &[]),
             (items, latest, as_of),
         )
+    }
+
+    /// `classify`'s stage and `nextChangeAt`, with the shortcuts and scanning every point.
+    fn both_ways(definition: &str, account: &str) -> [(Option<String>, Option<String>); 2] {
+        let journey = Journey::from_json(definition).unwrap();
+        let account = Data::account_from_json(account).unwrap();
+        [false, true].map(|scan| {
+            SCAN_ONLY.with(|s| s.set(scan));
+            let c = journey.classify(&account);
+            SCAN_ONLY.with(|s| s.set(false));
+            let c = c.unwrap();
+            (c.stage, c.next_change_at)
+        })
+    }
+
+    fn journey(stages: &str, scoring: &str) -> String {
+        format!(
+            r#"{{"id": "j", "name": "J", "version": "1", "unmatched": "outside", {scoring}
+                "stages": [{{"id": "base", "name": "Base", "kind": "pre-sale", "entryCriteria": "true"}}, {stages}]}}"#
+        )
+    }
+
+    // Regressions from a review of the shortcuts, each a case where they once answered
+    // differently from scanning every point.
+
+    #[test]
+    fn a_window_on_a_date_the_criterion_names_opens_later() {
+        // The date in `base` adds a time point before the window opens, where the answer is
+        // still `base`.
+        let definition = r#"{"id": "j", "name": "J", "version": "1", "unmatched": "outside", "stages": [
+            {"id": "base", "name": "Base", "kind": "pre-sale",
+             "entryCriteria": "true or crm.customerSince == timestamp(\"2026-02-10T00:00:00Z\")"},
+            {"id": "campaign", "name": "Campaign", "kind": "pre-sale",
+             "entryCriteria": "within(timestamp(\"2026-03-01T00:00:00Z\"), 10d)"}]}"#;
+        let [fast, scan] = both_ways(definition, r#"{"asOf": "2026-02-01T00:00:00Z"}"#);
+        assert_eq!(fast, scan);
+        assert_eq!(scan.1.as_deref(), Some("2026-03-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn a_type_cap_and_a_contact_cap_together_let_a_score_rise() {
+        // The first `a` fades: the room it frees under its type's cap and c1's cap goes to the
+        // second `a` (c2) and to `b` (c1), and the score grows from 10 to 12.4.
+        let scoring = r#""scoring": {"weights": {"engagement": 1.0}, "contactCaps": {"engagement": 10},
+            "signals": {"a": {"component": "engagement", "points": 20, "decay": {"halfLife": "5d"}, "cap": 10},
+                        "b": {"component": "engagement", "points": 10}}},"#;
+        let stages = r#"{"id": "hot", "name": "Hot", "kind": "pre-sale", "entryCriteria": "score.composite > 12"}"#;
+        let account = r#"{"asOf": "2026-01-03T00:00:00Z", "contacts": [{"id": "c1"}, {"id": "c2"}],
+            "signals": [{"type": "a", "at": "2026-01-01T00:00:00Z", "contact": "c1"},
+                        {"type": "a", "at": "2026-01-03T00:00:00Z", "contact": "c2"},
+                        {"type": "b", "at": "2026-01-03T00:00:00Z", "contact": "c1"}]}"#;
+        let [fast, scan] = both_ways(&journey(stages, scoring), account);
+        assert_eq!(fast, scan);
+        assert!(scan.1.is_some());
+    }
+
+    #[test]
+    fn a_scoring_rule_that_fails_at_some_times_is_a_change() {
+        let scoring = r#""scoring": {"weights": {"relationship": 1.0}, "signals": {},
+            "rules": [{"component": "relationship", "when": "10 / (daysSince(crm.customerSince) - 20) > 0", "points": 5}]},"#;
+        let stages =
+            r#"{"id": "won", "name": "Won", "kind": "terminal", "entryCriteria": "crm.won"}"#;
+        let account =
+            r#"{"asOf": "2026-01-11T00:00:00Z", "crm": {"customerSince": "2026-01-01T00:00:00Z"}}"#;
+        let [fast, scan] = both_ways(&journey(stages, scoring), account);
+        assert_eq!(fast, scan);
+        assert_eq!(scan.1.as_deref(), Some("2026-01-21T00:00:00Z"));
+    }
+
+    #[test]
+    fn a_list_written_in_a_criterion_counts_toward_the_step_limit() {
+        // Between days 5 and 10 the winner's criterion runs 160,000 steps and fails.
+        let list = (1..401)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let d = "daysSince(crm.customerSince)";
+        let expensive = format!("[{list}].exists(x, [{list}].exists(y, x == -y))");
+        let windows = ["2d", "6d", "7d", "12d", "13d", "14d"]
+            .map(|w| format!("within(crm.customerSince, {w})"))
+            .join(" or ");
+        let stages = format!(
+            r#"{{"id": "windows", "name": "Windows", "kind": "pre-sale", "entryCriteria": "crm.lost and ({windows})"}},
+               {{"id": "w", "name": "W", "kind": "pre-sale", "entryCriteria": "({d} < 5 or ({d} < 10 and {expensive})) or crm.won"}}"#
+        );
+        let account = r#"{"asOf": "2026-01-02T00:00:00Z", "crm": {"won": true, "customerSince": "2026-01-01T00:00:00Z"}}"#;
+        let [fast, scan] = both_ways(&journey(&stages, ""), account);
+        assert_eq!(fast, scan);
+        assert!(scan.1.is_some());
     }
 
     #[test]

@@ -689,8 +689,11 @@ impl ScoreModel {
         fit_steady && rules_fall && weights_positive && self.rules.len() == self.scoring.rules.len()
     }
 
-    /// Whether the account holds a decaying contribution below zero (its score rises as the
-    /// contribution fades). `root` is the account context's fields.
+    /// Whether the account's score may rise as time passes: it holds a decaying contribution
+    /// below zero (the score rises as it fades), or a contribution held back by both its
+    /// type's cap and its contact's (clipping is greedy, in order: when an earlier signal
+    /// fades, the room it frees under both caps can go to two later signals, one blocked by
+    /// each, and the total grows). `root` is the account context's fields.
     pub(crate) fn may_rise(&self, root: &[Data], carried: &[Carry]) -> bool {
         let l = types::layout();
         let decays = |kind: &str| {
@@ -699,7 +702,14 @@ impl ScoreModel {
                 .get(kind)
                 .is_some_and(|rule| rule.decay.is_some())
         };
-        if carried.iter().any(|c| c.points < 0.0 && decays(&c.kind)) {
+        let both_caps = |kind: &str| {
+            self.scoring.signals.get(kind).is_some_and(|rule| {
+                rule.cap.is_some() && self.scoring.contact_caps.contains_key(&rule.component)
+            })
+        };
+        if carried.iter().any(|c| {
+            (c.points < 0.0 && decays(&c.kind)) || (c.contact.is_some() && both_caps(&c.kind))
+        }) {
             return true;
         }
         let Some(Data::List(signals)) = root.get(l.signals) else {
@@ -715,6 +725,9 @@ impl ScoreModel {
             let Some(rule) = self.scoring.signals.get(kind.as_ref()) else {
                 return false;
             };
+            if matches!(values.get(l.signal_contact), Some(Data::String(_))) && both_caps(kind) {
+                return true;
+            }
             let number = |i: usize| match values.get(i) {
                 Some(Data::Number(n)) => *n,
                 _ => 1.0,

@@ -385,3 +385,18 @@ fn state_is_refused_by_another_journey() {
     let err = state.result(&other, "2026-03-20").unwrap_err();
     assert_eq!(err.code().as_str(), "invalid-argument");
 }
+
+#[test]
+fn a_rejected_number_is_quoted_as_given() {
+    let journey = Journey::embedded_default().unwrap();
+    let lines = [
+        r#"{"account": "a", "at": "2026-01-01T00:00:00Z", "type": "page_view", "strength": 100.0004}"#,
+        r#"{"account": "a", "at": "2026-01-01T00:00:00Z", "type": "opportunity_created", "amount": -0.0001}"#,
+    ]
+    .join("\n");
+    let result = journey.replay(&lines, "2026-02-01").unwrap();
+    let messages: Vec<&str> = result.refused.iter().map(|r| r.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].ends_with("found 100.0004"), "{messages:?}");
+    assert!(messages[1].ends_with("found -0.0001"), "{messages:?}");
+}

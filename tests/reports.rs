@@ -267,6 +267,45 @@ fn revenue_retention_follows_wins_expansions_renewals_and_churn() {
 }
 
 #[test]
+fn a_win_brings_its_amount_once() {
+    // The second win of a closed opportunity, and a win after it was lost, bring nothing; a
+    // win that carries its own amount brings that.
+    let at = |days: i64| time(START_MS + days * DAY_MS);
+    let e = |account: &str, days: i64, body: Value| {
+        let mut e = body;
+        e["account"] = json!(account);
+        e["at"] = json!(at(days));
+        e
+    };
+    let events = vec![
+        e(
+            "a",
+            1,
+            json!({"type": "opportunity_created", "amount": 1_000}),
+        ),
+        e("a", 2, json!({"type": "opportunity_won"})),
+        e("a", 3, json!({"type": "opportunity_won"})),
+        e("a", 4, json!({"type": "opportunity_lost"})),
+        e("a", 5, json!({"type": "opportunity_won"})),
+        e("b", 1, json!({"type": "opportunity_won", "amount": 700})),
+    ];
+    let journey = Journey::embedded_default().unwrap();
+    let state = replayed(&journey, &events, &at(150));
+    let reports = serde_json::to_value(
+        Partial::from_state(&journey, &state, &options(&journey, false, false))
+            .unwrap()
+            .finish(),
+    )
+    .unwrap();
+    let r = &reports["groups"][0]["accountMetrics"]["retention"];
+    assert_eq!(
+        (r["accounts"].as_u64(), r["starting"].as_f64()),
+        (Some(2), Some(1_700.0))
+    );
+    assert_eq!(r["net"].as_f64(), Some(1.0));
+}
+
+#[test]
 fn partials_of_another_journey_or_options_do_not_merge() {
     let journey = Journey::embedded_default().unwrap();
     let as_of = START_MS + 150 * DAY_MS;

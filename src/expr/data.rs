@@ -519,6 +519,28 @@ pub fn date_of(ms: i64) -> Option<NaiveDate> {
 
 /// A number for a message, without core's float printer (11 KB of wasm): whole numbers as
 /// such, others to three decimals.
+/// A number as given, for an error message that quotes a rejected value: never rounded (a
+/// strength of 100.0004 must not read as 100), whole numbers in full, the shortest text that
+/// reads back as the same number otherwise; `NaN` and infinities by name.
+pub(crate) fn number_exact(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+        (x as i64).to_string()
+    } else {
+        serde_json::Number::from_f64(x).map_or_else(
+            || {
+                if x.is_nan() {
+                    "NaN".to_string()
+                } else if x > 0.0 {
+                    "infinity".to_string()
+                } else {
+                    "-infinity".to_string()
+                }
+            },
+            |n| n.to_string(),
+        )
+    }
+}
+
 pub(crate) fn number_text(x: f64) -> String {
     let scaled = (x * 1000.0).round();
     if !scaled.is_finite() || scaled.abs() > 1e15 {

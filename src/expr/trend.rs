@@ -96,10 +96,12 @@ pub(super) fn trend(op: &Op, score: Trend) -> Trend {
             Trend::Steady => trend(pred, score),
             _ => Trend::Unknown,
         },
-        // A steady date leaves the window as `asOf` passes it (it cannot enter: no date is
-        // after `asOf`, which callers check).
-        Op::Within(at, length) => match (trend(at, score), trend(length, score)) {
-            (Trend::Steady, Trend::Steady) => Trend::Falling,
+        // A date the account holds leaves the window as `asOf` passes it (it cannot enter: no
+        // date the account holds is after `asOf`, which callers check). A date the criterion
+        // names may still lie ahead (`within(timestamp("2027-03-01"), 10d)`: false, true, then
+        // false again).
+        Op::Within(at, length) => match (&**at, trend(length, score)) {
+            (Op::Path(..), Trend::Steady) if trend(at, score) == Trend::Steady => Trend::Falling,
             _ => Trend::Unknown,
         },
         Op::DaysSince(at) => match trend(at, score) {
@@ -138,8 +140,15 @@ pub(super) fn max_steps(op: &Op, items: u64) -> u64 {
             .fold(1u64, |sum, c| sum.saturating_add(max_steps(c, items)))
     };
     match op {
-        Op::Quant(_, list, pred) => children(vec![list])
-            .saturating_add(items.saturating_mul(max_steps(pred, items).saturating_add(1))),
+        Op::Quant(_, list, pred) => {
+            // A list written in the criterion may be longer than any the account holds.
+            let items = match &**list {
+                Op::Const(Data::List(written)) => items.max(written.len() as u64),
+                _ => items,
+            };
+            children(vec![list])
+                .saturating_add(items.saturating_mul(max_steps(pred, items).saturating_add(1)))
+        }
         _ => children(op.children()),
     }
 }
@@ -167,6 +176,11 @@ mod tests {
         assert_eq!(of("daysInStage > 30", s), Trend::Rising);
         assert_eq!(of("daysSince(crm.customerSince) <= 90", s), Trend::Falling);
         assert_eq!(of(r#"asOf >= timestamp("2027-01-01")"#, s), Trend::Rising);
+        // A date the criterion names may lie ahead: the window opens, then closes.
+        assert_eq!(
+            of(r#"within(timestamp("2026-03-01T00:00:00Z"), 10d)"#, s),
+            Trend::Unknown
+        );
         assert_eq!(of(r#"all(signals, within(90d))"#, s), Trend::Falling);
     }
 
@@ -203,5 +217,8 @@ mod tests {
         let large = e.max_steps(1_000);
         assert!(large > 50 * small, "{small} {large}");
         assert_eq!(Expression::compile("crm.won").unwrap().max_steps(1_000), 1);
+        // A list written in the criterion counts even when the account's lists are empty.
+        let written = Expression::compile("[1, 2, 3, 4, 5, 6, 7, 8].exists(x, x > 1)").unwrap();
+        assert!(written.max_steps(0) >= 8, "{}", written.max_steps(0));
     }
 }

@@ -513,10 +513,11 @@ impl AccountState {
             .map_or(0, |(_, r)| *r)
     }
 
-    /// The recurring revenue after `event`, when it changes it (`won_amount`: the
-    /// opportunity's amount after the event): a win brings the opportunity's amount (added to
-    /// what the account already has: an expansion deal), an `expansion` signal adds its
-    /// amount, a `renewal` sets it (a renewal for less is a contraction), a churn ends it.
+    /// The recurring revenue after `event`, when it changes it (`won_amount`: what a win
+    /// brings — the amount it carries, or the open opportunity's; none for a win of no open
+    /// opportunity without an amount): a win adds it to what the account already has (an
+    /// expansion deal), an `expansion` signal adds its amount, a `renewal` sets it (a renewal
+    /// for less is a contraction), a churn ends it.
     fn revenue_after(&self, event: &EventKind, won_amount: Option<&Data>) -> Option<u64> {
         let l = crate::expr::types::layout();
         let current = self.revenue.last().map_or(0, |(_, r)| *r);
@@ -775,8 +776,16 @@ impl AccountState {
             EventKind::Churn => flag(facts, &p.churned, true),
             EventKind::Override { reason: why, .. } => reason = why.clone(),
         }
-        let amount = get(&self.facts, &p.opportunity_amount);
-        if let Some(revenue) = self.revenue_after(&event.kind, amount) {
+        // A win brings the amount it carries, or the open opportunity's; a second win of the
+        // same (closed) opportunity brings nothing.
+        let won_amount = match &event.kind {
+            EventKind::OpportunityWon { amount: Some(a) } => Some(Data::Number(*a)),
+            EventKind::OpportunityWon { amount: None } if open => {
+                get(&self.facts, &p.opportunity_amount).cloned()
+            }
+            _ => None,
+        };
+        if let Some(revenue) = self.revenue_after(&event.kind, won_amount.as_ref()) {
             self.revenue.push((t, revenue));
         }
         self.retire_signals(plan, t);

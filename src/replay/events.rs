@@ -260,7 +260,7 @@ pub fn read_event(node: &Node, path: &str) -> Result<Event, Error> {
                 at_path(key),
                 format!(
                     "\"{key}\" must be 0 or more, found {}",
-                    crate::expr::data::number_text(*n)
+                    crate::expr::data::number_exact(*n)
                 ),
             )),
             Some(other) => Err(Error::new(
@@ -361,7 +361,7 @@ pub fn read_event(node: &Node, path: &str) -> Result<Event, Error> {
                         "{} must be {}, found {}",
                         member.key,
                         f.range.describe(),
-                        crate::expr::data::number_text(n)
+                        crate::expr::data::number_exact(n)
                     ),
                 ));
             }
@@ -427,7 +427,7 @@ pub fn read_event(node: &Node, path: &str) -> Result<Event, Error> {
                         at_path("strength"),
                         format!(
                             "\"strength\" must be from 0 to 100, found {}",
-                            crate::expr::data::number_text(*n)
+                            crate::expr::data::number_exact(*n)
                         ),
                     ));
                 }
