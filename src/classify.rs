@@ -356,6 +356,22 @@ impl Journey {
         self.change_until(account, current, horizon)
     }
 
+    /// Whether a criterion or scoring rule reads `stage` or `daysInStage`, which a move changes
+    /// without the facts changing.
+    pub(crate) fn reads_stage(&self) -> bool {
+        let l = crate::expr::types::layout();
+        let stage = crate::expr::data::schema_path("stage");
+        let model = self.score_model();
+        self.criteria()
+            .chain(
+                model
+                    .into_iter()
+                    .flat_map(|m| m.fit_criteria().iter().chain(m.rule_criteria())),
+            )
+            .flat_map(|e| e.root_paths())
+            .any(|path| path.first() == Some(&l.days_in_stage) || path.as_ref() == stage.as_slice())
+    }
+
     /// Which way stage `i`'s holding can move with time: its entry criterion holding and its
     /// exit criterion not (required roles read the buying group: unknown).
     fn holds_trend(&self, i: usize, score: Trend) -> Trend {
@@ -538,7 +554,14 @@ impl Journey {
         current: Option<usize>,
         horizon: i64,
     ) -> Result<Option<i64>, Error> {
-        self.change_until_in_stage(&mut account.clone(), current, horizon, &[], None, &[])
+        self.change_until_in_stage(
+            &mut account.clone(),
+            (current, false),
+            horizon,
+            &[],
+            None,
+            &[],
+        )
     }
 
     /// As [`Journey::change_until`], for an account in a stage since `entered` (its
@@ -550,7 +573,7 @@ impl Journey {
     pub(crate) fn change_until_in_stage(
         &self,
         account: &mut Data,
-        current: Option<usize>,
+        (current, fresh): (Option<usize>, bool),
         horizon: i64,
         suppressed: &[usize],
         entered: Option<i64>,
@@ -570,7 +593,7 @@ impl Journey {
         let found = self.first_change(
             account,
             &given,
-            current,
+            (current, fresh),
             horizon,
             (suppressed, entered, carried),
         );
@@ -594,7 +617,7 @@ impl Journey {
         &self,
         account: &mut Data,
         given: &Given,
-        current: Option<usize>,
+        (current, fresh): (Option<usize>, bool),
         horizon: i64,
         (suppressed, entered, carried): (&[usize], Option<i64>, &[crate::score::Carry]),
     ) -> Result<Option<i64>, Error> {
@@ -606,6 +629,23 @@ impl Journey {
             return Ok(None);
         }
         let model = self.time_model.get_or_init(|| self.build_time_model());
+        let search = match &*account {
+            Data::Object(root) => {
+                let (latest, items) = latest_date_and_longest_list(root);
+                self.search(
+                    model,
+                    (root, carried),
+                    (current, suppressed),
+                    (items, latest, as_of),
+                )
+            }
+            _ => Search::Scan,
+        };
+        // `current` is what the criteria give the facts as they are now: where it cannot change,
+        // nothing needs looking at.
+        if fresh && search == Search::Settled {
+            return Ok(None);
+        }
         // Every date the account holds — signals' times, and dates such as crm.customerSince —
         // each with the lengths of time after it at which something can change: the criteria's
         // windows for every date, and a signal's own decay for its time.
@@ -668,18 +708,6 @@ impl Journey {
         points.dedup();
         // A point where the answer cannot be computed (a criterion dividing by zero then)
         // counts as a change: the current answer stands until then.
-        let search = match account {
-            Data::Object(root) => {
-                let (latest, items) = latest_date_and_longest_list(root);
-                self.search(
-                    model,
-                    (root, carried),
-                    (current, suppressed),
-                    (items, latest, as_of),
-                )
-            }
-            _ => Search::Scan,
-        };
         let mut same = |t: i64| matches!(self.stage_at(account, given, t, (suppressed, entered, carried)), Ok(s) if s == current);
         // The last point where the answer is still `current` (or `asOf`) and the first where
         // it is not.
@@ -700,11 +728,14 @@ impl Journey {
                 }
             }
             Search::Settled | Search::Bisect => {
-                let Some((&first, rest)) = points.split_first() else {
-                    return Ok(None);
+                // Unless `current` is known to be the answer now, the first point confirms it.
+                let (before, rest) = match points.split_first() {
+                    _ if fresh => (as_of, points.as_slice()),
+                    Some((&first, rest)) => (first, rest),
+                    None => return Ok(None),
                 };
-                if !same(first) {
-                    (as_of, first)
+                if !fresh && !same(before) {
+                    (as_of, before)
                 } else if search == Search::Settled {
                     return Ok(None);
                 } else {
@@ -721,7 +752,7 @@ impl Journey {
                         Some(&point) => (
                             low.checked_sub(1)
                                 .and_then(|i| rest.get(i).copied())
-                                .unwrap_or(first),
+                                .unwrap_or(before),
                             point,
                         ),
                         None => return Ok(None),

@@ -37,6 +37,10 @@ pub(crate) struct Plan<'j> {
     /// How long a signal is kept as it is (`None`: for ever, since some criterion reads
     /// signals without a window); older ones are folded into score sums or dropped.
     reach: Option<i64>,
+    /// Whether a criterion or scoring rule reads `stage` or `daysInStage`: then a move changes
+    /// what the criteria give without the facts changing, and `criteria_stage` is confirmed by
+    /// a look before each search.
+    pub(crate) reads_stage: bool,
     /// What the score and buying group of an account context are before they are computed.
     blank_score: Data,
     blank_group: Data,
@@ -142,6 +146,7 @@ impl<'j> Plan<'j> {
             pos: Positions::new(),
             reach: journey.signal_reach(&until_exprs),
             explainers: journey.explainers(),
+            reads_stage: journey.reads_stage(),
             blank_score: blank_field("score"),
             blank_group: blank_field("buyingGroup"),
         })
@@ -377,6 +382,10 @@ pub struct AccountState {
     /// Signals older than every window a criterion reads, folded into score sums per type and
     /// contact (see [`AccountState::retire_signals`]).
     pub carried: Vec<crate::score::Carry>,
+    /// When the facts as they are were last evaluated without error (never saved): the search
+    /// for the next change from then needs no look to confirm `criteria_stage`
+    /// ([`Plan::reads_stage`] aside).
+    pub evaluated_at: Option<i64>,
     /// From when (ascending), which stages other journeys' conflict rules suppress, and the
     /// ids of the rules that started or stopped applying then: set for each batch from the other
     /// journeys' timelines, never saved.
@@ -417,6 +426,7 @@ impl AccountState {
             applied: 0,
             revenue: Vec::new(),
             carried: Vec::new(),
+            evaluated_at: None,
             suppression: Vec::new(),
         }
     }
@@ -578,7 +588,10 @@ impl AccountState {
             .complete_with(&mut context, &self.carried)
             .and_then(|()| plan.journey.winner(&context, &suppressed));
         match outcome {
-            Ok(winner) => Some((winner, context)),
+            Ok(winner) => {
+                self.evaluated_at = Some(t);
+                Some((winner, context))
+            }
             Err(e) => {
                 self.put_back(plan, context);
                 self.errors.push(StepError {
@@ -631,6 +644,8 @@ impl AccountState {
             _ => None,
         };
         self.advance(plan, t, true);
+        // The facts change below: what the criteria gave before is no longer known to hold.
+        self.evaluated_at = None;
         let mut reason = None;
         let mut note = None;
         let p = &plan.pos;
@@ -1071,10 +1086,11 @@ impl AccountState {
                 self.prepare(plan, now);
                 let suppressed = self.suppressed_at(now);
                 let entered = self.stage.map(|_| self.entered_at);
+                let fresh = !plan.reads_stage && self.evaluated_at == Some(now);
                 plan.journey
                     .change_until_in_stage(
                         &mut self.facts,
-                        self.criteria_stage,
+                        (self.criteria_stage, fresh),
                         horizon,
                         &suppressed,
                         entered,
@@ -1179,6 +1195,7 @@ impl AccountState {
                     return;
                 };
                 let p = &plan.pos;
+                self.evaluated_at = None;
                 set_path(&mut self.facts, &p.rejected, Data::Bool(false));
                 set_path(&mut self.facts, &p.sales_accepted, Data::Bool(false));
                 set_path(&mut self.facts, &p.rejection_reason, Data::Null);

@@ -251,6 +251,7 @@ fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
                 points: r.f64()?,
             })
         })?,
+        evaluated_at: None,
         suppression: Vec::new(),
     })
 }
