@@ -507,17 +507,7 @@ impl Journey {
         let within_limit = |items: u64| {
             every_criterion().all(|e| e.max_steps(items) <= u64::from(crate::expr::MAX_STEPS))
         };
-        let (mut fits, mut fails) = (0u64, 1u64 << 32);
-        if within_limit(0) {
-            while fails - fits > 1 {
-                let mid = fits + (fails - fits) / 2;
-                if within_limit(mid) {
-                    fits = mid;
-                } else {
-                    fails = mid;
-                }
-            }
-        }
+        let (fits, _) = boundary(0, 1 << 32, |items| within_limit(items as u64));
         TimeModel {
             common,
             by_type,
@@ -531,7 +521,7 @@ impl Journey {
                     .chain(m.rule_criteria())
                     .all(|e| e.trend(Trend::Unknown) != Trend::Unknown)
             }),
-            max_items: within_limit(0).then_some(fits),
+            max_items: within_limit(0).then_some(fits as u64),
         }
     }
 
@@ -763,19 +753,12 @@ impl Journey {
         // The stage differs at `point` and not at `before`: the first millisecond. Where the
         // answer changes at most once, a window ending exactly at `point` is settled by one
         // look at the millisecond before (bisection would find the same millisecond).
-        let (mut unchanged, mut changed) = (before, point);
-        if search != Search::Scan && changed - unchanged > 1 && same(point - 1) {
-            unchanged = point - 1;
-        }
-        while changed - unchanged > 1 {
-            let mid = unchanged + (changed - unchanged) / 2;
-            if same(mid) {
-                unchanged = mid;
-            } else {
-                changed = mid;
-            }
-        }
-        Ok(Some(changed))
+        let before = if search != Search::Scan && point - before > 1 && same(point - 1) {
+            point - 1
+        } else {
+            before
+        };
+        Ok(Some(boundary(before, point, same).1))
     }
 }
 
@@ -855,6 +838,21 @@ fn collect_dates(value: &Data, out: &mut Vec<i64>) {
             _ => {}
         }
     }
+}
+
+/// Where a predicate that holds at `yes` and not at `no` (`yes < no`) stops holding, by halving:
+/// the last value where it holds and the first where it does not (the first change, when it
+/// changes once between them).
+fn boundary(mut yes: i64, mut no: i64, mut holds: impl FnMut(i64) -> bool) -> (i64, i64) {
+    while no - yes > 1 {
+        let mid = yes + (no - yes) / 2;
+        if holds(mid) {
+            yes = mid;
+        } else {
+            no = mid;
+        }
+    }
+    (yes, no)
 }
 
 /// The latest date an account context holds (its `asOf` aside) and the length of its longest

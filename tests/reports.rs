@@ -186,49 +186,51 @@ proptest! {
     }
 }
 
+/// `body` for `account`, `days` after the start.
+fn event_on(account: &str, days: i64, body: Value) -> Value {
+    let mut e = body;
+    e["account"] = json!(account);
+    e["at"] = json!(time(START_MS + days * DAY_MS));
+    e
+}
+
 #[test]
 fn revenue_retention_follows_wins_expansions_renewals_and_churn() {
     let at = |days: i64| time(START_MS + days * DAY_MS);
-    let event = |account: &str, days: i64, body: Value| {
-        let mut e = body;
-        e["account"] = json!(account);
-        e["at"] = json!(at(days));
-        e
-    };
     let events = vec![
         // Customers before the period (it starts on day 20).
-        event(
+        event_on(
             "grows",
             1,
             json!({"type": "opportunity_won", "amount": 1_000}),
         ),
-        event(
+        event_on(
             "shrinks",
             2,
             json!({"type": "opportunity_created", "amount": 2_000}),
         ),
-        event("shrinks", 3, json!({"type": "opportunity_won"})),
-        event(
+        event_on("shrinks", 3, json!({"type": "opportunity_won"})),
+        event_on(
             "leaves",
             4,
             json!({"type": "opportunity_won", "amount": 500.5}),
         ),
         // In the period.
-        event("grows", 30, json!({"type": "expansion", "amount": 250})),
-        event(
+        event_on("grows", 30, json!({"type": "expansion", "amount": 250})),
+        event_on(
             "grows",
             40,
             json!({"type": "opportunity_won", "amount": 100}),
         ),
-        event("shrinks", 50, json!({"type": "renewal", "amount": 1_500})),
-        event("leaves", 60, json!({"type": "churn"})),
+        event_on("shrinks", 50, json!({"type": "renewal", "amount": 1_500})),
+        event_on("leaves", 60, json!({"type": "churn"})),
         // A new customer in the period does not count, nor does a change after it (day 140).
-        event(
+        event_on(
             "new",
             70,
             json!({"type": "opportunity_won", "amount": 9_000}),
         ),
-        event("grows", 145, json!({"type": "expansion", "amount": 10_000})),
+        event_on("grows", 145, json!({"type": "expansion", "amount": 10_000})),
     ];
     let journey = Journey::embedded_default().unwrap();
     let state = replayed(&journey, &events, &at(150));
@@ -271,12 +273,7 @@ fn a_win_brings_its_amount_once() {
     // The second win of a closed opportunity, and a win after it was lost, bring nothing; a
     // win that carries its own amount brings that.
     let at = |days: i64| time(START_MS + days * DAY_MS);
-    let e = |account: &str, days: i64, body: Value| {
-        let mut e = body;
-        e["account"] = json!(account);
-        e["at"] = json!(at(days));
-        e
-    };
+    let e = event_on;
     let events = vec![
         e(
             "a",
