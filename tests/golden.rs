@@ -22,6 +22,20 @@ use account_journey::{
 };
 use serde_json::{Value, json};
 
+/// A shard's report partial, as `journey.reports(events, { ...options, partial: true })` makes it.
+fn partial_of(
+    journey: &Journey,
+    events: &str,
+    options: &Value,
+) -> account_journey::report::Partial {
+    let as_of = options["asOf"].as_str().unwrap_or_default();
+    let mut state = account_journey::replay::ReplayState::new(journey);
+    state.apply_lines(journey, events, as_of).unwrap();
+    let options =
+        account_journey::report::ReportOptions::from_json(journey, &options.to_string()).unwrap();
+    account_journey::report::Partial::from_state(journey, &state, &options).unwrap()
+}
+
 /// What the binding does with a definition argument: text is parsed as given (spans kept);
 /// objects are serialised first (spans dropped, as the caller never saw that text).
 fn definition_text(arg: &Value) -> Result<(String, bool), account_journey::Diagnostic> {
@@ -212,6 +226,28 @@ fn run(input: &Value) -> Value {
                 Ok(r) => to_json(&r),
                 Err(e) => error_json(e),
             }
+        }
+        Some("reports") => {
+            let options = input["args"].get(1).cloned().unwrap_or(Value::Null);
+            let journey = Journey::embedded_default().unwrap();
+            to_json(&partial_of(&journey, &arg.to_string(), &options).finish())
+        }
+        Some("mergeReports") => {
+            // As the JS vector: each shard's partial as bytes, merged.
+            let options = input["args"].get(1).cloned().unwrap_or(Value::Null);
+            let journey = Journey::embedded_default().unwrap();
+            let partials: Vec<Vec<u8>> = arg
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|shard| partial_of(&journey, &shard.to_string(), &options).to_bytes())
+                .collect();
+            let slices: Vec<&[u8]> = partials.iter().map(Vec::as_slice).collect();
+            to_json(
+                &account_journey::report::merge_bytes(&slices)
+                    .unwrap()
+                    .finish(),
+            )
         }
         Some("replaySet") => {
             let options = input["args"].get(2).cloned().unwrap_or(Value::Null);

@@ -28,6 +28,11 @@ const CALLS = {
     saved.apply(second, options);
     return saved.result(options);
   },
+  reports: (api, [events, options]) => api.Journey.default().reports(events, options),
+  mergeReports: (api, [shards, options]) => {
+    const journey = api.Journey.default();
+    return api.mergeReports(shards.map((events) => journey.reports(events, { ...options, partial: true })));
+  },
   scoreMany: (api, [accounts, options]) => api.Journey.default().scoreMany(accounts, options),
   scoreColumns: (api, [columns, options]) =>
     plain(api.Journey.default().scoreColumns(typed(columns), options)),
