@@ -382,10 +382,12 @@ pub struct AccountState {
     /// Signals older than every window a criterion reads, folded into score sums per type and
     /// contact (see [`AccountState::retire_signals`]).
     pub carried: Vec<crate::score::Carry>,
-    /// When the facts as they are were last evaluated without error (never saved): the search
-    /// for the next change from then needs no look to confirm `criteria_stage`
-    /// ([`Plan::reads_stage`] aside).
-    pub evaluated_at: Option<i64>,
+    /// When the facts as they are were last evaluated without error, with the stages other
+    /// journeys suppressed then (never saved): a search for the next change from that moment,
+    /// under the same suppression, needs no look to confirm `criteria_stage` ([`Plan::reads_stage`]
+    /// aside). The suppression is part of it because a journey set replaces it for each batch and
+    /// for results, with steps at or before that moment that were not known then.
+    pub evaluated_at: Option<(i64, Vec<usize>)>,
     /// From when (ascending), which stages other journeys' conflict rules suppress, and the
     /// ids of the rules that started or stopped applying then: set for each batch from the other
     /// journeys' timelines, never saved.
@@ -589,7 +591,7 @@ impl AccountState {
             .and_then(|()| plan.journey.winner(&context, &suppressed));
         match outcome {
             Ok(winner) => {
-                self.evaluated_at = Some(t);
+                self.evaluated_at = Some((t, suppressed));
                 Some((winner, context))
             }
             Err(e) => {
@@ -1086,7 +1088,11 @@ impl AccountState {
                 self.prepare(plan, now);
                 let suppressed = self.suppressed_at(now);
                 let entered = self.stage.map(|_| self.entered_at);
-                let fresh = !plan.reads_stage && self.evaluated_at == Some(now);
+                let fresh = !plan.reads_stage
+                    && self
+                        .evaluated_at
+                        .as_ref()
+                        .is_some_and(|(at, then)| *at == now && *then == suppressed);
                 plan.journey
                     .change_until_in_stage(
                         &mut self.facts,
