@@ -532,7 +532,30 @@ impl Journey {
         context: &Data,
         suppressed: &[usize],
     ) -> Result<Option<usize>, Error> {
-        Ok(self.holding(context, suppressed)?.stages.first().copied())
+        // As `holding`'s first, without its lists: every stage is evaluated in order (the first
+        // error is the same), and the highest by precedence (ties to the later stage) is kept.
+        let failed = |i: usize, key: &str, e: crate::expr::ExprError| {
+            Error::new(e.code, format!("/stages/{i}/{key}"), e.message)
+        };
+        let mut best: Option<usize> = None;
+        for i in 0..self.definition().stages.len() {
+            if suppressed.contains(&i) {
+                continue;
+            }
+            let entry = self
+                .entry_holds(i, context)
+                .map_err(|e| failed(i, "entryCriteria", e))?;
+            if entry == Some(true)
+                && self
+                    .exit_holds(i, context)
+                    .map_err(|e| failed(i, "exitCriteria", e))?
+                    != Some(true)
+                && best.is_none_or(|b| (self.priority(i), i) > (self.priority(b), b))
+            {
+                best = Some(i);
+            }
+        }
+        Ok(best)
     }
 
     /// As [`Journey::next_change`], looking no further than `horizon` (inclusive): the first
@@ -1096,5 +1119,54 @@ mod search_tests {
         assert_eq!(search_for(&format!("{webinar}, {later}"), 0), Search::Scan);
         // Won (the highest stage, on a fact) stays won.
         assert_eq!(search_for(webinar, 5), Search::Settled);
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod winner_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_winner_is_the_first_of_the_stages_that_hold() {
+        // Every template, and one with priorities (ties to the later stage), over the sample
+        // accounts as of a few dates, with and without a suppressed stage.
+        let priorities = crate::journey::DEFAULT_DEFINITION
+            .replacen(r#""id": "mqa","#, r#""id": "mqa", "priority": 9,"#, 1)
+            .replacen(r#""id": "saa","#, r#""id": "saa", "priority": 9,"#, 1);
+        assert_ne!(priorities, crate::journey::DEFAULT_DEFINITION);
+        let mut journeys: Vec<Journey> = crate::templates::TEMPLATES
+            .iter()
+            .map(|t| Journey::from_json(t.text).unwrap())
+            .collect();
+        journeys.push(Journey::from_json(&priorities).unwrap());
+        let text = include_str!("../examples/data/sample-accounts.json");
+        let accounts: Vec<serde_json::Value> = serde_json::from_str(text).unwrap();
+        let mut compared = 0;
+        for journey in &journeys {
+            for account in &accounts {
+                for as_of in ["2026-03-01", "2026-11-22", "2027-06-01"] {
+                    let Ok(account) = Data::account_from_json_at(&account.to_string(), as_of)
+                    else {
+                        continue;
+                    };
+                    let Ok(context) = journey.context(&account) else {
+                        continue;
+                    };
+                    for suppressed in [vec![], vec![4], vec![0, 2]] {
+                        let first = journey
+                            .holding(&context, &suppressed)
+                            .map(|h| h.stages.first().copied());
+                        let winner = journey.winner(&context, &suppressed);
+                        assert_eq!(
+                            winner.map_err(|e| e.to_string()),
+                            first.map_err(|e| e.to_string())
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert!(compared > 100, "{compared}");
     }
 }
