@@ -361,6 +361,7 @@ impl ScoreModel {
                 factor,
                 points,
                 clipped,
+                ..
             } = s;
             let note = clipped.map(|c| {
                 let mut note = Vec::new();
@@ -765,6 +766,8 @@ pub(crate) enum Retire {
 /// One signal's contribution as the scoring loop computes it.
 struct SignalPoints<'a> {
     component: &'static str,
+    /// The component's position in [`COMPONENTS`].
+    index: usize,
     kind: &'a str,
     at: i64,
     contact: Option<&'a str>,
@@ -812,12 +815,21 @@ impl ScoreModel {
             })
             .collect();
         let mut totals: CapTotals<&str, &str> = CapTotals::default();
+        // Looked up once per account, not per signal.
+        let contact_caps = COMPONENTS.map(|c| self.scoring.contact_caps.get(c).copied());
+        let component_of = |name: &str| {
+            COMPONENTS
+                .iter()
+                .copied()
+                .enumerate()
+                .find(|(_, c)| *c == name)
+        };
         // Signals folded into sums come first: they are older than every listed signal.
         for carry in carried {
             let Some(rule) = self.scoring.signals.get(&carry.kind) else {
                 continue;
             };
-            let Some(component) = COMPONENTS.iter().copied().find(|c| *c == rule.component) else {
+            let Some((index, component)) = component_of(&rule.component) else {
                 continue;
             };
             let contact = carry
@@ -825,11 +837,8 @@ impl ScoreModel {
                 .as_deref()
                 .and_then(|id| contacts.iter().copied().find(|c| *c == id));
             let factor = decay_factor(rule.decay, as_of - carry.at);
-            let contact_cap = contact.and_then(|id| {
-                let cap = self.scoring.contact_caps.get(component)?;
-                let position = COMPONENTS.iter().position(|c| *c == component)?;
-                Some((id, position, *cap))
-            });
+            let contact_cap =
+                contact.and_then(|id| Some((id, index, contact_caps.get(index).copied()??)));
             let (points, clipped) = totals.clip(
                 carry.points * factor,
                 carry.kind.as_str(),
@@ -838,6 +847,7 @@ impl ScoreModel {
             );
             each(SignalPoints {
                 component,
+                index,
                 kind: &carry.kind,
                 at: carry.at,
                 contact,
@@ -868,7 +878,7 @@ impl ScoreModel {
                 }
                 continue;
             };
-            let Some(component) = COMPONENTS.iter().copied().find(|c| *c == rule.component) else {
+            let Some((index, component)) = component_of(&rule.component) else {
                 continue;
             };
             let strength = match (rule.by_strength, values.get(l.signal_strength)) {
@@ -896,15 +906,13 @@ impl ScoreModel {
                 _ => None,
             };
             let factor = decay_factor(rule.decay, as_of - at) * strength;
-            let contact_cap = contact.and_then(|id| {
-                let cap = self.scoring.contact_caps.get(component)?;
-                let position = COMPONENTS.iter().position(|c| *c == component)?;
-                Some((id, position, *cap))
-            });
+            let contact_cap =
+                contact.and_then(|id| Some((id, index, contact_caps.get(index).copied()??)));
             let (points, clipped) =
                 totals.clip(rule.points * factor, kind.as_ref(), rule.cap, contact_cap);
             each(SignalPoints {
                 component,
+                index,
                 kind,
                 at: *at,
                 contact,
@@ -929,12 +937,16 @@ impl ScoreModel {
         let (root, as_of) = account_root(account)?;
         let index = |component: &str| COMPONENTS.iter().position(|c| *c == component);
         let mut sums = [0.0_f64; 5];
+        self.each_signal(root, as_of, None, carried, |s| {
+            if let Some(slot) = sums.get_mut(s.index) {
+                *slot += s.points;
+            }
+        });
         let mut add = |component: &str, points: f64| {
             if let Some(slot) = index(component).and_then(|i| sums.get_mut(i)) {
                 *slot += points;
             }
         };
-        self.each_signal(root, as_of, None, carried, |s| add(s.component, s.points));
         let fit_known = match self.scoring.fit_source {
             FitSource::Imported => {
                 let mut ledger = Vec::new();
