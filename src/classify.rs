@@ -235,12 +235,29 @@ impl Journey {
             .map_or(i as i64, i64::from)
     }
 
+    /// Stage `i`'s entry verdict, and whether the stage holds: its entry criterion holds and its
+    /// exit criterion does not (evaluated only then).
+    ///
+    /// # Errors
+    /// A criterion's evaluation error, at `/stages/{i}/entryCriteria` or `…/exitCriteria`.
+    fn stage_verdict(&self, i: usize, context: &Data) -> Result<(Option<bool>, bool), Error> {
+        let failed = |key: &str, e: crate::expr::ExprError| {
+            Error::new(e.code, format!("/stages/{i}/{key}"), e.message)
+        };
+        let entry = self
+            .entry_holds(i, context)
+            .map_err(|e| failed("entryCriteria", e))?;
+        let holds = entry == Some(true)
+            && self
+                .exit_holds(i, context)
+                .map_err(|e| failed("exitCriteria", e))?
+                != Some(true);
+        Ok((entry, holds))
+    }
+
     /// The stages that hold for a completed context, by precedence (highest first, ties to the
     /// later stage); the stages exited; the stages whose entry is unknown.
     fn holding(&self, context: &Data, suppressed: &[usize]) -> Result<Holding, Error> {
-        let failed = |i: usize, key: &str, e: crate::expr::ExprError| {
-            Error::new(e.code, format!("/stages/{i}/{key}"), e.message)
-        };
         let mut holding = Vec::new();
         let mut exited = Vec::new();
         let mut unknown = Vec::new();
@@ -248,21 +265,10 @@ impl Journey {
             if suppressed.contains(&i) {
                 continue;
             }
-            let entry = self
-                .entry_holds(i, context)
-                .map_err(|e| failed(i, "entryCriteria", e))?;
-            match entry {
-                Some(true) => {
-                    let exit = self
-                        .exit_holds(i, context)
-                        .map_err(|e| failed(i, "exitCriteria", e))?;
-                    if exit == Some(true) {
-                        exited.push(stage.id.clone());
-                    } else {
-                        holding.push(i);
-                    }
-                }
-                None if stage.entry_criteria.is_some() => unknown.push(stage.id.clone()),
+            match self.stage_verdict(i, context)? {
+                (_, true) => holding.push(i),
+                (Some(true), false) => exited.push(stage.id.clone()),
+                (None, _) if stage.entry_criteria.is_some() => unknown.push(stage.id.clone()),
                 _ => {}
             }
         }
@@ -322,20 +328,12 @@ impl Journey {
     /// so the ones below it are not evaluated (an error in one of those goes unseen here;
     /// `classify` reports it).
     fn first_holding(&self, context: &Data, suppressed: &[usize]) -> Result<Option<usize>, Error> {
-        let order = self.precedence_order();
-        let failed = |i: usize, key: &str, e: crate::expr::ExprError| {
-            Error::new(e.code, format!("/stages/{i}/{key}"), e.message)
-        };
-        for &i in order.iter().filter(|i| !suppressed.contains(i)) {
-            let entry = self
-                .entry_holds(i, context)
-                .map_err(|e| failed(i, "entryCriteria", e))?;
-            if entry == Some(true)
-                && self
-                    .exit_holds(i, context)
-                    .map_err(|e| failed(i, "exitCriteria", e))?
-                    != Some(true)
-            {
+        for &i in self
+            .precedence_order()
+            .iter()
+            .filter(|i| !suppressed.contains(i))
+        {
+            if self.stage_verdict(i, context)?.1 {
                 return Ok(Some(i));
             }
         }
@@ -534,22 +532,12 @@ impl Journey {
     ) -> Result<Option<usize>, Error> {
         // As `holding`'s first, without its lists: every stage is evaluated in order (the first
         // error is the same), and the highest by precedence (ties to the later stage) is kept.
-        let failed = |i: usize, key: &str, e: crate::expr::ExprError| {
-            Error::new(e.code, format!("/stages/{i}/{key}"), e.message)
-        };
         let mut best: Option<usize> = None;
         for i in 0..self.definition().stages.len() {
             if suppressed.contains(&i) {
                 continue;
             }
-            let entry = self
-                .entry_holds(i, context)
-                .map_err(|e| failed(i, "entryCriteria", e))?;
-            if entry == Some(true)
-                && self
-                    .exit_holds(i, context)
-                    .map_err(|e| failed(i, "exitCriteria", e))?
-                    != Some(true)
+            if self.stage_verdict(i, context)?.1
                 && best.is_none_or(|b| (self.priority(i), i) > (self.priority(b), b))
             {
                 best = Some(i);
