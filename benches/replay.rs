@@ -39,6 +39,18 @@ use std::time::Instant;
 use account_journey::Journey;
 use account_journey::expr::data::format_timestamp;
 use account_journey::replay::ReplayState;
+use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
+
+// Counts every allocation, so the live heap (bytes requested and not yet freed) can be printed
+// beside the resident memory, which includes what the allocator keeps after frees.
+#[global_allocator]
+static GLOBAL: &StatsAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
+
+/// Bytes allocated and not yet freed.
+fn live_heap() -> f64 {
+    let s = GLOBAL.stats();
+    s.bytes_allocated as f64 - s.bytes_deallocated as f64
+}
 
 const AS_OF: &str = "2026-11-22T00:00:00Z";
 const START_S: i64 = 1_763_769_600; // 2025-11-22T00:00:00Z
@@ -392,6 +404,8 @@ fn main() {
     let (mut generating, mut replaying) = (0.0, 0.0);
     let mut hash = 0x811c_9dc5_u32;
     let mut rss_before = None;
+    let mut heap_before = 0.0;
+    let mut heap_peak: f64 = 0.0;
     let mut batches = 0u64;
     let mut done = 0u64;
     let mut refused_by_reason: BTreeMap<&str, u64> = BTreeMap::new();
@@ -407,6 +421,7 @@ fn main() {
         generating += t.elapsed().as_secs_f64();
         if rss_before.is_none() {
             rss_before = status_mb("VmRSS:");
+            heap_before = live_heap() - text.capacity() as f64;
         }
         let before = replaying;
         let t = Instant::now();
@@ -424,6 +439,7 @@ fn main() {
         }
         done += n;
         batches += 1;
+        heap_peak = heap_peak.max(live_heap() - text.capacity() as f64);
         // Progress on stderr: the batch's own rate shows how the cost grows over the year.
         eprintln!(
             "  batch {batches}: {:.0} events/s; {done} events in {replaying:.1} s, {} accounts, RSS {}",
@@ -433,6 +449,7 @@ fn main() {
         );
     }
     drop(text);
+    let heap_after = live_heap();
     let rss_after = status_mb("VmRSS:");
     let hwm_replay = status_mb("VmHWM:");
     let seen = state.account_count() as u64;
@@ -482,6 +499,11 @@ fn main() {
     let t = Instant::now();
     let bytes = state.to_bytes();
     let bytes_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let restored = ReplayState::from_bytes(&bytes).unwrap();
+    let restore_s = t.elapsed().as_secs_f64();
+    assert_eq!(restored.account_count(), state.account_count());
+    drop(restored);
 
     let mix: Vec<String> = TYPES
         .iter()
@@ -529,7 +551,14 @@ fn main() {
             .map_or(f64::NAN, |(a, b)| (a - b) * 1_048_576.0 / seen as f64)
     );
     println!(
-        "state.to_bytes(): {} bytes = {:.0} bytes/account ({bytes_s:.2} s)",
+        "live heap (allocator's count of bytes in use): {} after replay, the input batch freed: growth {} = {:.0} bytes/account; largest after a batch {}",
+        mb(Some(heap_after / 1_048_576.0)),
+        mb(Some((heap_after - heap_before) / 1_048_576.0)),
+        (heap_after - heap_before) / seen as f64,
+        mb(Some(heap_peak / 1_048_576.0)),
+    );
+    println!(
+        "state.to_bytes(): {} bytes = {:.0} bytes/account ({bytes_s:.2} s); ReplayState::from_bytes: {restore_s:.2} s",
         bytes.len(),
         bytes.len() as f64 / seen as f64
     );

@@ -96,8 +96,11 @@ pub struct BatchOutcome {
 pub struct ReplayState {
     /// The journey's hash: state is only valid for the journey that built it.
     journey_hash: String,
-    /// The accounts, by id.
-    accounts: BTreeMap<String, AccountState>,
+    /// The accounts, by id, each kept encoded between batches (`state_bytes`: about half a
+    /// kilobyte, against several as structures) and decoded while its events apply.
+    accounts: BTreeMap<String, Box<[u8]>>,
+    /// The latest `watermark` of any account (`i64::MIN` with none).
+    watermark: i64,
     /// Every batch's counts, added up.
     counts: EventCounts,
     /// When given, the only accounts events may be for.
@@ -110,6 +113,7 @@ impl ReplayState {
         ReplayState {
             journey_hash: journey.hash().to_string(),
             accounts: BTreeMap::new(),
+            watermark: i64::MIN,
             counts: EventCounts::default(),
             known: None,
         }
@@ -274,10 +278,10 @@ impl ReplayState {
         let blank = blank_account();
         let mut events = pending.into_iter().peekable();
         while let Some((first_index, first)) = events.next() {
-            let state = self
-                .accounts
-                .entry(first.account.clone())
-                .or_insert_with_key(|id| AccountState::new(&plan, id, &blank));
+            let mut state = match self.accounts.get(&first.account) {
+                Some(bytes) => state_bytes::decode_account(bytes)?,
+                None => AccountState::new(&plan, &first.account, &blank),
+            };
             state.suppression = suppression(&state.id);
             let mut next = Some((first_index, first));
             while let Some((index, event)) = next.take() {
@@ -309,6 +313,9 @@ impl ReplayState {
                 }
                 next = events.next_if(|(_, e)| e.account == state.id);
             }
+            self.watermark = self.watermark.max(state.watermark);
+            let encoded = state_bytes::encode_account(&state);
+            self.accounts.insert(state.id, encoded);
         }
         crate::sort::sort_by_key(&mut outcome.refused, |r| r.index);
         let total = &mut self.counts;
@@ -376,9 +383,8 @@ impl ReplayState {
         suppression: &dyn Fn(&str) -> Suppression,
     ) -> Result<Vec<AccountState>, Error> {
         self.check_journey(journey)?;
-        if let Some(latest) = self.accounts.values().map(|a| a.watermark).max()
-            && latest > as_of
-        {
+        let latest = self.watermark;
+        if latest > as_of {
             return Err(Error::new(
                 Code::InvalidArgument,
                 "",
@@ -390,23 +396,25 @@ impl ReplayState {
             ));
         }
         let plan = account::Plan::new(journey)?;
-        Ok(self
-            .accounts
-            .values()
-            .skip(offset)
-            .take(limit)
-            .map(|state| {
-                let mut state = state.clone();
-                state.suppression = suppression(&state.id);
-                state.advance(&plan, as_of, false);
-                state
-            })
-            .collect())
+        let mut out = Vec::new();
+        for bytes in self.accounts.values().skip(offset).take(limit) {
+            let mut state = state_bytes::decode_account(bytes)?;
+            state.suppression = suppression(&state.id);
+            state.advance(&plan, as_of, false);
+            out.push(state);
+        }
+        Ok(out)
     }
 
     /// An account's state, by id.
-    pub(crate) fn account(&self, id: &str) -> Option<&AccountState> {
-        self.accounts.get(id)
+    ///
+    /// # Errors
+    /// `invalid-argument` if its bytes are damaged (they are checked when read, so never).
+    pub(crate) fn account(&self, id: &str) -> Result<Option<AccountState>, Error> {
+        self.accounts
+            .get(id)
+            .map(|bytes| state_bytes::decode_account(bytes))
+            .transpose()
     }
 }
 

@@ -271,7 +271,18 @@ impl SetReplayState {
             let mut state = std::mem::replace(taken, ReplayState::new(journey));
             let states = &self.states;
             let outcome = state.apply_suppressed(journey, events.clone(), as_of, &|account| {
-                suppression(&rules, |source| states.get(source)?.account(account))
+                // The account in each journey a rule reads (decoded; its bytes were checked
+                // when they were read or written, so decoding does not fail).
+                let sources: Vec<Option<AccountState>> = (0..states.len())
+                    .map(|source| {
+                        rules
+                            .iter()
+                            .any(|r| r.source == source)
+                            .then(|| states.get(source)?.account(account).ok().flatten())
+                            .flatten()
+                    })
+                    .collect();
+                suppression(&rules, |source| sources.get(source)?.as_ref())
             });
             if let Some(slot) = self.states.get_mut(j) {
                 *slot = state;

@@ -27,7 +27,7 @@ fn corrupt(detail: &str) -> Error {
     .corrupt(detail)
 }
 
-const VERSION: u8 = 5;
+const VERSION: u8 = 6;
 
 fn write_account(w: &mut Writer, a: &AccountState) {
     w.str(&a.id);
@@ -143,6 +143,42 @@ fn write_account(w: &mut Writer, a: &AccountState) {
         w.i64(c.at);
         w.f64(c.points);
     }
+    match &a.evaluated_at {
+        Some((t, suppressed)) => {
+            w.u8(1);
+            w.i64(*t);
+            w.len(suppressed.len() as u64);
+            for s in suppressed {
+                w.len(*s as u64);
+            }
+        }
+        None => w.u8(0),
+    }
+}
+
+/// One account as [`ReplayState::to_bytes`] writes it: how [`ReplayState`] keeps an account
+/// between batches.
+pub(super) fn encode_account(a: &AccountState) -> Box<[u8]> {
+    let mut w = Writer(Vec::with_capacity(512));
+    write_account(&mut w, a);
+    w.0.into_boxed_slice()
+}
+
+/// An account [`encode_account`] wrote.
+///
+/// # Errors
+/// `invalid-argument` when the bytes are not one whole account.
+pub(super) fn decode_account(bytes: &[u8]) -> Result<AccountState, Error> {
+    let mut r = Reader {
+        bytes,
+        at: 0,
+        what: "replay state",
+    };
+    let account = read_account(&mut r)?;
+    if r.at != bytes.len() {
+        return Err(corrupt("trailing bytes after an account"));
+    }
+    Ok(account)
 }
 
 fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
@@ -251,7 +287,11 @@ fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
                 points: r.f64()?,
             })
         })?,
-        evaluated_at: None,
+        evaluated_at: if r.bool()? {
+            Some((r.i64()?, r.list(Reader::index)?))
+        } else {
+            None
+        },
         suppression: Vec::new(),
     })
 }
@@ -287,7 +327,7 @@ impl ReplayState {
         }
         w.len(self.accounts.len() as u64);
         for account in self.accounts.values() {
-            write_account(&mut w, account);
+            w.0.extend_from_slice(account);
         }
         w.0
     }
@@ -332,17 +372,26 @@ impl ReplayState {
         } else {
             None
         };
-        let accounts = r
-            .list(read_account)?
-            .into_iter()
-            .map(|a| (a.id.clone(), a))
-            .collect();
+        // Each account is read whole (so damaged bytes are refused here, not at a later
+        // batch) and kept as the bytes it was read from.
+        let mut accounts = BTreeMap::new();
+        let mut watermark = i64::MIN;
+        for _ in 0..r.count()? {
+            let start = r.at;
+            let account = read_account(&mut r)?;
+            let encoded = bytes.get(start..r.at).ok_or_else(|| corrupt("account"))?;
+            watermark = watermark.max(account.watermark);
+            if accounts.insert(account.id, Box::from(encoded)).is_some() {
+                return Err(corrupt("an account listed twice"));
+            }
+        }
         if r.at != bytes.len() {
             return Err(corrupt("trailing bytes"));
         }
         Ok(ReplayState {
             journey_hash,
             accounts,
+            watermark,
             counts,
             known,
         })
