@@ -463,10 +463,11 @@ impl Journey {
         }
         common.sort_unstable();
         common.dedup();
-        let mut by_type = std::collections::BTreeMap::new();
+        // By the type's position among the scored types (`ScoreModel::kind`).
+        let mut by_type = Vec::new();
         if let Some(model) = self.score_model() {
             use crate::definition::Decay;
-            for (kind, rule) in &model.scoring().signals {
+            for rule in model.scoring().signals.values() {
                 let lengths: Vec<i64> = match rule.decay {
                     Some(Decay::Window(w)) => vec![w + 1],
                     Some(Decay::Linear(l)) => vec![l],
@@ -475,9 +476,9 @@ impl Journey {
                     Some(Decay::HalfLife(h)) => {
                         (1..=HALVINGS).map(|k| h.saturating_mul(k)).collect()
                     }
-                    None => continue,
+                    None => Vec::new(),
                 };
-                by_type.insert(kind.clone(), lengths);
+                by_type.push(lengths);
             }
         }
         let mut named: Vec<i64> = self
@@ -664,6 +665,14 @@ impl Journey {
             }
         };
         let l = crate::expr::types::layout();
+        let scoring = self.score_model();
+        let decay_points = |kind: &str| {
+            let (position, _) = scoring?.kind(kind)?;
+            model
+                .by_type
+                .get(position)
+                .filter(|lengths| !lengths.is_empty())
+        };
         let mut dates = Vec::new();
         if let Data::Object(root) = account {
             for (i, field) in root.iter().enumerate().skip(1) {
@@ -679,7 +688,7 @@ impl Journey {
                     if let Some(Data::Timestamp(at)) = values.get(l.signal_at) {
                         add(*at, &model.common);
                         if let Some(Data::String(kind)) = values.get(l.signal_type)
-                            && let Some(decay) = model.by_type.get(kind.as_ref())
+                            && let Some(decay) = decay_points(kind)
                         {
                             add(*at, decay);
                         }
@@ -692,7 +701,7 @@ impl Journey {
         }
         // Signals folded into sums keep their decay's checkpoints, counted from the fold.
         for carry in carried {
-            if let Some(decay) = model.by_type.get(carry.kind.as_str()) {
+            if let Some(decay) = decay_points(&carry.kind) {
                 add(carry.at, decay);
             }
         }
@@ -785,9 +794,10 @@ struct Holding {
 pub(crate) struct TimeModel {
     /// Lengths of time after any date at which a criterion's answer can change (windows).
     common: Vec<i64>,
-    /// Lengths of time after a signal of each type at which its score contribution changes
-    /// markedly (its decay's end, or its half-life's first halvings).
-    by_type: std::collections::BTreeMap<String, Vec<i64>>,
+    /// Lengths of time after a signal of each scored type (by its position, see
+    /// `ScoreModel::kind`) at which its score contribution changes markedly (its decay's end,
+    /// or its half-life's first halvings; none without decay).
+    by_type: Vec<Vec<i64>>,
     /// Dates the criteria name, and the millisecond after each.
     named: Vec<i64>,
     /// Each stage's trend of holding (its entry criterion holds, its exit criterion does not)

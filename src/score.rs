@@ -33,6 +33,79 @@ pub struct ScoreModel {
     scoring: Scoring,
     fit: Vec<Expression>,
     rules: Vec<Expression>,
+    /// The signal types the model scores, found by hash (replay looks one up per signal at
+    /// every look at an account).
+    kinds: Kinds,
+}
+
+/// A signal type the model scores, with what scoring needs of it resolved once.
+#[derive(Debug, Clone)]
+pub(crate) struct Kind {
+    pub rule: crate::definition::SignalPoints,
+    /// The rule's component and its position in [`COMPONENTS`] (`None`: not a component).
+    pub component: Option<(usize, &'static str)>,
+    /// Whether its points can be held back by both its type's cap and a contact's.
+    pub both_caps: bool,
+}
+
+/// The scored signal types, by name: FNV-1a hashes in order, each with its position in
+/// `kinds` (names compared only where hashes are equal).
+#[derive(Debug, Clone, Default)]
+struct Kinds {
+    by_hash: Vec<(u64, usize)>,
+    kinds: Vec<(String, Kind)>,
+}
+
+/// The 64-bit FNV-1a hash of a name.
+fn fnv1a(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+impl Kinds {
+    fn new(scoring: &Scoring) -> Kinds {
+        let kinds: Vec<(String, Kind)> = scoring
+            .signals
+            .iter()
+            .map(|(name, rule)| {
+                let component = COMPONENTS
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .find(|(_, c)| *c == rule.component);
+                let both_caps =
+                    rule.cap.is_some() && scoring.contact_caps.contains_key(&rule.component);
+                let kind = Kind {
+                    rule: rule.clone(),
+                    component,
+                    both_caps,
+                };
+                (name.clone(), kind)
+            })
+            .collect();
+        let mut by_hash: Vec<(u64, usize)> = kinds
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| (fnv1a(name), i))
+            .collect();
+        by_hash.sort_unstable();
+        Kinds { by_hash, kinds }
+    }
+
+    /// The type named `name`, with its position.
+    fn get(&self, name: &str) -> Option<(usize, &Kind)> {
+        let h = fnv1a(name);
+        let start = self.by_hash.partition_point(|(k, _)| *k < h);
+        self.by_hash
+            .get(start..)?
+            .iter()
+            .take_while(|(k, _)| *k == h)
+            .find_map(|&(_, i)| match self.kinds.get(i) {
+                Some((n, kind)) if n == name => Some((i, kind)),
+                _ => None,
+            })
+    }
 }
 
 /// How many aggregated contributions [`Score::top`] lists.
@@ -316,12 +389,19 @@ impl ScoreModel {
             scoring: scoring.clone(),
             fit,
             rules,
+            kinds: Kinds::new(scoring),
         })
     }
 
     /// The model as written.
     pub fn scoring(&self) -> &Scoring {
         &self.scoring
+    }
+
+    /// The scored signal type named `kind`, with its position among the scored types (in
+    /// name order, as [`Scoring::signals`]).
+    pub(crate) fn kind(&self, kind: &str) -> Option<(usize, &Kind)> {
+        self.kinds.get(kind)
     }
 
     pub(crate) fn cap(&self, component: &str) -> f64 {
@@ -633,7 +713,7 @@ impl ScoreModel {
     /// run out, a type the model does not score), fold it into a [`Carry`] when it always will
     /// (a half-life, a permanent signal), keep it while a window or linear decay runs.
     pub(crate) fn retire(&self, kind: &str, age_ms: i64) -> Retire {
-        match self.scoring.signals.get(kind).map(|rule| rule.decay) {
+        match self.kind(kind).map(|(_, k)| k.rule.decay) {
             None => Retire::Drop,
             Some(Some(Decay::Window(w))) if age_ms > w => Retire::Drop,
             Some(Some(Decay::Linear(l))) if age_ms >= l => Retire::Drop,
@@ -654,7 +734,7 @@ impl ScoreModel {
         else {
             return None;
         };
-        let rule = self.scoring.signals.get(kind.as_ref())?;
+        let (_, Kind { rule, .. }) = self.kind(kind)?;
         let strength = match (rule.by_strength, values.get(l.signal_strength)) {
             (false, _) => 1.0,
             (true, Some(Data::Number(s))) => s / 100.0,
@@ -697,19 +777,10 @@ impl ScoreModel {
     /// each, and the total grows). `root` is the account context's fields.
     pub(crate) fn may_rise(&self, root: &[Data], carried: &[Carry]) -> bool {
         let l = types::layout();
-        let decays = |kind: &str| {
-            self.scoring
-                .signals
-                .get(kind)
-                .is_some_and(|rule| rule.decay.is_some())
-        };
-        let both_caps = |kind: &str| {
-            self.scoring.signals.get(kind).is_some_and(|rule| {
-                rule.cap.is_some() && self.scoring.contact_caps.contains_key(&rule.component)
-            })
-        };
         if carried.iter().any(|c| {
-            (c.points < 0.0 && decays(&c.kind)) || (c.contact.is_some() && both_caps(&c.kind))
+            self.kind(&c.kind).is_some_and(|(_, k)| {
+                (c.points < 0.0 && k.rule.decay.is_some()) || (c.contact.is_some() && k.both_caps)
+            })
         }) {
             return true;
         }
@@ -723,10 +794,16 @@ impl ScoreModel {
             let Some(Data::String(kind)) = values.get(l.signal_type) else {
                 return false;
             };
-            let Some(rule) = self.scoring.signals.get(kind.as_ref()) else {
+            let Some((
+                _,
+                Kind {
+                    rule, both_caps, ..
+                },
+            )) = self.kind(kind)
+            else {
                 return false;
             };
-            if matches!(values.get(l.signal_contact), Some(Data::String(_))) && both_caps(kind) {
+            if matches!(values.get(l.signal_contact), Some(Data::String(_))) && *both_caps {
                 return true;
             }
             let number = |i: usize| match values.get(i) {
@@ -749,7 +826,7 @@ impl ScoreModel {
 
     /// `carry` re-based to `at` (its points decayed from its time to `at`).
     pub(crate) fn rebase(&self, carry: &mut Carry, at: i64) {
-        let decay = self.scoring.signals.get(&carry.kind).and_then(|r| r.decay);
+        let decay = self.kind(&carry.kind).and_then(|(_, k)| k.rule.decay);
         carry.points *= decay_factor(decay, at - carry.at);
         carry.at = at;
     }
@@ -814,22 +891,16 @@ impl ScoreModel {
                 _ => None,
             })
             .collect();
-        let mut totals: CapTotals<&str, &str> = CapTotals::default();
+        // Type totals by the type's position among the scored types.
+        let mut totals: CapTotals<usize, &str> = CapTotals::default();
         // Looked up once per account, not per signal.
         let contact_caps = COMPONENTS.map(|c| self.scoring.contact_caps.get(c).copied());
-        let component_of = |name: &str| {
-            COMPONENTS
-                .iter()
-                .copied()
-                .enumerate()
-                .find(|(_, c)| *c == name)
-        };
         // Signals folded into sums come first: they are older than every listed signal.
         for carry in carried {
-            let Some(rule) = self.scoring.signals.get(&carry.kind) else {
+            let Some((position, kind)) = self.kind(&carry.kind) else {
                 continue;
             };
-            let Some((index, component)) = component_of(&rule.component) else {
+            let (rule, Some((index, component))) = (&kind.rule, kind.component) else {
                 continue;
             };
             let contact = carry
@@ -839,12 +910,8 @@ impl ScoreModel {
             let factor = decay_factor(rule.decay, as_of - carry.at);
             let contact_cap =
                 contact.and_then(|id| Some((id, index, contact_caps.get(index).copied()??)));
-            let (points, clipped) = totals.clip(
-                carry.points * factor,
-                carry.kind.as_str(),
-                rule.cap,
-                contact_cap,
-            );
+            let (points, clipped) =
+                totals.clip(carry.points * factor, position, rule.cap, contact_cap);
             each(SignalPoints {
                 component,
                 index,
@@ -872,13 +939,13 @@ impl ScoreModel {
                 }
                 continue;
             }
-            let Some(rule) = self.scoring.signals.get(kind.as_ref()) else {
+            let Some((position, scored)) = self.kind(kind) else {
                 if let Some(ignored) = ignored.as_deref_mut() {
                     *ignored.unknown_types.entry(kind.to_string()).or_default() += 1;
                 }
                 continue;
             };
-            let Some((index, component)) = component_of(&rule.component) else {
+            let (rule, Some((index, component))) = (&scored.rule, scored.component) else {
                 continue;
             };
             let strength = match (rule.by_strength, values.get(l.signal_strength)) {
@@ -909,7 +976,7 @@ impl ScoreModel {
             let contact_cap =
                 contact.and_then(|id| Some((id, index, contact_caps.get(index).copied()??)));
             let (points, clipped) =
-                totals.clip(rule.points * factor, kind.as_ref(), rule.cap, contact_cap);
+                totals.clip(rule.points * factor, position, rule.cap, contact_cap);
             each(SignalPoints {
                 component,
                 index,

@@ -562,19 +562,26 @@ impl AccountState {
 
     /// Sets the facts' `asOf`, stage and days in it for an evaluation at `t`.
     fn prepare(&mut self, plan: &Plan<'_>, t: i64) {
-        let (stage, days) = match self.stage.and_then(|s| plan.stage(s)) {
-            Some(stage) => (
-                Data::String(stage.id.as_str().into()),
-                Data::Number(t.saturating_sub(self.entered_at).div_euclid(DAY_MS) as f64),
-            ),
-            None => (Data::Null, Data::Null),
+        let stage = self.stage.and_then(|s| plan.stage(s));
+        let days = match stage {
+            Some(_) => Data::Number(t.saturating_sub(self.entered_at).div_euclid(DAY_MS) as f64),
+            None => Data::Null,
         };
         if let Data::Object(fields) = &mut self.facts
             && let Some(slot) = fields.first_mut()
         {
             *slot = Data::Timestamp(t);
         }
-        set_path(&mut self.facts, &plan.pos.stage, stage);
+        // The stage's id is written only when it changed (no text copied per look).
+        let written = match get(&self.facts, &plan.pos.stage) {
+            Some(Data::String(id)) => stage.is_some_and(|s| s.id == id.as_ref()),
+            Some(Data::Null) => stage.is_none(),
+            _ => false,
+        };
+        if !written {
+            let id = stage.map_or(Data::Null, |s| Data::String(s.id.as_str().into()));
+            set_path(&mut self.facts, &plan.pos.stage, id);
+        }
         set_path(&mut self.facts, &plan.pos.days_in_stage, days);
     }
 

@@ -271,12 +271,19 @@ impl ReplayState {
                 Ok(event) => pending.push((index, event)),
             }
         }
-        // Per account (by id), in time order, ties in input order.
-        crate::sort::sort_by(&mut pending, |(i, a), (j, b)| {
-            (a.account.as_str(), a.at, *i).cmp(&(b.account.as_str(), b.at, *j))
+        // Per account, in time order, ties in input order. Accounts are independent, so they
+        // are grouped by a hash of the id first (ids compare only where hashes are equal) and
+        // taken in that order; results do not depend on it.
+        let mut pending: Vec<(u64, usize, Event)> = pending
+            .into_iter()
+            .map(|(i, e)| (fnv1a(&e.account), i, e))
+            .collect();
+        crate::sort::sort_by(&mut pending, |(h, i, a), (k, j, b)| {
+            (h, a.account.as_str(), a.at, i).cmp(&(k, b.account.as_str(), b.at, j))
         });
+        let pending = pending.into_iter().map(|(_, i, e)| (i, e));
         let blank = blank_account();
-        let mut events = pending.into_iter().peekable();
+        let mut events = pending.peekable();
         while let Some((first_index, first)) = events.next() {
             let mut state = match self.accounts.get(&first.account) {
                 Some(bytes) => state_bytes::decode_account(bytes)?,
@@ -416,6 +423,13 @@ impl ReplayState {
             .map(|bytes| state_bytes::decode_account(bytes))
             .transpose()
     }
+}
+
+/// The 64-bit FNV-1a hash of an account id: fixed, so grouping is deterministic.
+fn fnv1a(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// From when, which stages of a journey other journeys' conflict rules suppress, and the ids
