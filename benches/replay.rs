@@ -406,6 +406,7 @@ fn main() {
     let mut rss_before = None;
     let mut heap_before = 0.0;
     let mut heap_peak: f64 = 0.0;
+    let mut allocations = 0usize;
     let mut batches = 0u64;
     let mut done = 0u64;
     let mut refused_by_reason: BTreeMap<&str, u64> = BTreeMap::new();
@@ -425,8 +426,10 @@ fn main() {
         }
         let before = replaying;
         let t = Instant::now();
+        let allocated = GLOBAL.stats().allocations + GLOBAL.stats().reallocations;
         let outcome = state.apply_lines(&journey, &text, AS_OF).unwrap();
         replaying += t.elapsed().as_secs_f64();
+        allocations += GLOBAL.stats().allocations + GLOBAL.stats().reallocations - allocated;
         assert_eq!(outcome.events.received, n, "every line is an event");
         assert_eq!(
             outcome.events.received,
@@ -500,7 +503,9 @@ fn main() {
     let bytes = state.to_bytes();
     let bytes_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
+    let allocated = GLOBAL.stats().allocations;
     let restored = ReplayState::from_bytes(&bytes).unwrap();
+    let restore_allocations = GLOBAL.stats().allocations - allocated;
     let restore_s = t.elapsed().as_secs_f64();
     assert_eq!(restored.account_count(), state.account_count());
     drop(restored);
@@ -520,6 +525,10 @@ fn main() {
     println!(
         "replay (apply_lines, all batches): {replaying:.2} s = {:.0} events/s",
         events as f64 / replaying
+    );
+    println!(
+        "allocations and reallocations during replay: {allocations} = {:.1} per event (a deterministic measure of work, where timings are noisy)",
+        allocations as f64 / events as f64
     );
     println!("result (state.result): {result_s:.2} s");
     println!(
@@ -558,8 +567,9 @@ fn main() {
         mb(Some(heap_peak / 1_048_576.0)),
     );
     println!(
-        "state.to_bytes(): {} bytes = {:.0} bytes/account ({bytes_s:.2} s); ReplayState::from_bytes: {restore_s:.2} s",
+        "state.to_bytes(): {} bytes = {:.0} bytes/account ({bytes_s:.2} s); ReplayState::from_bytes: {restore_s:.2} s, {:.0} allocations per account (each account decoded once)",
         bytes.len(),
-        bytes.len() as f64 / seen as f64
+        bytes.len() as f64 / seen as f64,
+        restore_allocations as f64 / seen as f64
     );
 }

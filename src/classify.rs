@@ -651,7 +651,8 @@ impl Journey {
         // Every date the account holds — signals' times, and dates such as crm.customerSince —
         // each with the lengths of time after it at which something can change: the criteria's
         // windows for every date, and a signal's own decay for its time.
-        let mut points = Vec::new();
+        // A few points per date and length: sized once rather than grown.
+        let mut points = Vec::with_capacity(256);
         let mut add = |t: i64, lengths: &[i64]| {
             for &d in lengths {
                 for point in [t.saturating_add(d), t.saturating_add(d + 1)] {
@@ -673,7 +674,7 @@ impl Journey {
                 .get(position)
                 .filter(|lengths| !lengths.is_empty())
         };
-        let mut dates = Vec::new();
+        let mut dates = Vec::with_capacity(16);
         if let Data::Object(root) = account {
             for (i, field) in root.iter().enumerate().skip(1) {
                 if i != l.signals {
@@ -848,10 +849,12 @@ fn as_of_of(account: &Data) -> Option<i64> {
 
 /// Every timestamp in an account context (its `asOf` excluded).
 fn collect_dates(value: &Data, out: &mut Vec<i64>) {
-    let mut stack: Vec<&Data> = match value {
-        Data::Object(fields) => fields.iter().skip(1).collect(),
-        _ => Vec::new(),
+    let Data::Object(fields) = value else {
+        return;
     };
+    // Room for a schema-shaped context without growing (one allocation per call).
+    let mut stack: Vec<&Data> = Vec::with_capacity(64);
+    stack.extend(fields.iter().skip(1));
     while let Some(v) = stack.pop() {
         match v {
             Data::Timestamp(t) => out.push(*t),
@@ -880,7 +883,8 @@ fn boundary(mut yes: i64, mut no: i64, mut holds: impl FnMut(i64) -> bool) -> (i
 /// list.
 fn latest_date_and_longest_list(root: &[Data]) -> (i64, usize) {
     let (mut latest, mut longest) = (i64::MIN, 0);
-    let mut stack: Vec<&Data> = root.iter().skip(1).collect();
+    let mut stack: Vec<&Data> = Vec::with_capacity(128);
+    stack.extend(root.iter().skip(1));
     while let Some(v) = stack.pop() {
         match v {
             Data::Timestamp(t) => latest = latest.max(*t),
