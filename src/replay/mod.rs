@@ -285,9 +285,26 @@ impl ReplayState {
         let blank = blank_account();
         let mut events = pending.peekable();
         while let Some((first_index, first)) = events.next() {
-            let mut state = match self.accounts.get(&first.account) {
-                Some(bytes) => state_bytes::decode_account(bytes)?,
-                None => AccountState::new(&plan, &first.account, &blank),
+            // An account's stored history is kept as it is and appended to (replay only
+            // appends), so it is neither decoded nor encoded again.
+            let stored = self.accounts.remove(&first.account);
+            let decoded = match &stored {
+                Some(bytes) => state_bytes::decode_for_update(bytes),
+                None => Ok((
+                    AccountState::new(&plan, &first.account, &blank),
+                    state_bytes::History::default(),
+                )),
+            };
+            // Stored bytes were checked when read or written, so this does not fail; if it
+            // did, the account is put back as it was.
+            let (mut state, history) = match decoded {
+                Ok(decoded) => decoded,
+                Err(e) => {
+                    if let Some(bytes) = stored {
+                        self.accounts.insert(first.account, bytes);
+                    }
+                    return Err(e);
+                }
             };
             state.suppression = suppression(&state.id);
             let mut next = Some((first_index, first));
@@ -321,7 +338,7 @@ impl ReplayState {
                 next = events.next_if(|(_, e)| e.account == state.id);
             }
             self.watermark = self.watermark.max(state.watermark);
-            let encoded = state_bytes::encode_account(&state);
+            let encoded = state_bytes::encode_updated(&state, &history);
             self.accounts.insert(state.id, encoded);
         }
         crate::sort::sort_by_key(&mut outcome.refused, |r| r.index);

@@ -29,7 +29,33 @@ fn corrupt(detail: &str) -> Error {
 
 const VERSION: u8 = 6;
 
-fn write_account(w: &mut Writer, a: &AccountState) {
+/// The history lists come last, each with its length in bytes, so an update can append to
+/// them without reading them ([`encode_updated`]).
+fn write_history(w: &mut Writer, a: &AccountState, old: &History<'_>) {
+    /// The stored items, then the new ones (encoded apart first only when there are any,
+    /// for their length).
+    fn list<T>(w: &mut Writer, old: Stored<'_>, new: &[T], write: fn(&mut Writer, &T)) {
+        w.len(old.count + new.len() as u64);
+        if new.is_empty() {
+            w.len(old.items.len() as u64);
+            w.0.extend_from_slice(old.items);
+            return;
+        }
+        let mut items = Writer(Vec::with_capacity(64 * new.len()));
+        for item in new {
+            write(&mut items, item);
+        }
+        w.len((old.items.len() + items.0.len()) as u64);
+        w.0.extend_from_slice(old.items);
+        w.0.extend_from_slice(&items.0);
+    }
+    list(w, old.transitions, &a.transitions, write_transition);
+    list(w, old.breaches, &a.breaches, write_breach);
+    list(w, old.errors, &a.errors, write_error);
+}
+
+/// An account without its history lists.
+fn write_state(w: &mut Writer, a: &AccountState) {
     w.str(&a.id);
     w.data(&a.facts);
     w.i64(a.now);
@@ -74,57 +100,6 @@ fn write_account(w: &mut Writer, a: &AccountState) {
         }
         None => w.u8(0),
     }
-    w.len(a.transitions.len() as u64);
-    for t in &a.transitions {
-        w.i64(t.at);
-        w.opt_index(t.from);
-        w.opt_index(t.to);
-        w.u8(TransitionKind::ALL
-            .iter()
-            .position(|k| *k == t.kind)
-            .unwrap_or(0) as u8);
-        w.len(t.skipped.len() as u64);
-        for s in &t.skipped {
-            w.len(*s as u64);
-        }
-        w.opt_bool(t.expected);
-        match &t.trigger {
-            Trigger::Event { kind, id } => {
-                w.u8(0);
-                w.str(kind);
-                w.opt_str(id.as_deref());
-            }
-            Trigger::Time => w.u8(1),
-            Trigger::MaxDwell => w.u8(2),
-            Trigger::Recycle => w.u8(3),
-            Trigger::Conflict(rules) => {
-                w.u8(4);
-                w.str(rules);
-            }
-        }
-        w.opt_str(t.reason.as_deref());
-        w.opt_str(t.by.as_deref());
-        w.len(t.checks.len() as u64);
-        for c in &t.checks {
-            w.opt_bool(c.holds);
-            w.opt_str(c.left.as_deref());
-            w.opt_str(c.right.as_deref());
-        }
-        w.opt_str(t.note.as_deref());
-    }
-    w.len(a.breaches.len() as u64);
-    for b in &a.breaches {
-        w.len(b.stage as u64);
-        w.i64(b.at);
-        w.i64(b.entered_at);
-    }
-    w.len(a.errors.len() as u64);
-    for e in &a.errors {
-        w.i64(e.at);
-        w.len(Code::ALL.iter().position(|c| *c == e.code).unwrap_or(0) as u64);
-        w.str(&e.path);
-        w.str(&e.message);
-    }
     w.len(a.seen.len() as u64);
     for (id, at) in &a.seen {
         w.str(id);
@@ -156,15 +131,58 @@ fn write_account(w: &mut Writer, a: &AccountState) {
     }
 }
 
-/// One account as [`ReplayState::to_bytes`] writes it: how [`ReplayState`] keeps an account
-/// between batches.
-pub(super) fn encode_account(a: &AccountState) -> Box<[u8]> {
-    let mut w = Writer(Vec::with_capacity(512));
-    write_account(&mut w, a);
-    w.0.into_boxed_slice()
+fn write_transition(w: &mut Writer, t: &Transition) {
+    w.i64(t.at);
+    w.opt_index(t.from);
+    w.opt_index(t.to);
+    w.u8(TransitionKind::ALL
+        .iter()
+        .position(|k| *k == t.kind)
+        .unwrap_or(0) as u8);
+    w.len(t.skipped.len() as u64);
+    for s in &t.skipped {
+        w.len(*s as u64);
+    }
+    w.opt_bool(t.expected);
+    match &t.trigger {
+        Trigger::Event { kind, id } => {
+            w.u8(0);
+            w.str(kind);
+            w.opt_str(id.as_deref());
+        }
+        Trigger::Time => w.u8(1),
+        Trigger::MaxDwell => w.u8(2),
+        Trigger::Recycle => w.u8(3),
+        Trigger::Conflict(rules) => {
+            w.u8(4);
+            w.str(rules);
+        }
+    }
+    w.opt_str(t.reason.as_deref());
+    w.opt_str(t.by.as_deref());
+    w.len(t.checks.len() as u64);
+    for c in &t.checks {
+        w.opt_bool(c.holds);
+        w.opt_str(c.left.as_deref());
+        w.opt_str(c.right.as_deref());
+    }
+    w.opt_str(t.note.as_deref());
 }
 
-/// An account [`encode_account`] wrote.
+fn write_breach(w: &mut Writer, b: &Breach) {
+    w.len(b.stage as u64);
+    w.i64(b.at);
+    w.i64(b.entered_at);
+}
+
+fn write_error(w: &mut Writer, e: &StepError) {
+    w.i64(e.at);
+    w.len(Code::ALL.iter().position(|c| *c == e.code).unwrap_or(0) as u64);
+    w.str(&e.path);
+    w.str(&e.message);
+}
+
+/// An account as [`ReplayState::to_bytes`] writes it (and as [`ReplayState`] keeps it).
 ///
 /// # Errors
 /// `invalid-argument` when the bytes are not one whole account.
@@ -181,8 +199,46 @@ pub(super) fn decode_account(bytes: &[u8]) -> Result<AccountState, Error> {
     Ok(account)
 }
 
+/// An account as stored, to apply events to: its history lists
+/// (transitions, breaches, errors) are left as stored, and the account's own lists hold only
+/// what is recorded from now on (replay only appends to them); [`encode_updated`] joins both.
+///
+/// # Errors
+/// `invalid-argument` when the bytes are not one whole account.
+pub(super) fn decode_for_update(bytes: &[u8]) -> Result<(AccountState, History<'_>), Error> {
+    let mut r = Reader {
+        bytes,
+        at: 0,
+        what: "replay state",
+    };
+    let decoded = read_for_update(&mut r)?;
+    if r.at != bytes.len() {
+        return Err(corrupt("trailing bytes after an account"));
+    }
+    Ok(decoded)
+}
+
+/// An account [`decode_for_update`] gave, encoded with its stored history and what it
+/// recorded since.
+pub(super) fn encode_updated(a: &AccountState, old: &History<'_>) -> Box<[u8]> {
+    let mut w = Writer(Vec::with_capacity(512));
+    write_state(&mut w, a);
+    write_history(&mut w, a, old);
+    w.0.into_boxed_slice()
+}
+
 fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
-    Ok(AccountState {
+    let (mut account, history) = read_for_update(r)?;
+    account.transitions = history_list(history.transitions, read_transition)?;
+    account.breaches = history_list(history.breaches, read_breach)?;
+    account.errors = history_list(history.errors, read_error)?;
+    Ok(account)
+}
+
+/// An account without its history lists (transitions, breaches, errors: left empty), and
+/// those lists as stored.
+fn read_for_update<'a>(r: &mut Reader<'a>) -> Read<(AccountState, History<'a>)> {
+    let account = AccountState {
         id: r.str()?,
         facts: r.data(0)?,
         now: r.i64()?,
@@ -228,54 +284,6 @@ fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
         } else {
             None
         },
-        transitions: r.list(|r| {
-            Ok(Transition {
-                at: r.i64()?,
-                from: r.opt_index()?,
-                to: r.opt_index()?,
-                kind: *TransitionKind::ALL
-                    .get(usize::from(r.u8()?))
-                    .ok_or_else(|| corrupt("transition"))?,
-                skipped: r.list(Reader::index)?,
-                expected: r.opt_bool()?,
-                trigger: match r.u8()? {
-                    0 => Trigger::Event {
-                        kind: r.str()?,
-                        id: r.opt_str()?,
-                    },
-                    1 => Trigger::Time,
-                    2 => Trigger::MaxDwell,
-                    3 => Trigger::Recycle,
-                    4 => Trigger::Conflict(r.str()?),
-                    _ => return Err(corrupt("trigger")),
-                },
-                reason: r.opt_str()?,
-                by: r.opt_str()?,
-                checks: r.list(|r| {
-                    Ok(Seen {
-                        holds: r.opt_bool()?,
-                        left: r.opt_str()?.map(String::into_boxed_str),
-                        right: r.opt_str()?.map(String::into_boxed_str),
-                    })
-                })?,
-                note: r.opt_str()?,
-            })
-        })?,
-        breaches: r.list(|r| {
-            Ok(Breach {
-                stage: r.index()?,
-                at: r.i64()?,
-                entered_at: r.i64()?,
-            })
-        })?,
-        errors: r.list(|r| {
-            Ok(StepError {
-                at: r.i64()?,
-                code: *Code::ALL.get(r.index()?).ok_or_else(|| corrupt("code"))?,
-                path: r.str()?,
-                message: r.str()?,
-            })
-        })?,
         seen: r.list(|r| Ok((r.str()?, r.i64()?)))?,
         applied: r.u64()?,
         revenue: r.list(|r| Ok((r.i64()?, r.len()?)))?,
@@ -292,7 +300,108 @@ fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
         } else {
             None
         },
+        transitions: Vec::new(),
+        breaches: Vec::new(),
+        errors: Vec::new(),
         suppression: Vec::new(),
+    };
+    let mut list = || -> Read<Stored<'a>> {
+        let count = r.len()?;
+        let bytes = r.count()?;
+        Ok(Stored {
+            count,
+            items: r.take(bytes)?,
+        })
+    };
+    let history = History {
+        transitions: list()?,
+        breaches: list()?,
+        errors: list()?,
+    };
+    Ok((account, history))
+}
+
+/// One stored history list: its number of items and their bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Stored<'a> {
+    count: u64,
+    items: &'a [u8],
+}
+
+/// An account's history lists as stored.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct History<'a> {
+    transitions: Stored<'a>,
+    breaches: Stored<'a>,
+    errors: Stored<'a>,
+}
+
+/// The items of a stored list, all of them: a list whose items do not fill its bytes exactly
+/// is damaged.
+fn history_list<T>(stored: Stored<'_>, item: impl Fn(&mut Reader<'_>) -> Read<T>) -> Read<Vec<T>> {
+    let mut r = Reader {
+        bytes: stored.items,
+        at: 0,
+        what: "replay state",
+    };
+    let mut items = Vec::with_capacity(stored.items.len().min(16));
+    for _ in 0..stored.count {
+        items.push(item(&mut r)?);
+    }
+    if r.at != stored.items.len() {
+        return Err(corrupt("history list"));
+    }
+    Ok(items)
+}
+
+fn read_transition(r: &mut Reader<'_>) -> Read<Transition> {
+    Ok(Transition {
+        at: r.i64()?,
+        from: r.opt_index()?,
+        to: r.opt_index()?,
+        kind: *TransitionKind::ALL
+            .get(usize::from(r.u8()?))
+            .ok_or_else(|| corrupt("transition"))?,
+        skipped: r.list(Reader::index)?,
+        expected: r.opt_bool()?,
+        trigger: match r.u8()? {
+            0 => Trigger::Event {
+                kind: r.str()?,
+                id: r.opt_str()?,
+            },
+            1 => Trigger::Time,
+            2 => Trigger::MaxDwell,
+            3 => Trigger::Recycle,
+            4 => Trigger::Conflict(r.str()?),
+            _ => return Err(corrupt("trigger")),
+        },
+        reason: r.opt_str()?,
+        by: r.opt_str()?,
+        checks: r.list(|r| {
+            Ok(Seen {
+                holds: r.opt_bool()?,
+                left: r.opt_str()?.map(String::into_boxed_str),
+                right: r.opt_str()?.map(String::into_boxed_str),
+            })
+        })?,
+        note: r.opt_str()?,
+    })
+}
+
+fn read_breach(r: &mut Reader<'_>) -> Read<Breach> {
+    Ok(Breach {
+        stage: r.index()?,
+        at: r.i64()?,
+        entered_at: r.i64()?,
+    })
+}
+
+fn read_error(r: &mut Reader<'_>) -> Read<StepError> {
+    Ok(StepError {
+        at: r.i64()?,
+        code: *Code::ALL.get(r.index()?).ok_or_else(|| corrupt("code"))?,
+        path: r.str()?,
+        message: r.str()?,
     })
 }
 
@@ -395,5 +504,75 @@ impl ReplayState {
             counts,
             known,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::Journey;
+
+    const AS_OF: &str = "2026-06-01";
+
+    /// Two batches for one account: the second appends to the history the first stored.
+    fn state_in_two_batches(journey: &Journey) -> ReplayState {
+        let mut state = ReplayState::new(journey);
+        let first = r#"{"account": "a", "at": "2026-03-02T10:00:00Z", "type": "firmographics", "firmographics": {"industry": "software"}}
+{"account": "a", "at": "2026-03-03T10:00:00Z", "type": "page_view"}"#;
+        state.apply_lines(journey, first, AS_OF).unwrap();
+        let second = r#"{"account": "a", "at": "2026-03-04T10:00:00Z", "type": "sales_accepted"}
+{"account": "a", "at": "2026-03-05T10:00:00Z", "type": "stage_override", "stage": "mqa", "by": "x", "reason": "y"}"#;
+        state.apply_lines(journey, second, AS_OF).unwrap();
+        state
+    }
+
+    #[test]
+    fn appended_history_reads_back_whole_and_in_order() {
+        let journey = Journey::embedded_default().unwrap();
+        let state = state_in_two_batches(&journey);
+        let whole = journey
+            .replay(
+                r#"{"account": "a", "at": "2026-03-02T10:00:00Z", "type": "firmographics", "firmographics": {"industry": "software"}}
+{"account": "a", "at": "2026-03-03T10:00:00Z", "type": "page_view"}
+{"account": "a", "at": "2026-03-04T10:00:00Z", "type": "sales_accepted"}
+{"account": "a", "at": "2026-03-05T10:00:00Z", "type": "stage_override", "stage": "mqa", "by": "x", "reason": "y"}"#,
+                AS_OF,
+            )
+            .unwrap();
+        let restored = ReplayState::from_bytes(&state.to_bytes()).unwrap();
+        let result = restored.result(&journey, AS_OF).unwrap();
+        assert_eq!(result.accounts, whole.accounts);
+        let account = restored.account("a").unwrap().unwrap();
+        assert!(account.transitions.len() >= 3, "{:?}", account.transitions);
+    }
+
+    #[test]
+    fn a_history_list_whose_count_does_not_fit_its_bytes_is_refused() {
+        let journey = Journey::embedded_default().unwrap();
+        let state = state_in_two_batches(&journey);
+        let bytes = state.accounts.get("a").unwrap();
+        let (account, history) = decode_for_update(bytes).unwrap();
+        for more in [1, u64::MAX - history.transitions.count] {
+            let damaged = History {
+                transitions: Stored {
+                    count: history.transitions.count + more,
+                    ..history.transitions
+                },
+                ..history
+            };
+            let encoded = encode_updated(&account, &damaged);
+            let err = decode_account(&encoded).unwrap_err();
+            assert_eq!(err.code().as_str(), "invalid-argument", "{err}");
+        }
+        // Fewer items than the bytes hold: trailing bytes inside the list.
+        let damaged = History {
+            transitions: Stored {
+                count: history.transitions.count - 1,
+                ..history.transitions
+            },
+            ..history
+        };
+        assert!(decode_account(&encode_updated(&account, &damaged)).is_err());
     }
 }
