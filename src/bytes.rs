@@ -272,3 +272,11 @@ impl<'a> Reader<'a> {
         Ok(items)
     }
 }
+
+/// The 64-bit FNV-1a hash of a text: fixed (no random seed), so whatever is grouped or looked up
+/// by it behaves the same in every run and runtime.
+pub(crate) fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}

@@ -56,13 +56,6 @@ struct Kinds {
     kinds: Vec<(String, Kind)>,
 }
 
-/// The 64-bit FNV-1a hash of a name.
-fn fnv1a(name: &str) -> u64 {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 impl Kinds {
     fn new(scoring: &Scoring) -> Kinds {
         let kinds: Vec<(String, Kind)> = scoring
@@ -87,7 +80,7 @@ impl Kinds {
         let mut by_hash: Vec<(u64, usize)> = kinds
             .iter()
             .enumerate()
-            .map(|(i, (name, _))| (fnv1a(name), i))
+            .map(|(i, (name, _))| (crate::bytes::fnv1a(name), i))
             .collect();
         by_hash.sort_unstable();
         Kinds { by_hash, kinds }
@@ -95,7 +88,7 @@ impl Kinds {
 
     /// The type named `name`, with its position.
     fn get(&self, name: &str) -> Option<(usize, &Kind)> {
-        let h = fnv1a(name);
+        let h = crate::bytes::fnv1a(name);
         let start = self.by_hash.partition_point(|(k, _)| *k < h);
         self.by_hash
             .get(start..)?

@@ -383,7 +383,8 @@ pub struct AccountState {
     /// contact (see [`AccountState::retire_signals`]).
     pub carried: Vec<crate::score::Carry>,
     /// When the facts as they are were last evaluated without error, with the stages other
-    /// journeys suppressed then (never saved): a search for the next change from that moment,
+    /// journeys suppressed then (saved with the state, since `suppression` is not): a search
+    /// for the next change from that moment,
     /// under the same suppression, needs no look to confirm `criteria_stage` ([`Plan::reads_stage`]
     /// aside). The suppression is part of it because a journey set replaces it for each batch and
     /// for results, with steps at or before that moment that were not known then.

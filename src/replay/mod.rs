@@ -276,7 +276,7 @@ impl ReplayState {
         // taken in that order; results do not depend on it.
         let mut pending: Vec<(u64, usize, Event)> = pending
             .into_iter()
-            .map(|(i, e)| (fnv1a(&e.account), i, e))
+            .map(|(i, e)| (crate::bytes::fnv1a(&e.account), i, e))
             .collect();
         crate::sort::sort_by(&mut pending, |(h, i, a), (k, j, b)| {
             (h, a.account.as_str(), a.at, i).cmp(&(k, b.account.as_str(), b.at, j))
@@ -295,15 +295,21 @@ impl ReplayState {
                     state_bytes::History::default(),
                 )),
             };
-            // Stored bytes were checked when read or written, so this does not fail; if it
-            // did, the account is put back as it was.
+            // Stored bytes were checked when read (`from_bytes` decodes every account whole)
+            // or written by `encode_updated`, so this cannot fail; if it did, that would be a
+            // bug: the account is put back as it was and the batch stops with an `internal`
+            // error (accounts taken before it keep their events).
             let (mut state, history) = match decoded {
                 Ok(decoded) => decoded,
                 Err(e) => {
                     if let Some(bytes) = stored {
                         self.accounts.insert(first.account, bytes);
                     }
-                    return Err(e);
+                    return Err(Error::new(
+                        Code::Internal,
+                        "",
+                        format!("replay state could not be read back: {}", e.message()),
+                    ));
                 }
             };
             state.suppression = suppression(&state.id);
@@ -440,13 +446,6 @@ impl ReplayState {
             .map(|bytes| state_bytes::decode_account(bytes))
             .transpose()
     }
-}
-
-/// The 64-bit FNV-1a hash of an account id: fixed, so grouping is deterministic.
-fn fnv1a(id: &str) -> u64 {
-    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// From when, which stages of a journey other journeys' conflict rules suppress, and the ids

@@ -35,7 +35,7 @@ fn write_history(w: &mut Writer, a: &AccountState, old: &History<'_>) {
     /// The stored items, then the new ones (encoded apart first only when there are any,
     /// for their length).
     fn list<T>(w: &mut Writer, old: Stored<'_>, new: &[T], write: fn(&mut Writer, &T)) {
-        w.len(old.count + new.len() as u64);
+        w.len(old.count.saturating_add(new.len() as u64));
         if new.is_empty() {
             w.len(old.items.len() as u64);
             w.0.extend_from_slice(old.items);
@@ -201,7 +201,9 @@ pub(super) fn decode_account(bytes: &[u8]) -> Result<AccountState, Error> {
 
 /// An account as stored, to apply events to: its history lists
 /// (transitions, breaches, errors) are left as stored, and the account's own lists hold only
-/// what is recorded from now on (replay only appends to them); [`encode_updated`] joins both.
+/// what is recorded from now on; [`encode_updated`] joins both. This relies on applying
+/// events only appending to those lists (or truncating one to a length taken in the same
+/// call): nothing that runs while events apply may read what was recorded before.
 ///
 /// # Errors
 /// `invalid-argument` when the bytes are not one whole account.
@@ -308,6 +310,10 @@ fn read_for_update<'a>(r: &mut Reader<'a>) -> Read<(AccountState, History<'a>)> 
     let mut list = || -> Read<Stored<'a>> {
         let count = r.len()?;
         let bytes = r.count()?;
+        // Every item takes at least a byte (a time: eight).
+        if count > bytes as u64 {
+            return Err(r.corrupt("history list"));
+        }
         Ok(Stored {
             count,
             items: r.take(bytes)?,
@@ -344,7 +350,7 @@ fn history_list<T>(stored: Stored<'_>, item: impl Fn(&mut Reader<'_>) -> Read<T>
         at: 0,
         what: "replay state",
     };
-    let mut items = Vec::with_capacity(stored.items.len().min(16));
+    let mut items = Vec::with_capacity(stored.count.min(16) as usize);
     for _ in 0..stored.count {
         items.push(item(&mut r)?);
     }
