@@ -142,14 +142,21 @@ impl<'a> Reader<'a> {
             None => Err(self.corrupt("truncated")),
         }
     }
+    /// A LEB128 number. Most lengths and counts fit one byte: that path is inlined where a
+    /// reader reads many (report partials are mostly such numbers).
+    #[inline]
     pub(crate) fn len(&mut self) -> Read<u64> {
-        // Most lengths and counts fit one byte.
         if let Some(&b) = self.bytes.get(self.at)
             && b < 0x80
         {
             self.at += 1;
             return Ok(u64::from(b));
         }
+        self.len_long()
+    }
+    #[cold]
+    #[inline(never)]
+    fn len_long(&mut self) -> Read<u64> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.u8()?;
