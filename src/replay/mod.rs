@@ -78,7 +78,11 @@ pub struct BatchOutcome {
     pub refused: Vec<RefusedEvent>,
 }
 
-/// Replay state for one journey: every account's facts, stage and history so far.
+/// Replay state for one journey: every account's facts, stage and history so far, each
+/// account kept in its saved encoding between batches (about half a kilobyte).
+///
+/// Two states compare equal when their accounts' bytes are equal (the encoding is canonical:
+/// equal accounts give equal bytes).
 ///
 /// ```
 /// use account_journey::{Journey, replay::ReplayState};
