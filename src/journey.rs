@@ -362,20 +362,12 @@ impl Journey {
         };
         let score = model.values_with(account, carried)?;
         let l = crate::expr::types::layout();
-        let score_ty = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT)
-            .field("score")
-            .map(|(_, f)| f.ty);
-        if let (Data::Object(fields), Some(ty)) = (account, score_ty)
+        if let Data::Object(fields) = account
             && let Some(Data::Object(values)) = fields.get_mut(l.score)
         {
-            let computed = std::iter::once(("composite", score.composite)).chain(
-                crate::definition::COMPONENTS
-                    .iter()
-                    .copied()
-                    .zip(score.normalized),
-            );
-            for (name, value) in computed {
-                if let (Some((j, _)), Some(value)) = (ty.field(name), value)
+            let computed = std::iter::once(score.composite).chain(score.normalized);
+            for (&j, value) in score_positions().iter().zip(computed) {
+                if let Some(value) = value
                     && let Some(slot) = values.get_mut(j)
                     && *slot == Data::Null
                 {
@@ -534,6 +526,30 @@ fn holds(
             format!("the journey has no stage {stage}"),
         )),
     }
+}
+
+/// Where `score.composite` and each component (in [`crate::definition::COMPONENTS`] order)
+/// sit in the account context's `score` object: found by name once.
+fn score_positions() -> &'static [usize; 6] {
+    static POSITIONS: std::sync::OnceLock<[usize; 6]> = std::sync::OnceLock::new();
+    POSITIONS.get_or_init(|| {
+        let score = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT)
+            .field("score")
+            .map(|(_, f)| f.ty);
+        let position = |name: &str| {
+            score
+                .and_then(|ty| ty.field(name))
+                .map_or(usize::MAX, |(j, _)| j)
+        };
+        let mut out = [usize::MAX; 6];
+        for (slot, name) in out
+            .iter_mut()
+            .zip(std::iter::once("composite").chain(crate::definition::COMPONENTS))
+        {
+            *slot = position(name);
+        }
+        out
+    })
 }
 
 #[cfg(test)]

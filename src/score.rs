@@ -36,6 +36,9 @@ pub struct ScoreModel {
     /// The signal types the model scores, found by hash (replay looks one up per signal at
     /// every look at an account).
     kinds: Kinds,
+    /// Each component's cap and weight, in [`COMPONENTS`] order (looked up by name once).
+    caps: [f64; 5],
+    weights: [f64; 5],
 }
 
 /// A signal type the model scores, with what scoring needs of it resolved once.
@@ -383,6 +386,8 @@ impl ScoreModel {
             fit,
             rules,
             kinds: Kinds::new(scoring),
+            caps: COMPONENTS.map(|c| scoring.caps.get(c).copied().unwrap_or(DEFAULT_CAP)),
+            weights: COMPONENTS.map(|c| scoring.weights.get(c).copied().unwrap_or(0.0)),
         })
     }
 
@@ -1036,20 +1041,26 @@ impl ScoreModel {
                 None => add(&rule.component, 0.0),
             }
         }
-        let mut components = Vec::with_capacity(COMPONENTS.len());
+        // On the stack: this runs at every look replay takes at an account.
+        let mut components = COMPONENTS.map(|component| ComponentScore {
+            component,
+            value: None,
+            cap: 0.0,
+            normalized: None,
+            weight: 0.0,
+        });
         let mut normalized = [None; 5];
-        for ((component, sum), slot) in COMPONENTS.iter().zip(sums).zip(&mut normalized) {
-            let cap = self.cap(component);
-            let known = *component != "fit" || fit_known;
+        for (i, (c, sum)) in components.iter_mut().zip(sums).enumerate() {
+            let cap = self.caps.get(i).copied().unwrap_or(DEFAULT_CAP);
+            let known = c.component != "fit" || fit_known;
             let value = known.then(|| clamp(sum, 0.0, cap));
-            *slot = value.map(|v| normalize(v, cap));
-            components.push(ComponentScore {
-                component,
-                value,
-                cap,
-                normalized: *slot,
-                weight: self.scoring.weights.get(*component).copied().unwrap_or(0.0),
-            });
+            c.value = value;
+            c.cap = cap;
+            c.normalized = value.map(|v| normalize(v, cap));
+            c.weight = self.weights.get(i).copied().unwrap_or(0.0);
+            if let Some(slot) = normalized.get_mut(i) {
+                *slot = c.normalized;
+            }
         }
         Ok(ScoreValues {
             composite: composite(&components),
