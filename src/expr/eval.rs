@@ -87,16 +87,50 @@ pub(super) fn evaluate<'a>(program: &'a Op, context: &'a Data) -> Result<Val<'a>
     let mut machine = Machine {
         root,
         as_of,
-        scopes: Vec::new(),
+        scopes: Scopes::default(),
         steps: 0,
     };
     machine.eval(program)
 }
 
+/// The items quantifiers are at, innermost last: the first few in place (criteria rarely nest
+/// quantifiers deeper), so an evaluation allocates nothing for them.
+#[derive(Default)]
+struct Scopes<'a> {
+    first: [Option<Val<'a>>; 4],
+    len: usize,
+    deeper: Vec<Val<'a>>,
+}
+
+impl<'a> Scopes<'a> {
+    fn get(&self, depth: usize) -> Val<'a> {
+        let found = match depth.checked_sub(self.first.len()) {
+            None => self.first.get(depth).copied().flatten(),
+            Some(i) => self.deeper.get(i).copied(),
+        };
+        found.filter(|_| depth < self.len).unwrap_or(Val::Null)
+    }
+
+    fn push(&mut self, val: Val<'a>) {
+        match self.first.get_mut(self.len) {
+            Some(slot) => *slot = Some(val),
+            None => self.deeper.push(val),
+        }
+        self.len += 1;
+    }
+
+    fn pop(&mut self) {
+        if self.len > self.first.len() {
+            self.deeper.pop();
+        }
+        self.len = self.len.saturating_sub(1);
+    }
+}
+
 struct Machine<'a> {
     root: &'a [Data],
     as_of: i64,
-    scopes: Vec<Val<'a>>,
+    scopes: Scopes<'a>,
     steps: u32,
 }
 
@@ -131,7 +165,7 @@ impl<'a> Machine<'a> {
             Op::Path(base, path) => {
                 let mut val = match base {
                     Base::Root => Val::Obj(self.root),
-                    Base::Scope(depth) => self.scopes.get(*depth).copied().unwrap_or(Val::Null),
+                    Base::Scope(depth) => self.scopes.get(*depth),
                 };
                 for &i in path.iter() {
                     val = field(val, i);
