@@ -676,9 +676,10 @@ impl Journey {
         };
         let mut dates = Vec::with_capacity(16);
         if let Data::Object(root) = account {
+            let mut stack = Vec::new();
             for (i, field) in root.iter().enumerate().skip(1) {
                 if i != l.signals {
-                    collect_dates(field, &mut dates);
+                    collect_dates(field, &mut dates, &mut stack);
                 }
             }
             if let Some(Data::List(signals)) = root.get(l.signals) {
@@ -848,12 +849,12 @@ fn as_of_of(account: &Data) -> Option<i64> {
 }
 
 /// Every timestamp in an account context (its `asOf` excluded).
-fn collect_dates(value: &Data, out: &mut Vec<i64>) {
+/// `stack` is working space, empty on return (one for all of an account's fields).
+fn collect_dates<'a>(value: &'a Data, out: &mut Vec<i64>, stack: &mut Vec<&'a Data>) {
     let Data::Object(fields) = value else {
         return;
     };
-    // Room for a schema-shaped context without growing (one allocation per call).
-    let mut stack: Vec<&Data> = Vec::with_capacity(64);
+    stack.clear();
     stack.extend(fields.iter().skip(1));
     while let Some(v) = stack.pop() {
         match v {

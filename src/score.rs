@@ -272,16 +272,66 @@ pub(crate) fn decay_factor(decay: Option<Decay>, age_ms: i64) -> f64 {
 /// Keys are whatever names a type and a contact cheaply: text for one account, dictionary
 /// codes in a batch.
 pub(crate) struct CapTotals<T, C> {
-    by_type: Vec<(T, f64)>,
+    by_type: Totals<T>,
     /// Keyed by contact and the component's position in [`COMPONENTS`].
-    by_contact: Vec<((C, usize), f64)>,
+    by_contact: Totals<(C, usize)>,
+}
+
+/// Running totals by key: the first few in place (an account has few capped types and
+/// contacts), so scoring an account allocates nothing for them; the rest in a vector.
+#[derive(Debug)]
+struct Totals<K> {
+    first: [Option<(K, f64)>; 8],
+    more: Vec<(K, f64)>,
+}
+
+impl<K: PartialEq + Copy> Totals<K> {
+    fn clear(&mut self) {
+        self.first = [None; 8];
+        self.more.clear();
+    }
+
+    /// The total under `key`, made (at 0) when missing (always `Some`).
+    fn slot(&mut self, key: K) -> Option<&mut f64> {
+        // Entries fill `first` in order, so the first empty place ends the search there.
+        let mut empty = None;
+        for (i, entry) in self.first.iter().enumerate() {
+            match entry {
+                Some((k, _)) if *k == key => {
+                    empty = Some(i);
+                    break;
+                }
+                None => {
+                    empty = Some(i);
+                    break;
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(entry) = empty.and_then(|i| self.first.get_mut(i)) {
+            return Some(&mut entry.get_or_insert((key, 0.0)).1);
+        }
+        if !self.more.iter().any(|(k, _)| *k == key) {
+            self.more.push((key, 0.0));
+        }
+        self.more
+            .iter_mut()
+            .find(|(k, _)| *k == key)
+            .map(|(_, total)| total)
+    }
 }
 
 impl<T, C> Default for CapTotals<T, C> {
     fn default() -> Self {
         CapTotals {
-            by_type: Vec::new(),
-            by_contact: Vec::new(),
+            by_type: Totals {
+                first: [const { None }; 8],
+                more: Vec::new(),
+            },
+            by_contact: Totals {
+                first: [const { None }; 8],
+                more: Vec::new(),
+            },
         }
     }
 }
@@ -296,18 +346,17 @@ fn positive(x: f64) -> f64 {
 /// Adds `points` (positive) to the running total under `key`, clipped to what `cap` leaves;
 /// returns the points kept and the points removed.
 fn clip_to<K: PartialEq + Copy>(
-    totals: &mut Vec<(K, f64)>,
+    totals: &mut Totals<K>,
     key: K,
     cap: f64,
     points: f64,
 ) -> (f64, f64) {
-    let slot = totals.iter_mut().find(|(k, _)| *k == key);
-    let total = slot.as_ref().map_or(0.0, |(_, t)| *t);
+    let slot = totals.slot(key);
+    let total = slot.as_deref().copied().unwrap_or(0.0);
     let room = (cap - total).max(0.0);
     let kept = if points > room { room } else { points };
-    match slot {
-        Some((_, t)) => *t += kept,
-        None => totals.push((key, 0.0 + kept)),
+    if let Some(t) = slot {
+        *t += kept;
     }
     (kept, points - kept)
 }
@@ -1284,6 +1333,61 @@ pub fn delta(a: &Score, b: &Score) -> ScoreDelta {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use crate::expr::Data;
+
+    /// More capped types and contacts than the totals keep in place (eight each): every one
+    /// is still held to its cap.
+    #[test]
+    fn caps_hold_for_many_types_and_contacts() {
+        let kinds: Vec<String> = (0..11)
+            .map(|i| format!(r#""t{i}": {{"component": "engagement", "points": 4, "cap": 5}}"#))
+            .collect();
+        let journey = crate::Journey::from_json(&format!(
+            r#"{{"id": "j", "name": "J", "version": "1",
+                "scoring": {{"weights": {{"engagement": 1, "intent": 1}},
+                  "caps": {{"engagement": 1000, "intent": 1000}},
+                  "contactCaps": {{"intent": 6}},
+                  "signals": {{{}, "u": {{"component": "intent", "points": 4}}}}}},
+                "stages": [{{"id": "a", "name": "A", "kind": "pre-sale", "entryCriteria": "true"}}]}}"#,
+            kinds.join(", ")
+        ))
+        .unwrap();
+        // Two signals of each capped type (8 points, held to 5); two of the uncapped type for
+        // each of eleven contacts (8 points, held to the contact cap of 6).
+        let mut signals = Vec::new();
+        let mut contacts = Vec::new();
+        for i in 0..11 {
+            for _ in 0..2 {
+                signals.push(format!(r#"{{"type": "t{i}", "at": "2026-11-01"}}"#));
+                signals.push(format!(
+                    r#"{{"type": "u", "at": "2026-11-01", "contact": "c{i}"}}"#
+                ));
+            }
+            contacts.push(format!(r#"{{"id": "c{i}"}}"#));
+        }
+        let account = Data::account_from_json(&format!(
+            r#"{{"asOf": "2026-11-22", "signals": [{}], "contacts": [{}]}}"#,
+            signals.join(", "),
+            contacts.join(", ")
+        ))
+        .unwrap();
+        let score = journey.score(&account).unwrap();
+        let value = |name: &str| {
+            score
+                .components
+                .iter()
+                .find(|c| c.component == name)
+                .and_then(|c| c.value)
+        };
+        assert_eq!(value("engagement"), Some(55.0));
+        assert_eq!(value("intent"), Some(66.0));
+        let lean = journey
+            .score_model()
+            .unwrap()
+            .values_with(&account, &[])
+            .unwrap();
+        assert_eq!(lean.normalized[1], Some(6.6));
+        assert_eq!(lean.normalized[2], Some(5.5));
+    }
 
     /// The lean path criteria read gives the explained score's numbers, bit for bit.
     #[test]
