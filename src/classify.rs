@@ -299,7 +299,7 @@ impl Journey {
                 (l.buying_group, &given.buying_group),
             ] {
                 if let Some(to) = fields.get_mut(i) {
-                    to.clone_from(from);
+                    to.reset_to(from);
                 }
             }
             if let Some(slot) = fields.get_mut(l.as_of) {

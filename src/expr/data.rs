@@ -355,6 +355,23 @@ fn in_range(value: &Data, field: &Field, path: &Pointer<'_>) -> Result<(), crate
     }
 }
 
+impl Data {
+    /// Makes this value equal to `like`, reusing its allocations where the shapes agree
+    /// (objects of the same length field by field, lists emptied for an empty list): putting
+    /// a context's computed fields back as they were allocates nothing.
+    pub(crate) fn reset_to(&mut self, like: &Data) {
+        match (self, like) {
+            (Data::Object(fields), Data::Object(like)) if fields.len() == like.len() => {
+                for (field, like) in fields.iter_mut().zip(like) {
+                    field.reset_to(like);
+                }
+            }
+            (Data::List(items), Data::List(like)) if like.is_empty() => items.clear(),
+            (slot, like) => slot.clone_from(like),
+        }
+    }
+}
+
 /// What an absent field holds: an empty list for lists (a list field is never null), false for
 /// a required flag, else null.
 pub(crate) fn absent(field: &Field) -> Data {
@@ -557,6 +574,32 @@ pub(crate) fn number_text(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reset_to_makes_a_value_equal_to_another_whatever_the_shapes() {
+        let s = |t: &str| Data::String(t.into());
+        let values = [
+            Data::Null,
+            Data::Number(1.5),
+            s("a"),
+            Data::List(vec![s("x"), Data::Number(2.0)]),
+            Data::List(Vec::new()),
+            Data::Object(vec![
+                Data::Null,
+                Data::Number(3.0),
+                Data::List(vec![s("y")]),
+            ]),
+            Data::Object(vec![Data::Bool(true), Data::Null, Data::List(Vec::new())]),
+            Data::Object(vec![Data::Null]),
+        ];
+        for from in &values {
+            for like in &values {
+                let mut value = from.clone();
+                value.reset_to(like);
+                assert_eq!(&value, like, "{from:?} reset to {like:?}");
+            }
+        }
+    }
 
     #[test]
     fn timestamps_round_trip() {

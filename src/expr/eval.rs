@@ -103,6 +103,7 @@ struct Scopes<'a> {
 }
 
 impl<'a> Scopes<'a> {
+    #[inline]
     fn get(&self, depth: usize) -> Val<'a> {
         let found = match depth.checked_sub(self.first.len()) {
             None => self.first.get(depth).copied().flatten(),
@@ -111,6 +112,7 @@ impl<'a> Scopes<'a> {
         found.filter(|_| depth < self.len).unwrap_or(Val::Null)
     }
 
+    #[inline]
     fn push(&mut self, val: Val<'a>) {
         match self.first.get_mut(self.len) {
             Some(slot) => *slot = Some(val),
@@ -119,6 +121,7 @@ impl<'a> Scopes<'a> {
         self.len += 1;
     }
 
+    #[inline]
     fn pop(&mut self) {
         if self.len > self.first.len() {
             self.deeper.pop();

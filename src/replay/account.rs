@@ -625,7 +625,7 @@ impl AccountState {
                 (l.buying_group, &plan.blank_group),
             ] {
                 if let Some(slot) = fields.get_mut(i) {
-                    slot.clone_from(blank);
+                    slot.reset_to(blank);
                 }
             }
         }
