@@ -294,9 +294,13 @@ impl Journey {
     ) -> Result<Option<usize>, Error> {
         let l = crate::expr::types::layout();
         if let Data::Object(fields) = &mut *account {
+            let (blank_score, blank_group) = blank_computed();
             for (i, from) in [
-                (l.score, &given.score),
-                (l.buying_group, &given.buying_group),
+                (l.score, given.score.as_ref().unwrap_or(blank_score)),
+                (
+                    l.buying_group,
+                    given.buying_group.as_ref().unwrap_or(blank_group),
+                ),
             ] {
                 if let Some(to) = fields.get_mut(i) {
                     to.reset_to(from);
@@ -586,11 +590,19 @@ impl Journey {
             return Ok(None);
         };
         let field = |i: usize| fields.get(i).cloned().unwrap_or(Data::Null);
+        // Computed fields as nothing filled them (as replay keeps them) are not copied.
+        let (blank_score, blank_group) = blank_computed();
+        let unless_blank = |i: usize, blank: &Data| {
+            fields
+                .get(i)
+                .filter(|v| *v != blank)
+                .map_or(Given::BLANK, |v| Some(v.clone()))
+        };
         let given = Given {
             as_of: field(l.as_of),
             days_in_stage: field(l.days_in_stage),
-            score: field(l.score),
-            buying_group: field(l.buying_group),
+            score: unless_blank(l.score, blank_score),
+            buying_group: unless_blank(l.buying_group, blank_group),
         };
         let found = self.first_change(
             account,
@@ -603,11 +615,20 @@ impl Journey {
             for (i, value) in [
                 (l.as_of, given.as_of),
                 (l.days_in_stage, given.days_in_stage),
-                (l.score, given.score),
-                (l.buying_group, given.buying_group),
             ] {
                 if let Some(slot) = fields.get_mut(i) {
                     *slot = value;
+                }
+            }
+            for (i, value) in [
+                (l.score, given.score.as_ref().unwrap_or(blank_score)),
+                (
+                    l.buying_group,
+                    given.buying_group.as_ref().unwrap_or(blank_group),
+                ),
+            ] {
+                if let Some(slot) = fields.get_mut(i) {
+                    slot.reset_to(value);
                 }
             }
         }
@@ -817,12 +838,26 @@ pub(crate) struct TimeModel {
     max_items: Option<u64>,
 }
 
-/// The fields of an account context a search sets for each look, as they were.
+/// The fields of an account context a search sets for each look, as they were (the score
+/// and buying group: `None` when blank, see [`blank_computed`]).
 struct Given {
     as_of: Data,
     days_in_stage: Data,
-    score: Data,
-    buying_group: Data,
+    score: Option<Data>,
+    buying_group: Option<Data>,
+}
+
+impl Given {
+    const BLANK: Option<Data> = None;
+}
+
+/// The context's `score` and `buyingGroup` as nothing has filled them.
+fn blank_computed() -> &'static (Data, Data) {
+    static BLANK: std::sync::OnceLock<(Data, Data)> = std::sync::OnceLock::new();
+    BLANK.get_or_init(|| {
+        let blank = crate::expr::data::blank_field;
+        (blank("score"), blank("buyingGroup"))
+    })
 }
 
 /// How to look for the first time point where the answer is no longer `current`.

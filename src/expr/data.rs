@@ -372,6 +372,14 @@ impl Data {
     }
 }
 
+/// A root field of the account context as it is before anything fills it.
+pub(crate) fn blank_field(name: &str) -> Data {
+    ACCOUNT
+        .iter()
+        .find(|f| f.name == name)
+        .map_or(Data::Null, absent)
+}
+
 /// What an absent field holds: an empty list for lists (a list field is never null), false for
 /// a required flag, else null.
 pub(crate) fn absent(field: &Field) -> Data {

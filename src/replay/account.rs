@@ -9,6 +9,7 @@
 use crate::classify::DAY_MS;
 use crate::definition::{DwellAction, StageKind};
 use crate::error::Error;
+use crate::expr::data::blank_field;
 use crate::expr::data::set_path;
 use crate::expr::explain::{Explainer, Seen};
 use crate::expr::{Data, Expression};
@@ -66,14 +67,6 @@ struct Positions {
     opportunity_amount: Vec<usize>,
     opportunity_stage: Vec<usize>,
     opportunity_created: Vec<usize>,
-}
-
-/// A root field of the account context as it is before anything fills it.
-fn blank_field(name: &str) -> Data {
-    crate::expr::types::ACCOUNT
-        .iter()
-        .find(|f| f.name == name)
-        .map_or(Data::Null, crate::expr::data::absent)
 }
 
 impl Positions {
