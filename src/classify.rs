@@ -294,18 +294,7 @@ impl Journey {
     ) -> Result<Option<usize>, Error> {
         let l = crate::expr::types::layout();
         if let Data::Object(fields) = &mut *account {
-            let (blank_score, blank_group) = blank_computed();
-            for (i, from) in [
-                (l.score, given.score.as_ref().unwrap_or(blank_score)),
-                (
-                    l.buying_group,
-                    given.buying_group.as_ref().unwrap_or(blank_group),
-                ),
-            ] {
-                if let Some(to) = fields.get_mut(i) {
-                    to.reset_to(from);
-                }
-            }
+            given.put_back_computed(fields);
             if let Some(slot) = fields.get_mut(l.as_of) {
                 *slot = Data::Timestamp(t);
             }
@@ -612,23 +601,13 @@ impl Journey {
             (suppressed, entered, carried),
         );
         if let Data::Object(fields) = account {
+            given.put_back_computed(fields);
             for (i, value) in [
                 (l.as_of, given.as_of),
                 (l.days_in_stage, given.days_in_stage),
             ] {
                 if let Some(slot) = fields.get_mut(i) {
                     *slot = value;
-                }
-            }
-            for (i, value) in [
-                (l.score, given.score.as_ref().unwrap_or(blank_score)),
-                (
-                    l.buying_group,
-                    given.buying_group.as_ref().unwrap_or(blank_group),
-                ),
-            ] {
-                if let Some(slot) = fields.get_mut(i) {
-                    slot.reset_to(value);
                 }
             }
         }
@@ -849,6 +828,23 @@ struct Given {
 
 impl Given {
     const BLANK: Option<Data> = None;
+
+    /// Puts the context's score and buying group back as they were (reusing what they hold).
+    fn put_back_computed(&self, fields: &mut [Data]) {
+        let l = crate::expr::types::layout();
+        let (blank_score, blank_group) = blank_computed();
+        for (i, was) in [
+            (l.score, self.score.as_ref().unwrap_or(blank_score)),
+            (
+                l.buying_group,
+                self.buying_group.as_ref().unwrap_or(blank_group),
+            ),
+        ] {
+            if let Some(slot) = fields.get_mut(i) {
+                slot.reset_to(was);
+            }
+        }
+    }
 }
 
 /// The context's `score` and `buyingGroup` as nothing has filled them.

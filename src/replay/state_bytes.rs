@@ -187,16 +187,24 @@ fn write_error(w: &mut Writer, e: &StepError) {
 /// # Errors
 /// `invalid-argument` when the bytes are not one whole account.
 pub(super) fn decode_account(bytes: &[u8]) -> Result<AccountState, Error> {
+    whole_account(bytes, read_account)
+}
+
+/// What `read` reads from `bytes`, which must hold one account and nothing more.
+fn whole_account<'a, T>(
+    bytes: &'a [u8],
+    read: impl FnOnce(&mut Reader<'a>) -> Read<T>,
+) -> Result<T, Error> {
     let mut r = Reader {
         bytes,
         at: 0,
         what: "replay state",
     };
-    let account = read_account(&mut r)?;
+    let read = read(&mut r)?;
     if r.at != bytes.len() {
         return Err(corrupt("trailing bytes after an account"));
     }
-    Ok(account)
+    Ok(read)
 }
 
 /// An account as stored, to apply events to: its history lists
@@ -208,16 +216,7 @@ pub(super) fn decode_account(bytes: &[u8]) -> Result<AccountState, Error> {
 /// # Errors
 /// `invalid-argument` when the bytes are not one whole account.
 pub(super) fn decode_for_update(bytes: &[u8]) -> Result<(AccountState, History<'_>), Error> {
-    let mut r = Reader {
-        bytes,
-        at: 0,
-        what: "replay state",
-    };
-    let decoded = read_for_update(&mut r)?;
-    if r.at != bytes.len() {
-        return Err(corrupt("trailing bytes after an account"));
-    }
-    Ok(decoded)
+    whole_account(bytes, read_for_update)
 }
 
 /// An account [`decode_for_update`] gave, encoded with its stored history and what it
