@@ -132,6 +132,12 @@ fn offsets(bytes: &[u8]) -> Offsets {
     let _ = leb(bytes, &mut at);
     let n = leb(bytes, &mut at) as usize; // account id
     at += n;
+    for _ in 0..3 {
+        // transitions, breaches, errors: count, length in bytes, items
+        let _ = leb(bytes, &mut at);
+        let n = leb(bytes, &mut at) as usize;
+        at += n;
+    }
     skip_data(bytes, &mut at); // facts
     at += 16; // now, watermark
     let _stage = leb(bytes, &mut at);

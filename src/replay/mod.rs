@@ -440,14 +440,14 @@ impl ReplayState {
         Ok(out)
     }
 
-    /// An account's state, by id.
+    /// An account's transitions, by id, read without the rest of its state.
     ///
     /// # Errors
     /// `invalid-argument` if its bytes are damaged (they are checked when read, so never).
-    pub(crate) fn account(&self, id: &str) -> Result<Option<AccountState>, Error> {
+    pub(crate) fn transitions(&self, id: &str) -> Result<Option<Vec<account::Transition>>, Error> {
         self.accounts
             .get(id)
-            .map(|bytes| state_bytes::decode_account(bytes))
+            .map(|bytes| state_bytes::read_transitions(bytes))
             .transpose()
     }
 }

@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::account::AccountState;
+use super::account::{AccountState, Transition};
 use super::output::{self, AccountTimeline};
 use super::{BatchOutcome, EventCounts, RefusedEvent, ReplayState, Suppression, parse_as_of};
 use crate::classify::JourneyRef;
@@ -164,12 +164,12 @@ fn rules_for(set: &JourneySet, target: usize) -> Vec<Rule> {
 /// (`state_of(journey)` gives the account's state there, if any).
 fn suppression<'a>(
     rules: &[Rule],
-    state_of: impl Fn(usize) -> Option<&'a AccountState>,
+    transitions_of: impl Fn(usize) -> Option<&'a [Transition]>,
 ) -> Suppression {
     let mut times: Vec<i64> = rules
         .iter()
-        .filter_map(|r| state_of(r.source))
-        .flat_map(|s| s.transitions.iter().map(|t| t.at))
+        .filter_map(|r| transitions_of(r.source))
+        .flat_map(|transitions| transitions.iter().map(|t| t.at))
         .collect();
     times.sort_unstable();
     times.dedup();
@@ -179,8 +179,8 @@ fn suppression<'a>(
         let mut stages = Vec::new();
         let mut ids: Vec<&str> = Vec::new();
         for rule in rules {
-            let stage = state_of(rule.source).and_then(|s| {
-                s.transitions
+            let stage = transitions_of(rule.source).and_then(|transitions| {
+                transitions
                     .iter()
                     .take_while(|tr| tr.at <= t)
                     .last()
@@ -271,18 +271,18 @@ impl SetReplayState {
             let mut state = std::mem::replace(taken, ReplayState::new(journey));
             let states = &self.states;
             let outcome = state.apply_suppressed(journey, events.clone(), as_of, &|account| {
-                // The account in each journey a rule reads (decoded; its bytes were checked
-                // when they were read or written, so decoding does not fail).
-                let sources: Vec<Option<AccountState>> = (0..states.len())
+                // The account's transitions in each journey a rule reads (its bytes were
+                // checked when they were read or written, so reading them does not fail).
+                let sources: Vec<Option<Vec<Transition>>> = (0..states.len())
                     .map(|source| {
                         rules
                             .iter()
                             .any(|r| r.source == source)
-                            .then(|| states.get(source)?.account(account).ok().flatten())
+                            .then(|| states.get(source)?.transitions(account).ok().flatten())
                             .flatten()
                     })
                     .collect();
-                suppression(&rules, |source| sources.get(source)?.as_ref())
+                suppression(&rules, |source| sources.get(source)?.as_deref())
             });
             if let Some(slot) = self.states.get_mut(j) {
                 *slot = state;
@@ -315,7 +315,9 @@ impl SetReplayState {
                     .and_then(|i| advanced.get(source)?.get(i))
             };
             let states = state.advanced(journey, as_of_ms, (0, usize::MAX), &|account| {
-                suppression(&rules, |source| find(source, account))
+                suppression(&rules, |source| {
+                    find(source, account).map(|s| s.transitions.as_slice())
+                })
             })?;
             if let Some(slot) = advanced.get_mut(j) {
                 *slot = states;

@@ -54,9 +54,8 @@ fn write_history(w: &mut Writer, a: &AccountState, old: &History<'_>) {
     list(w, old.errors, &a.errors, write_error);
 }
 
-/// An account without its history lists.
+/// An account without its id and history lists.
 fn write_state(w: &mut Writer, a: &AccountState) {
-    w.str(&a.id);
     w.data(&a.facts);
     w.i64(a.now);
     w.i64(a.watermark);
@@ -223,8 +222,10 @@ pub(super) fn decode_for_update(bytes: &[u8]) -> Result<(AccountState, History<'
 /// recorded since.
 pub(super) fn encode_updated(a: &AccountState, old: &History<'_>) -> Box<[u8]> {
     let mut w = Writer(Vec::with_capacity(512));
-    write_state(&mut w, a);
+    // The id, then the history (readable without the rest: `read_transitions`), then the rest.
+    w.str(&a.id);
     write_history(&mut w, a, old);
+    write_state(&mut w, a);
     w.0.into_boxed_slice()
 }
 
@@ -239,8 +240,10 @@ fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
 /// An account without its history lists (transitions, breaches, errors: left empty), and
 /// those lists as stored.
 fn read_for_update<'a>(r: &mut Reader<'a>) -> Read<(AccountState, History<'a>)> {
+    let id = r.str()?;
+    let history = read_history(r)?;
     let account = AccountState {
-        id: r.str()?,
+        id,
         facts: r.data(0)?,
         now: r.i64()?,
         watermark: r.i64()?,
@@ -306,6 +309,11 @@ fn read_for_update<'a>(r: &mut Reader<'a>) -> Read<(AccountState, History<'a>)> 
         errors: Vec::new(),
         suppression: Vec::new(),
     };
+    Ok((account, history))
+}
+
+/// The history lists as stored, each its count and bytes.
+fn read_history<'a>(r: &mut Reader<'a>) -> Read<History<'a>> {
     let mut list = || -> Read<Stored<'a>> {
         let count = r.len()?;
         let bytes = r.count()?;
@@ -318,12 +326,27 @@ fn read_for_update<'a>(r: &mut Reader<'a>) -> Read<(AccountState, History<'a>)> 
             items: r.take(bytes)?,
         })
     };
-    let history = History {
+    Ok(History {
         transitions: list()?,
         breaches: list()?,
         errors: list()?,
+    })
+}
+
+/// An account's transitions alone, read without the rest of it (what another journey's
+/// conflict rules look at).
+///
+/// # Errors
+/// `invalid-argument` when the bytes are damaged.
+pub(super) fn read_transitions(bytes: &[u8]) -> Result<Vec<Transition>, Error> {
+    let mut r = Reader {
+        bytes,
+        at: 0,
+        what: "replay state",
     };
-    Ok((account, history))
+    r.str()?;
+    let history = read_history(&mut r)?;
+    history_list(history.transitions, read_transition)
 }
 
 /// One stored history list: its number of items and their bytes.
@@ -548,8 +571,13 @@ mod tests {
         let restored = ReplayState::from_bytes(&state.to_bytes()).unwrap();
         let result = restored.result(&journey, AS_OF).unwrap();
         assert_eq!(result.accounts, whole.accounts);
-        let account = restored.account("a").unwrap().unwrap();
-        assert!(account.transitions.len() >= 3, "{:?}", account.transitions);
+        let transitions = restored.transitions("a").unwrap().unwrap();
+        assert!(transitions.len() >= 3, "{transitions:?}");
+        let decoded = decode_account(restored.accounts.get("a").unwrap()).unwrap();
+        assert_eq!(
+            transitions, decoded.transitions,
+            "read alone or with the account"
+        );
     }
 
     #[test]
