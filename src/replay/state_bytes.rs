@@ -29,8 +29,9 @@ fn corrupt(detail: &str) -> Error {
 
 const VERSION: u8 = 6;
 
-/// The history lists come last, each with its length in bytes, so an update can append to
-/// them without reading them ([`encode_updated`]).
+/// The history lists, right after the account's id, each with its length in bytes: an
+/// update appends to them without reading them ([`encode_updated`]), and the transitions can
+/// be read alone ([`read_transitions`]).
 fn write_history(w: &mut Writer, a: &AccountState, old: &History<'_>) {
     /// The stored items, then the new ones (encoded apart first only when there are any,
     /// for their length).
