@@ -187,7 +187,7 @@ impl ReplayState {
         events: Vec<Result<Event, Unreadable>>,
         as_of: i64,
     ) -> Result<BatchOutcome, Error> {
-        self.apply_suppressed(journey, events, as_of, &|_| Vec::new())
+        self.apply_suppressed(journey, &events, as_of, &|_| Vec::new())
     }
 
     /// As [`ReplayState::apply`], with the stages other journeys' conflict rules suppress for
@@ -195,7 +195,7 @@ impl ReplayState {
     pub(crate) fn apply_suppressed(
         &mut self,
         journey: &Journey,
-        events: Vec<Result<Event, Unreadable>>,
+        events: &[Result<Event, Unreadable>],
         as_of: i64,
         suppression: &dyn Fn(&str) -> Suppression,
     ) -> Result<BatchOutcome, Error> {
@@ -229,13 +229,14 @@ impl ReplayState {
             refuse_keyed(outcome, index, key, reason, message);
         };
         // Read, refuse what cannot apply anywhere, group by account.
-        let mut pending: Vec<(usize, Event)> = Vec::new();
-        for (index, item) in events.into_iter().enumerate() {
+        // Borrowed: a journey set applies the same events to each of its journeys.
+        let mut pending: Vec<(usize, &Event)> = Vec::new();
+        for (index, item) in events.iter().enumerate() {
             match item {
                 Err(Unreadable { error, account, id }) => refuse_keyed(
                     &mut outcome,
                     index,
-                    (account, id),
+                    (account.clone(), id.clone()),
                     Refusal::InvalidEvent,
                     format!(
                         "{} at {}: {}",
@@ -252,7 +253,7 @@ impl ReplayState {
                     refuse(
                         &mut outcome,
                         index,
-                        Some(&event),
+                        Some(event),
                         Refusal::AfterAsOf,
                         message,
                     );
@@ -267,7 +268,7 @@ impl ReplayState {
                     refuse(
                         &mut outcome,
                         index,
-                        Some(&event),
+                        Some(event),
                         Refusal::UnknownAccount,
                         message,
                     );
@@ -278,7 +279,7 @@ impl ReplayState {
         // Per account, in time order, ties in input order. Accounts are independent, so they
         // are grouped by a hash of the id first (ids compare only where hashes are equal) and
         // taken in that order; results do not depend on it.
-        let mut pending: Vec<(u64, usize, Event)> = pending
+        let mut pending: Vec<(u64, usize, &Event)> = pending
             .into_iter()
             .map(|(i, e)| (crate::bytes::fnv1a(&e.account), i, e))
             .collect();
@@ -307,7 +308,7 @@ impl ReplayState {
                 Ok(decoded) => decoded,
                 Err(e) => {
                     if let Some(bytes) = stored {
-                        self.accounts.insert(first.account, bytes);
+                        self.accounts.insert(first.account.clone(), bytes);
                     }
                     return Err(Error::new(
                         Code::Internal,
@@ -325,7 +326,7 @@ impl ReplayState {
                         crate::expr::data::format_timestamp(event.at),
                         crate::expr::data::format_timestamp(state.watermark)
                     );
-                    refuse(&mut outcome, index, Some(&event), Refusal::Late, message);
+                    refuse(&mut outcome, index, Some(event), Refusal::Late, message);
                 } else if let Some(key) = &event.id
                     && state.is_duplicate(key, event.at)
                 {
@@ -333,15 +334,15 @@ impl ReplayState {
                     refuse(
                         &mut outcome,
                         index,
-                        Some(&event),
+                        Some(event),
                         Refusal::Duplicate,
                         message,
                     );
                 } else {
-                    match state.apply(&plan, &event) {
+                    match state.apply(&plan, event) {
                         Ok(()) => outcome.events.applied += 1,
                         Err((reason, message)) => {
-                            refuse(&mut outcome, index, Some(&event), reason, message);
+                            refuse(&mut outcome, index, Some(event), reason, message);
                         }
                     }
                 }

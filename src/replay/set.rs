@@ -270,7 +270,7 @@ impl SetReplayState {
             };
             let mut state = std::mem::replace(taken, ReplayState::new(journey));
             let states = &self.states;
-            let outcome = state.apply_suppressed(journey, events.clone(), as_of, &|account| {
+            let outcome = state.apply_suppressed(journey, &events, as_of, &|account| {
                 // The account's transitions in each journey a rule reads (its bytes were
                 // checked when they were read or written, so reading them does not fail).
                 let sources: Vec<Option<Vec<Transition>>> = (0..states.len())
