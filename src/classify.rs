@@ -847,8 +847,8 @@ impl Given {
     }
 }
 
-/// The context's `score` and `buyingGroup` as nothing has filled them.
-fn blank_computed() -> &'static (Data, Data) {
+/// The context's `score` and `buyingGroup` as nothing has filled them (built once).
+pub(crate) fn blank_computed() -> &'static (Data, Data) {
     static BLANK: std::sync::OnceLock<(Data, Data)> = std::sync::OnceLock::new();
     BLANK.get_or_init(|| {
         let blank = crate::expr::data::blank_field;

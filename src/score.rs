@@ -452,10 +452,10 @@ impl ScoreModel {
     }
 
     pub(crate) fn cap(&self, component: &str) -> f64 {
-        self.scoring
-            .caps
-            .get(component)
-            .copied()
+        COMPONENTS
+            .iter()
+            .position(|c| *c == component)
+            .and_then(|i| self.caps.get(i).copied())
             .unwrap_or(DEFAULT_CAP)
     }
 

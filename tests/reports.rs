@@ -235,16 +235,16 @@ fn revenue_retention_follows_wins_expansions_renewals_and_churn() {
     let journey = Journey::embedded_default().unwrap();
     let state = replayed(&journey, &events, &at(150));
     let opts = options(&journey, false, false);
-    let reports = serde_json::to_value(
-        Partial::from_state(&journey, &state, &opts)
+    let retention = |opts: &ReportOptions| {
+        let reports = Partial::from_state(&journey, &state, opts)
             .unwrap()
-            .finish(),
-    )
-    .unwrap();
-    let r = &reports["groups"][0]["accountMetrics"]["retention"];
+            .finish();
+        serde_json::to_value(reports).unwrap()["groups"][0]["accountMetrics"]["retention"].clone()
+    };
+    let r = retention(&opts);
     assert_eq!(
         r,
-        &json!({
+        json!({
             "accounts": 3, "starting": 3500.5, "expansion": 350.0, "contraction": 500.0,
             "churned": 500.5, "churnedAccounts": 1, "ending": 2850.0,
             "net": 2850.0 / 3500.5, "gross": 2500.0 / 3500.5
@@ -255,13 +255,7 @@ fn revenue_retention_follows_wins_expansions_renewals_and_churn() {
         from: START_MS,
         ..opts
     };
-    let reports = serde_json::to_value(
-        Partial::from_state(&journey, &state, &early)
-            .unwrap()
-            .finish(),
-    )
-    .unwrap();
-    let r = &reports["groups"][0]["accountMetrics"]["retention"];
+    let r = retention(&early);
     assert_eq!(
         (r["accounts"].as_u64(), r["net"].is_null()),
         (Some(0), true)

@@ -9,7 +9,6 @@
 use crate::classify::DAY_MS;
 use crate::definition::{DwellAction, StageKind};
 use crate::error::Error;
-use crate::expr::data::blank_field;
 use crate::expr::data::set_path;
 use crate::expr::explain::{Explainer, Seen};
 use crate::expr::{Data, Expression};
@@ -42,9 +41,6 @@ pub(crate) struct Plan<'j> {
     /// what the criteria give without the facts changing, and `criteria_stage` is confirmed by
     /// a look before each search.
     pub(crate) reads_stage: bool,
-    /// What the score and buying group of an account context are before they are computed.
-    blank_score: Data,
-    blank_group: Data,
 }
 
 /// Positions (in the account schema) of the fields events set.
@@ -140,8 +136,6 @@ impl<'j> Plan<'j> {
             reach: journey.signal_reach(&until_exprs),
             explainers: journey.explainers(),
             reads_stage: journey.reads_stage(),
-            blank_score: blank_field("score"),
-            blank_group: blank_field("buyingGroup"),
         })
     }
 
@@ -596,7 +590,7 @@ impl AccountState {
                 Some((winner, context))
             }
             Err(e) => {
-                self.put_back(plan, context);
+                self.put_back(context);
                 self.errors.push(StepError {
                     at: t,
                     code: e.code(),
@@ -610,13 +604,11 @@ impl AccountState {
 
     /// Returns the facts [`AccountState::evaluate`] took, with what it computed (score, buying
     /// group) cleared, so the next evaluation computes them afresh.
-    fn put_back(&mut self, plan: &Plan<'_>, mut context: Data) {
+    fn put_back(&mut self, mut context: Data) {
         let l = crate::expr::types::layout();
+        let (blank_score, blank_group) = crate::classify::blank_computed();
         if let Data::Object(fields) = &mut context {
-            for (i, blank) in [
-                (l.score, &plan.blank_score),
-                (l.buying_group, &plan.blank_group),
-            ] {
+            for (i, blank) in [(l.score, blank_score), (l.buying_group, blank_group)] {
                 if let Some(slot) = fields.get_mut(i) {
                     slot.reset_to(blank);
                 }
@@ -994,19 +986,19 @@ impl AccountState {
     /// Returns the facts (see [`AccountState::put_back`]) when done.
     fn check_slas_after(&mut self, plan: &Plan<'_>, t: i64, context: Data, moved: bool) {
         if self.slas.iter().all(|r| r.closed.is_some()) {
-            self.put_back(plan, context);
+            self.put_back(context);
             return;
         }
         if !moved {
             self.check_slas(plan, t, &context);
-            self.put_back(plan, context);
+            self.put_back(context);
             return;
         }
-        self.put_back(plan, context);
+        self.put_back(context);
         let errors = self.errors.len();
         if let Some((_, fresh)) = self.evaluate(plan, t) {
             self.check_slas(plan, t, &fresh);
-            self.put_back(plan, fresh);
+            self.put_back(fresh);
         }
         // The move's own evaluation succeeded; one failing for the SLA is not the account's.
         self.errors.truncate(errors);
@@ -1355,7 +1347,7 @@ mod tests {
                             Some(Data::Number(n)) => *n,
                             _ => f64::NAN,
                         };
-                    s.put_back(plan, context);
+                    s.put_back(context);
                     value
                 };
                 let (x, y) = (composite(&mut a, &folding), composite(&mut b, &keeping));
