@@ -658,7 +658,7 @@ impl ScoreModel {
         let view = crate::expr::columnar::Batch {
             sources: columns
                 .iter()
-                .map(|c| (c.path.clone().into_boxed_slice(), c.column.source()))
+                .map(|c| (c.path.as_slice(), c.column.source()))
                 .collect(),
             signals: crate::expr::columnar::Signals {
                 offsets: &offsets,

@@ -439,7 +439,7 @@ impl Journey {
     /// What `change_until` looks at besides the account's own dates: the lengths of time after
     /// a date at which an answer can change (criteria windows, decays, the engagement window),
     /// and the dates the criteria name with the millisecond after each.
-    fn build_time_model(&self) -> TimeModel {
+    pub(crate) fn build_time_model(&self) -> TimeModel {
         // The stages' criteria and the scoring model's rules (a component rule on a window
         // changes a score when the window ends).
         let scoring_rules = self
@@ -514,6 +514,7 @@ impl Journey {
                     .all(|e| e.trend(Trend::Unknown) != Trend::Unknown)
             }),
             max_items: within_limit(0).then_some(fits as u64),
+            looker: crate::look::Looker::new(self).map(std::sync::Arc::new),
         }
     }
 
@@ -720,7 +721,20 @@ impl Journey {
         points.dedup();
         // A point where the answer cannot be computed (a criterion dividing by zero then)
         // counts as a change: the current answer stands until then.
-        let mut same = |t: i64| matches!(self.stage_at(account, given, t, (suppressed, entered, carried)), Ok(s) if s == current);
+        // Each look compiled (`crate::look`) where the journey's criteria and the account
+        // allow it, else on the context itself.
+        let mut scratch = crate::look::Scratch::take();
+        let snapshot = &mut *scratch;
+        let looker = model
+            .looker
+            .as_deref()
+            .filter(|l| l.take(self, account, given.score.as_ref(), carried, snapshot));
+        let mut same = |t: i64| match looker {
+            Some(looker) => looker.stage_at(self, snapshot, t, suppressed).0 == current,
+            None => {
+                matches!(self.stage_at(account, given, t, (suppressed, entered, carried)), Ok(s) if s == current)
+            }
+        };
         // The last point where the answer is still `current` (or `asOf`) and the first where
         // it is not.
         let (before, point) = match search {
@@ -815,6 +829,9 @@ pub(crate) struct TimeModel {
     /// to come near the step limit (skipping evaluations is safe up to it); `None`: none is
     /// short enough.
     max_items: Option<u64>,
+    /// The stages compiled for looks at many times (`crate::look`); `None` when the criteria
+    /// need the account context.
+    pub(crate) looker: Option<std::sync::Arc<crate::look::Looker>>,
 }
 
 /// The fields of an account context a search sets for each look, as they were (the score

@@ -159,15 +159,15 @@ impl Journey {
                 (vec![l.score, position], values)
             })
             .collect();
-        let mut sources: Vec<(Box<[usize]>, Source<'_>)> = columns
+        let mut sources: Vec<(&[usize], Source<'_>)> = columns
             .iter()
             .filter(|c| c.path.first() != Some(&l.score))
-            .map(|c| (c.path.clone().into_boxed_slice(), c.column.source()))
+            .map(|c| (c.path.as_slice(), c.column.source()))
             .collect();
         sources.extend(
             score_values
                 .iter()
-                .map(|(path, values)| (path.clone().into_boxed_slice(), Source::Numbers(values))),
+                .map(|(path, values)| (path.as_slice(), Source::Numbers(values))),
         );
         let view = Batch {
             sources,
@@ -516,7 +516,7 @@ mod tests {
                 },
                 _ => return,
             };
-            sources.push((path.into_boxed_slice(), source));
+            sources.push((path, source));
         };
         for (i, f) in ACCOUNT.iter().enumerate() {
             match f.ty {
@@ -529,7 +529,7 @@ mod tests {
             }
         }
         let view = Batch {
-            sources,
+            sources: sources.iter().map(|(p, s)| (p.as_slice(), *s)).collect(),
             signals: Signals {
                 offsets: &[0, 0],
                 kind: &[],

@@ -287,6 +287,12 @@ impl Journey {
         account: &mut Data,
         carried: &[crate::score::Carry],
     ) -> Result<(), Error> {
+        self.complete_buying_group(account)?;
+        self.fill_score(account, carried).map_err(Error::from)
+    }
+
+    /// Writes the buying-group facts into an account context that has contacts.
+    pub(crate) fn complete_buying_group(&self, account: &mut Data) -> Result<(), Error> {
         let l = crate::expr::types::layout();
         let has_contacts = matches!(
             account,
@@ -301,7 +307,44 @@ impl Journey {
                 *slot = crate::buying_group::to_context(&facts);
             }
         }
-        self.fill_score(account, carried).map_err(Error::from)
+        Ok(())
+    }
+
+    /// As [`Journey::complete_with`] followed by [`Journey::winner`]: the account context
+    /// completed, and its winning stage with the stages in `suppressed` left out — through
+    /// a compiled look (`crate::look`) where the journey and the account allow one.
+    pub(crate) fn complete_and_win(
+        &self,
+        account: &mut Data,
+        carried: &[crate::score::Carry],
+        suppressed: &[usize],
+    ) -> Result<Option<usize>, Error> {
+        let l = crate::expr::types::layout();
+        if let Some(looker) = self.looker()
+            && let Data::Object(fields) = &*account
+            && let Some(Data::Timestamp(as_of)) = fields.get(l.as_of)
+        {
+            let as_of = *as_of;
+            let mut snapshot = crate::look::Scratch::take();
+            if looker.take(self, account, fields.get(l.score), carried, &mut snapshot) {
+                let (winner, score) = looker.stage_at(self, &mut snapshot, as_of, suppressed);
+                self.complete_buying_group(account)?;
+                if let Some(score) = score {
+                    fill_score_values(account, &score);
+                }
+                return Ok(winner);
+            }
+        }
+        self.complete_with(account, carried)?;
+        self.winner(account, suppressed)
+    }
+
+    /// The journey's compiled looks, when its criteria allow them.
+    pub(crate) fn looker(&self) -> Option<&crate::look::Looker> {
+        self.time_model
+            .get_or_init(|| self.build_time_model())
+            .looker
+            .as_deref()
     }
 
     /// Scores an account with the definition's scoring model, as of the account's `asOf`:
@@ -361,20 +404,7 @@ impl Journey {
             return Ok(());
         };
         let score = model.values_with(account, carried)?;
-        let l = crate::expr::types::layout();
-        if let Data::Object(fields) = account
-            && let Some(Data::Object(values)) = fields.get_mut(l.score)
-        {
-            let computed = std::iter::once(score.composite).chain(score.normalized);
-            for (&j, value) in score_positions().iter().zip(computed) {
-                if let Some(value) = value
-                    && let Some(slot) = values.get_mut(j)
-                    && *slot == Data::Null
-                {
-                    *slot = Data::Number(value);
-                }
-            }
-        }
+        fill_score_values(account, &score);
         Ok(())
     }
 
@@ -528,9 +558,28 @@ fn holds(
     }
 }
 
+/// Writes a computed score into the context's score fields left empty (an imported score,
+/// given in the input, is kept).
+fn fill_score_values(account: &mut Data, score: &crate::score::ScoreValues) {
+    let l = crate::expr::types::layout();
+    if let Data::Object(fields) = account
+        && let Some(Data::Object(values)) = fields.get_mut(l.score)
+    {
+        let computed = std::iter::once(score.composite).chain(score.normalized);
+        for (&j, value) in score_positions().iter().zip(computed) {
+            if let Some(value) = value
+                && let Some(slot) = values.get_mut(j)
+                && *slot == Data::Null
+            {
+                *slot = Data::Number(value);
+            }
+        }
+    }
+}
+
 /// Where `score.composite` and each component (in [`crate::definition::COMPONENTS`] order)
 /// sit in the account context's `score` object: found by name once.
-fn score_positions() -> &'static [usize; 6] {
+pub(crate) fn score_positions() -> &'static [usize; 6] {
     static POSITIONS: std::sync::OnceLock<[usize; 6]> = std::sync::OnceLock::new();
     POSITIONS.get_or_init(|| {
         let score = crate::expr::types::Ty::Object(crate::expr::types::ACCOUNT)

@@ -38,6 +38,7 @@ pub mod expr;
 mod journey;
 mod journey_set;
 pub mod json;
+mod look;
 pub mod matching;
 pub mod replay;
 pub mod report;

@@ -1049,16 +1049,35 @@ impl ScoreModel {
         carried: &[Carry],
     ) -> Result<ScoreValues, ExprError> {
         let (root, as_of) = account_root(account)?;
-        let index = |component: &str| COMPONENTS.iter().position(|c| *c == component);
         let mut sums = [0.0_f64; 5];
         self.each_signal(root, as_of, None, carried, |s| {
             if let Some(slot) = sums.get_mut(s.index) {
                 *slot += s.points;
             }
         });
-        let mut add = |component: &str, points: f64| {
-            if let Some(slot) = index(component).and_then(|i| sums.get_mut(i)) {
+        let fit_known = self.fixed_points(account, root, |i, points| {
+            if let Some(slot) = sums.get_mut(i) {
                 *slot += points;
+            }
+        })?;
+        Ok(self.finish(sums, fit_known))
+    }
+
+    /// The points of the fit (imported, or the fit rules) and of the component rules, each
+    /// with its component's position in [`COMPONENTS`], in the order the ledger adds them
+    /// (after the signals'); whether the fit is known.
+    ///
+    /// # Errors
+    /// A fit or component rule's evaluation error.
+    pub(crate) fn fixed_points(
+        &self,
+        account: &Data,
+        root: &[Data],
+        mut add: impl FnMut(usize, f64),
+    ) -> Result<bool, ExprError> {
+        let mut add = |component: &str, points: f64| {
+            if let Some(i) = COMPONENTS.iter().position(|c| *c == component) {
+                add(i, points);
             }
         };
         let fit_known = match self.scoring.fit_source {
@@ -1090,6 +1109,11 @@ impl ScoreModel {
                 None => add(&rule.component, 0.0),
             }
         }
+        Ok(fit_known)
+    }
+
+    /// The components and composite from each component's summed points.
+    pub(crate) fn finish(&self, sums: [f64; 5], fit_known: bool) -> ScoreValues {
         // On the stack: this runs at every look replay takes at an account.
         let mut components = COMPONENTS.map(|component| ComponentScore {
             component,
@@ -1111,11 +1135,154 @@ impl ScoreModel {
                 *slot = c.normalized;
             }
         }
-        Ok(ScoreValues {
+        ScoreValues {
             composite: composite(&components),
             normalized,
-        })
+        }
     }
+
+    /// The account's signals as scoring counts them, resolved once so that
+    /// [`ScoreModel::sums_at`] can score them at many times: folded sums first, then the
+    /// signals in list order, those that never count (an unscored type, a missing strength
+    /// or value) left out — as [`ScoreModel::values_with`] goes through them.
+    pub(crate) fn scored(&self, root: &[Data], carried: &[Carry], out: &mut Vec<Scored>) {
+        out.clear();
+        let l = types::layout();
+        let contacts = match root.get(l.contacts) {
+            Some(Data::List(items)) => items.as_slice(),
+            _ => &[],
+        };
+        // A contact by its first position in the account's list (as `each_signal` keys caps
+        // by the contact's id).
+        let contact = |id: &str| {
+            let place = contacts.iter().position(|c| {
+                matches!(c, Data::Object(f) if matches!(f.get(l.contact_id), Some(Data::String(x)) if x.as_ref() == id))
+            })?;
+            u32::try_from(place).ok()
+        };
+        let contact_caps = COMPONENTS.map(|c| self.scoring.contact_caps.get(c).copied());
+        let mut push = |kind: &Kind, position: usize, index: usize, item: Scored| {
+            let contact_cap = item
+                .contact
+                .and_then(|(c, _)| Some((c, contact_caps.get(index).copied()??)));
+            out.push(Scored {
+                decay: kind.rule.decay,
+                cap: kind.rule.cap,
+                position: u32::try_from(position).unwrap_or(u32::MAX),
+                index,
+                contact: contact_cap,
+                ..item
+            });
+        };
+        for carry in carried {
+            let Some((position, kind)) = self.kind(&carry.kind) else {
+                continue;
+            };
+            let Some((index, _)) = kind.component else {
+                continue;
+            };
+            let item = Scored {
+                base: carry.points,
+                scale: 1.0,
+                at: carry.at,
+                carried: true,
+                contact: carry.contact.as_deref().and_then(contact).map(|c| (c, 0.0)),
+                ..Scored::default()
+            };
+            push(kind, position, index, item);
+        }
+        let signals = match root.get(l.signals) {
+            Some(Data::List(items)) => items.as_slice(),
+            _ => &[],
+        };
+        // Signals of one type often follow each other: the last type found is kept.
+        let mut last: Option<(&str, Option<(usize, &Kind)>)> = None;
+        for signal in signals {
+            let Data::Object(values) = signal else {
+                continue;
+            };
+            let (Some(Data::String(name)), Some(Data::Timestamp(at))) =
+                (values.get(l.signal_type), values.get(l.signal_at))
+            else {
+                continue;
+            };
+            let found = match last {
+                Some((was, found)) if was == name.as_ref() => found,
+                _ => {
+                    let found = self.kind(name);
+                    last = Some((name, found));
+                    found
+                }
+            };
+            let Some((position, kind)) = found else {
+                continue;
+            };
+            let (rule, Some((index, _))) = (&kind.rule, kind.component) else {
+                continue;
+            };
+            let scale = match (rule.by_strength, values.get(l.signal_strength)) {
+                (false, _) => 1.0,
+                (true, Some(Data::Number(s))) => s / 100.0,
+                (true, _) => continue,
+            };
+            let scale = match (rule.by_value, values.get(l.signal_value)) {
+                (false, _) => scale,
+                (true, Some(Data::Number(v))) => scale * v,
+                (true, _) => continue,
+            };
+            let contact = match values.get(l.signal_contact) {
+                Some(Data::String(id)) => contact(id).map(|c| (c, 0.0)),
+                _ => None,
+            };
+            let item = Scored {
+                base: rule.points,
+                scale,
+                at: *at,
+                contact,
+                ..Scored::default()
+            };
+            push(kind, position, index, item);
+        }
+    }
+
+    /// Each component's summed points as of `t` from [`ScoreModel::scored`]'s list: the same
+    /// additions in the same order as [`ScoreModel::values_with`], so the same bits.
+    pub(crate) fn sums_at(scored: &[Scored], t: i64, totals: &mut CapTotals<u32, u32>) -> [f64; 5] {
+        totals.clear();
+        let mut sums = [0.0_f64; 5];
+        for s in scored {
+            if !s.carried && s.at > t {
+                continue;
+            }
+            let factor = decay_factor(s.decay, t - s.at) * s.scale;
+            let contact = s.contact.map(|(c, cap)| (c, s.index, cap));
+            let (points, _) = totals.clip(s.base * factor, s.position, s.cap, contact);
+            if let Some(slot) = sums.get_mut(s.index) {
+                *slot += points;
+            }
+        }
+        sums
+    }
+}
+
+/// A signal (or folded sum) as [`ScoreModel::sums_at`] scores it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Scored {
+    /// Points before decay: the type's (a folded sum's own).
+    base: f64,
+    /// Its strength or value scale (1 for a folded sum).
+    scale: f64,
+    at: i64,
+    /// A folded sum: counted whatever the time.
+    carried: bool,
+    decay: Option<Decay>,
+    /// Its type's cap and position among the scored types.
+    cap: Option<f64>,
+    position: u32,
+    /// Its component's position in [`COMPONENTS`].
+    index: usize,
+    /// Its contact (first position in the account's contacts) and that contact's cap.
+    contact: Option<(u32, f64)>,
 }
 
 /// A rule's verdict: unknown when every field its criterion reads is missing (whatever `==`

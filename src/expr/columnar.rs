@@ -59,7 +59,7 @@ pub(crate) struct Signals<'a> {
 
 /// Everything a compiled program reads: sources by path, the signals, and `asOf`.
 pub(crate) struct Batch<'a> {
-    pub sources: Vec<(Box<[usize]>, Source<'a>)>,
+    pub sources: Vec<(&'a [usize], Source<'a>)>,
     pub signals: Signals<'a>,
     pub as_of: i64,
 }

@@ -244,6 +244,48 @@ impl Expression {
         trend::max_steps(&self.program, items)
     }
 
+    /// Whether the expression's value can move with time alone, the account's facts staying as
+    /// they are: it reads `asOf`, `daysInStage`, the score or the buying group (computed as of
+    /// `asOf`), or uses `within` or `daysSince`.
+    pub(crate) fn reads_clock(&self) -> bool {
+        let l = types::layout();
+        let mut stack = vec![&self.program];
+        while let Some(op) = stack.pop() {
+            match op {
+                check::Op::Within(..) | check::Op::DaysSince(_) => return true,
+                check::Op::Path(check::Base::Root, path)
+                    if path.first().is_some_and(|&i| {
+                        [l.as_of, l.days_in_stage, l.score, l.buying_group].contains(&i)
+                    }) =>
+                {
+                    return true;
+                }
+                _ => {}
+            }
+            stack.extend(op.children());
+        }
+        false
+    }
+
+    /// Every string the expression names as a constant (`"webinar"`, the items of
+    /// `["US", "GB"]`), appended to `out`.
+    pub(crate) fn string_constants(&self, out: &mut Vec<String>) {
+        let mut stack = vec![&self.program];
+        while let Some(op) = stack.pop() {
+            if let check::Op::Const(value) = op {
+                match value {
+                    Data::String(s) => out.push(s.to_string()),
+                    Data::List(items) => out.extend(items.iter().filter_map(|d| match d {
+                        Data::String(s) => Some(s.to_string()),
+                        _ => None,
+                    })),
+                    _ => {}
+                }
+            }
+            stack.extend(op.children());
+        }
+    }
+
     /// The account fields (paths of positions in the schema) the expression reads.
     pub fn root_paths(&self) -> &[Box<[usize]>] {
         &self.root_paths

@@ -582,8 +582,7 @@ impl AccountState {
         let mut context = std::mem::replace(&mut self.facts, Data::Null);
         let outcome = plan
             .journey
-            .complete_with(&mut context, &self.carried)
-            .and_then(|()| plan.journey.winner(&context, &suppressed));
+            .complete_and_win(&mut context, &self.carried, &suppressed);
         match outcome {
             Ok(winner) => {
                 self.evaluated_at = Some((t, suppressed));

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use crate::Journey;
 use crate::classify::SCAN_ONLY;
 use crate::expr::data::format_timestamp;
+use crate::look::{CONTEXT_ONLY, Looker};
 
 const HOUR_MS: i64 = 3_600_000;
 /// 2026-01-05T00:00:00Z.
@@ -149,6 +150,16 @@ fn both_ways(run: impl Fn() -> String) -> [String; 2] {
     })
 }
 
+/// `run`'s output with compiled looks (`crate::look`), then with every look on the context.
+fn compiled_and_on_context(run: impl Fn() -> String) -> [String; 2] {
+    [false, true].map(|context_only| {
+        CONTEXT_ONLY.with(|s| s.set(context_only));
+        let out = run();
+        CONTEXT_ONLY.with(|s| s.set(false));
+        out
+    })
+}
+
 /// `events` replayed as of 80 days after the start, both ways.
 fn replayed(journey: &Journey, events: &str) -> [String; 2] {
     let as_of = format_timestamp(START_MS + 80 * 24 * HOUR_MS);
@@ -201,6 +212,20 @@ fn journeys() -> Vec<Journey> {
     all
 }
 
+/// [`busy`] with fit rules and a component rule that move the composite across `hot`'s
+/// threshold as firmographics and CRM facts arrive.
+fn fit_and_rules() -> String {
+    let mut journey: Value = serde_json::from_str(&busy()).unwrap();
+    journey["id"] = json!("fit-and-rules");
+    let scoring = &mut journey["scoring"];
+    scoring["weights"] = json!({"engagement": 0.4, "intent": 0.2, "relationship": 0.2, "fit": 0.2});
+    scoring["fit"] = json!([{"when": "firmographics.employees >= 500", "points": 60},
+                            {"when": "firmographics.industry == \"software\"", "points": 40}]);
+    scoring["rules"] =
+        json!([{"component": "relationship", "when": "crm.salesAccepted", "points": 70}]);
+    journey.to_string()
+}
+
 const ACCOUNTS: &[&str] = &["acme", "globex", "initech"];
 
 proptest! {
@@ -240,6 +265,29 @@ proptest! {
     }
 
     #[test]
+    fn compiled_looks_give_what_looks_on_the_context_give(
+        events in history(ACCOUNTS, 6 * HOUR_MS, 100, 60),
+    ) {
+        let text = Value::Array(events).to_string();
+        let as_of = format_timestamp(START_MS + 40 * 24 * HOUR_MS);
+        let mut all = journeys();
+        all.push(Journey::from_json(&busy()).unwrap());
+        all.push(Journey::from_json(&fit_and_rules()).unwrap());
+        for journey in all {
+            let [compiled, on_context] = compiled_and_on_context(|| {
+                serde_json::to_string(&journey.replay(&text, &as_of).unwrap()).unwrap()
+            });
+            prop_assert_eq!(compiled, on_context, "journey {}", journey.definition().id);
+        }
+        let busy: Value = serde_json::from_str(&busy()).unwrap();
+        let set = two_journeys(busy["stages"].clone(), &["warm", "quiet"]);
+        let [compiled, on_context] = compiled_and_on_context(|| {
+            serde_json::to_string(&set.replay(&text, &as_of).unwrap()).unwrap()
+        });
+        prop_assert_eq!(compiled, on_context);
+    }
+
+    #[test]
     fn shortcuts_hold_when_evaluations_fail(
         events in history(&ACCOUNTS[..2], 6 * HOUR_MS, 100, 50),
     ) {
@@ -252,6 +300,24 @@ proptest! {
         let [shortcut, scanned] = replayed(&journey, &text);
         prop_assert_eq!(shortcut, scanned);
     }
+}
+
+#[test]
+fn the_shipped_journeys_and_the_test_journeys_have_compiled_looks() {
+    let mut all = journeys();
+    all.push(Journey::from_json(&busy()).unwrap());
+    all.push(Journey::from_json(&fit_and_rules()).unwrap());
+    let without: Vec<String> = all
+        .iter()
+        .filter(|j| Looker::new(j).is_none())
+        .map(|j| j.definition().id.clone())
+        .collect();
+    // The stress journey reads `daysInStage`, which looks take from the context; the others
+    // read a signal's topic and use arithmetic (`%`), or read the buying group.
+    assert_eq!(
+        without,
+        ["stress", "buyer-language", "abm-customer-experience"]
+    );
 }
 
 #[test]
