@@ -267,6 +267,40 @@ impl<'a> Reader<'a> {
             _ => return Err(self.corrupt("value")),
         })
     }
+    /// As [`Reader::data`], into `target`, reusing its allocations where the value read has the
+    /// same shape (an object's or a list's vector, a string equal to the one read): replay
+    /// decodes one account after another into the same tree.
+    pub(crate) fn data_into(&mut self, target: &mut Data, depth: usize) -> Read<()> {
+        if depth > MAX_DATA_DEPTH {
+            return Err(self.corrupt("nesting"));
+        }
+        let at = self.at;
+        match (self.u8()?, &mut *target) {
+            (6, Data::List(items)) | (7, Data::Object(items)) => {
+                let n = self.count()?;
+                items.truncate(n);
+                for i in 0..n {
+                    match items.get_mut(i) {
+                        Some(item) => self.data_into(item, depth + 1)?,
+                        None => items.push(self.data(depth + 1)?),
+                    }
+                }
+            }
+            (3, Data::String(old)) => {
+                let n = self.count()?;
+                let bytes = self.take(n)?;
+                if old.as_bytes() != bytes {
+                    let text = std::str::from_utf8(bytes).map_err(|_| self.corrupt("text"))?;
+                    *old = text.into();
+                }
+            }
+            _ => {
+                self.at = at;
+                *target = self.data(depth)?;
+            }
+        }
+        Ok(())
+    }
     pub(crate) fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Read<T>) -> Read<Vec<T>> {
         let n = self.count()?;
         // A plain loop, not an iterator chain: one small body per element type in the .wasm.
@@ -286,4 +320,43 @@ pub(crate) fn fnv1a(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn reading_into_any_value_gives_what_reading_afresh_gives() {
+        let s = |t: &str| Data::String(t.into());
+        let values = [
+            Data::Null,
+            Data::Bool(true),
+            Data::Number(1.5),
+            s("page_view"),
+            s("webinar"),
+            Data::Timestamp(7),
+            Data::List(vec![s("x"), Data::Number(2.0)]),
+            Data::List(vec![s("y")]),
+            Data::List(Vec::new()),
+            Data::Object(vec![s("a"), Data::List(vec![Data::Object(vec![s("b")])])]),
+            Data::Object(vec![Data::Null, Data::List(Vec::new()), s("c")]),
+        ];
+        for wanted in &values {
+            let mut w = Writer(Vec::new());
+            w.data(wanted);
+            for start in &values {
+                let mut target = start.clone();
+                let mut r = Reader {
+                    bytes: &w.0,
+                    at: 0,
+                    what: "test",
+                };
+                r.data_into(&mut target, 0).unwrap();
+                assert_eq!(&target, wanted, "read into {start:?}");
+                assert_eq!(r.at, w.0.len());
+            }
+        }
+    }
 }

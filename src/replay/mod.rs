@@ -289,12 +289,16 @@ impl ReplayState {
         let pending = pending.into_iter().map(|(_, i, e)| (i, e));
         let blank = blank_account();
         let mut events = pending.peekable();
+        // The last account's facts, decoded into again (their allocations reused).
+        let mut spare = Data::Null;
         while let Some((first_index, first)) = events.next() {
             // An account's stored history is kept as it is and appended to (replay only
-            // appends), so it is neither decoded nor encoded again.
-            let stored = self.accounts.remove(&first.account);
-            let decoded = match &stored {
-                Some(bytes) => state_bytes::decode_for_update(bytes),
+            // appends), so it is neither decoded nor encoded again. Its bytes are replaced
+            // in place (one lookup, no removal and insertion).
+            let mut stored = self.accounts.get_mut(&first.account);
+            let reuse = std::mem::replace(&mut spare, Data::Null);
+            let decoded = match stored.as_deref() {
+                Some(bytes) => state_bytes::decode_for_update(bytes, reuse),
                 None => Ok((
                     AccountState::new(&plan, &first.account, &blank),
                     state_bytes::History::default(),
@@ -302,14 +306,11 @@ impl ReplayState {
             };
             // Stored bytes were checked when read (`from_bytes` decodes every account whole)
             // or written by `encode_updated`, so this cannot fail; if it did, that would be a
-            // bug: the account is put back as it was and the batch stops with an `internal`
-            // error (accounts taken before it keep their events).
+            // bug: the account stays as it was and the batch stops with an `internal` error
+            // (accounts taken before it keep their events).
             let (mut state, history) = match decoded {
                 Ok(decoded) => decoded,
                 Err(e) => {
-                    if let Some(bytes) = stored {
-                        self.accounts.insert(first.account.clone(), bytes);
-                    }
                     return Err(Error::new(
                         Code::Internal,
                         "",
@@ -350,7 +351,13 @@ impl ReplayState {
             }
             self.watermark = self.watermark.max(state.watermark);
             let encoded = state_bytes::encode_updated(&state, &history);
-            self.accounts.insert(state.id, encoded);
+            match stored.as_deref_mut() {
+                Some(bytes) => *bytes = encoded,
+                None => {
+                    self.accounts.insert(state.id.clone(), encoded);
+                }
+            }
+            spare = std::mem::replace(&mut state.facts, Data::Null);
         }
         crate::sort::sort_by_key(&mut outcome.refused, |r| r.index);
         let total = &mut self.counts;

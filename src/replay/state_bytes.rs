@@ -6,6 +6,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::expr::Data;
+
 use super::account::{
     AccountState, Breach, Dwell, Pin, Recycle, SlaRun, SlaStatus, StepError, Transition,
     TransitionKind, Trigger,
@@ -215,8 +217,14 @@ fn whole_account<'a, T>(
 ///
 /// # Errors
 /// `invalid-argument` when the bytes are not one whole account.
-pub(super) fn decode_for_update(bytes: &[u8]) -> Result<(AccountState, History<'_>), Error> {
-    whole_account(bytes, read_for_update)
+///
+/// `facts` is a tree to decode the facts into (the last account's, whose allocations are reused
+/// where the shapes agree; `Data::Null` for none).
+pub(super) fn decode_for_update(
+    bytes: &[u8],
+    facts: Data,
+) -> Result<(AccountState, History<'_>), Error> {
+    whole_account(bytes, |r| read_for_update(r, facts))
 }
 
 /// An account [`decode_for_update`] gave, encoded with its stored history and what it
@@ -231,7 +239,7 @@ pub(super) fn encode_updated(a: &AccountState, old: &History<'_>) -> Box<[u8]> {
 }
 
 fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
-    let (mut account, history) = read_for_update(r)?;
+    let (mut account, history) = read_for_update(r, Data::Null)?;
     account.transitions = history_list(history.transitions, read_transition)?;
     account.breaches = history_list(history.breaches, read_breach)?;
     account.errors = history_list(history.errors, read_error)?;
@@ -240,12 +248,13 @@ fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
 
 /// An account without its history lists (transitions, breaches, errors: left empty), and
 /// those lists as stored.
-fn read_for_update<'a>(r: &mut Reader<'a>) -> Read<(AccountState, History<'a>)> {
+fn read_for_update<'a>(r: &mut Reader<'a>, mut facts: Data) -> Read<(AccountState, History<'a>)> {
     let id = r.str()?;
     let history = read_history(r)?;
+    r.data_into(&mut facts, 0)?;
     let account = AccountState {
         id,
-        facts: r.data(0)?,
+        facts,
         now: r.i64()?,
         watermark: r.i64()?,
         stage: r.opt_index()?,
@@ -586,7 +595,7 @@ mod tests {
         let journey = Journey::embedded_default().unwrap();
         let state = state_in_two_batches(&journey);
         let bytes = state.accounts.get("a").unwrap();
-        let (account, history) = decode_for_update(bytes).unwrap();
+        let (account, history) = decode_for_update(bytes, Data::Null).unwrap();
         for more in [1, u64::MAX - history.transitions.count] {
             let damaged = History {
                 transitions: Stored {
