@@ -295,7 +295,7 @@ impl ReplayState {
             // An account's stored history is kept as it is and appended to (replay only
             // appends), so it is neither decoded nor encoded again. Its bytes are replaced
             // in place (one lookup, no removal and insertion).
-            let mut stored = self.accounts.get_mut(&first.account);
+            let stored = self.accounts.get_mut(&first.account);
             let reuse = std::mem::replace(&mut spare, Data::Null);
             let decoded = match stored.as_deref() {
                 Some(bytes) => state_bytes::decode_for_update(bytes, reuse),
@@ -351,7 +351,7 @@ impl ReplayState {
             }
             self.watermark = self.watermark.max(state.watermark);
             let encoded = state_bytes::encode_updated(&state, &history);
-            match stored.as_deref_mut() {
+            match stored {
                 Some(bytes) => *bytes = encoded,
                 None => {
                     self.accounts.insert(state.id.clone(), encoded);
