@@ -671,6 +671,7 @@ impl ScoreModel {
                 contacts: &signals.contacts,
             },
             as_of,
+            live: [f64::NAN; 6],
         };
         for plan in &mut plans {
             let criterion = match plan.target {

@@ -439,7 +439,7 @@ impl Journey {
     /// What `change_until` looks at besides the account's own dates: the lengths of time after
     /// a date at which an answer can change (criteria windows, decays, the engagement window),
     /// and the dates the criteria name with the millisecond after each.
-    pub(crate) fn build_time_model(&self) -> TimeModel {
+    fn build_time_model(&self) -> TimeModel {
         // The stages' criteria and the scoring model's rules (a component rule on a window
         // changes a score when the window ends).
         let scoring_rules = self
@@ -724,13 +724,21 @@ impl Journey {
         // Each look compiled (`crate::look`) where the journey's criteria and the account
         // allow it, else on the context itself.
         let mut scratch = crate::look::Scratch::take();
-        let snapshot = &mut *scratch;
+        let crate::look::Buffers { snapshot, totals } = &mut *scratch;
+        // Taking an account apart costs about one look on the context: a search that looks
+        // once (`Settled`) does that instead.
         let looker = model
             .looker
             .as_deref()
+            .filter(|_| search != Search::Settled)
             .filter(|l| l.take(self, account, given.score.as_ref(), carried, snapshot));
-        let mut same = |t: i64| match looker {
-            Some(looker) => looker.stage_at(self, snapshot, t, suppressed).0 == current,
+        let snapshot = &*snapshot;
+        let mut compiled = looker.map(|l| (l, l.batch(snapshot)));
+        let mut same = |t: i64| match &mut compiled {
+            Some((looker, batch)) => {
+                let look = (snapshot, batch);
+                looker.stage_at(self, look, totals, t, suppressed) == current
+            }
             None => {
                 matches!(self.stage_at(account, given, t, (suppressed, entered, carried)), Ok(s) if s == current)
             }

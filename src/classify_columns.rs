@@ -182,6 +182,7 @@ impl Journey {
                 contacts: &signals.contacts,
             },
             as_of,
+            live: [f64::NAN; 6],
         };
         let plans = self.plans(&view);
 
@@ -541,6 +542,7 @@ mod tests {
                 contacts: &values,
             },
             as_of: 0,
+            live: [f64::NAN; 6],
         };
         let stages = &journey.definition().stages;
         journey

@@ -287,12 +287,6 @@ impl Journey {
         account: &mut Data,
         carried: &[crate::score::Carry],
     ) -> Result<(), Error> {
-        self.complete_buying_group(account)?;
-        self.fill_score(account, carried).map_err(Error::from)
-    }
-
-    /// Writes the buying-group facts into an account context that has contacts.
-    pub(crate) fn complete_buying_group(&self, account: &mut Data) -> Result<(), Error> {
         let l = crate::expr::types::layout();
         let has_contacts = matches!(
             account,
@@ -307,44 +301,7 @@ impl Journey {
                 *slot = crate::buying_group::to_context(&facts);
             }
         }
-        Ok(())
-    }
-
-    /// As [`Journey::complete_with`] followed by [`Journey::winner`]: the account context
-    /// completed, and its winning stage with the stages in `suppressed` left out — through
-    /// a compiled look (`crate::look`) where the journey and the account allow one.
-    pub(crate) fn complete_and_win(
-        &self,
-        account: &mut Data,
-        carried: &[crate::score::Carry],
-        suppressed: &[usize],
-    ) -> Result<Option<usize>, Error> {
-        let l = crate::expr::types::layout();
-        if let Some(looker) = self.looker()
-            && let Data::Object(fields) = &*account
-            && let Some(Data::Timestamp(as_of)) = fields.get(l.as_of)
-        {
-            let as_of = *as_of;
-            let mut snapshot = crate::look::Scratch::take();
-            if looker.take(self, account, fields.get(l.score), carried, &mut snapshot) {
-                let (winner, score) = looker.stage_at(self, &mut snapshot, as_of, suppressed);
-                self.complete_buying_group(account)?;
-                if let Some(score) = score {
-                    fill_score_values(account, &score);
-                }
-                return Ok(winner);
-            }
-        }
-        self.complete_with(account, carried)?;
-        self.winner(account, suppressed)
-    }
-
-    /// The journey's compiled looks, when its criteria allow them.
-    pub(crate) fn looker(&self) -> Option<&crate::look::Looker> {
-        self.time_model
-            .get_or_init(|| self.build_time_model())
-            .looker
-            .as_deref()
+        self.fill_score(account, carried).map_err(Error::from)
     }
 
     /// Scores an account with the definition's scoring model, as of the account's `asOf`:
@@ -404,7 +361,20 @@ impl Journey {
             return Ok(());
         };
         let score = model.values_with(account, carried)?;
-        fill_score_values(account, &score);
+        let l = crate::expr::types::layout();
+        if let Data::Object(fields) = account
+            && let Some(Data::Object(values)) = fields.get_mut(l.score)
+        {
+            let computed = std::iter::once(score.composite).chain(score.normalized);
+            for (&j, value) in score_positions().iter().zip(computed) {
+                if let Some(value) = value
+                    && let Some(slot) = values.get_mut(j)
+                    && *slot == Data::Null
+                {
+                    *slot = Data::Number(value);
+                }
+            }
+        }
         Ok(())
     }
 
@@ -555,25 +525,6 @@ fn holds(
             crate::expr::Span { start: 0, end: 0 },
             format!("the journey has no stage {stage}"),
         )),
-    }
-}
-
-/// Writes a computed score into the context's score fields left empty (an imported score,
-/// given in the input, is kept).
-fn fill_score_values(account: &mut Data, score: &crate::score::ScoreValues) {
-    let l = crate::expr::types::layout();
-    if let Data::Object(fields) = account
-        && let Some(Data::Object(values)) = fields.get_mut(l.score)
-    {
-        let computed = std::iter::once(score.composite).chain(score.normalized);
-        for (&j, value) in score_positions().iter().zip(computed) {
-            if let Some(value) = value
-                && let Some(slot) = values.get_mut(j)
-                && *slot == Data::Null
-            {
-                *slot = Data::Number(value);
-            }
-        }
     }
 }
 

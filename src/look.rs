@@ -21,7 +21,7 @@ use crate::Journey;
 use crate::expr::columnar::{Batch, Program, Signals, Source};
 use crate::expr::types::{ACCOUNT, Ty};
 use crate::expr::{Data, Expression};
-use crate::score::{CapTotals, Carry, ScoreModel, ScoreValues, Scored};
+use crate::score::{CapTotals, Carry, ScoreModel, Scored};
 
 #[cfg(test)]
 thread_local! {
@@ -150,7 +150,7 @@ impl Looker {
             rule_inputs,
         };
         let empty = Snapshot::default();
-        let batch = looker.batch(&empty, &[0.0; 6], 0);
+        let batch = looker.batch(&empty);
         let compile = |e: Option<&Expression>| match e {
             None => Some(None),
             Some(e) => Program::compile(e, &batch).map(Some),
@@ -176,9 +176,10 @@ impl Looker {
         u32::try_from(place).unwrap_or(u32::MAX)
     }
 
-    /// The one-row batch of `snapshot` as of `t`, with the score fields' values `scores`
-    /// (the composite, then each component; NaN for null).
-    fn batch<'a>(&'a self, snapshot: &'a Snapshot, scores: &'a [f64; 6], t: i64) -> Batch<'a> {
+    /// The one-row batch of `snapshot`, its score fields read from the batch's `live` values
+    /// (the composite, then each component; NaN for null), which [`Looker::stage_at`] sets
+    /// with its time at each look.
+    pub(crate) fn batch<'a>(&'a self, snapshot: &'a Snapshot) -> Batch<'a> {
         let mut sources = Vec::with_capacity(self.facts.len() + self.scores.len());
         // Every fact has a source (compiling against an empty snapshot finds them all).
         for (k, (path, shape)) in self.facts.iter().enumerate() {
@@ -208,8 +209,7 @@ impl Looker {
             sources.push((&path[..], source));
         }
         for (path, which) in &self.scores {
-            let value = scores.get(*which..*which + 1).unwrap_or(&[f64::NAN]);
-            sources.push((&path[..], Source::Numbers(value)));
+            sources.push((&path[..], Source::Live(*which)));
         }
         Batch {
             sources,
@@ -223,7 +223,8 @@ impl Looker {
                 contact: Some(&snapshot.contact),
                 contacts: &self.words,
             },
-            as_of: t,
+            as_of: 0,
+            live: [f64::NAN; 6],
         }
     }
 
@@ -327,7 +328,7 @@ impl Looker {
             }
         }
         out.offsets = [0, out.kind.len()];
-        let batch = self.batch(out, &[0.0; 6], 0);
+        let batch = self.batch(out);
         let too_long = self.stages.iter().any(|(entry, exit)| {
             [entry, exit]
                 .into_iter()
@@ -378,21 +379,21 @@ impl Looker {
         true
     }
 
-    /// The winning stage at `t` of the account `snapshot` holds (taken by [`Looker::take`]),
-    /// the stages in `suppressed` left out: what looking at its context with `asOf` = `t`
-    /// gives; and the score computed then, when the journey has a scoring model.
+    /// The winning stage at `t` of the account `snapshot` holds (taken by [`Looker::take`];
+    /// `batch` is [`Looker::batch`] of it), the stages in `suppressed` left out: what looking
+    /// at its context with `asOf` = `t` gives.
     pub(crate) fn stage_at(
         &self,
         journey: &Journey,
-        snapshot: &mut Snapshot,
+        (snapshot, batch): (&Snapshot, &mut Batch<'_>),
+        totals: &mut CapTotals<u32, u32>,
         t: i64,
         suppressed: &[usize],
-    ) -> (Option<usize>, Option<ScoreValues>) {
+    ) -> Option<usize> {
         // Without a scoring model, the score is what was given.
         let mut scores = snapshot.given.map(|v| v.unwrap_or(f64::NAN));
-        let mut computed = None;
         if let Some(model) = journey.score_model() {
-            let mut sums = ScoreModel::sums_at(&snapshot.scored, t, &mut snapshot.totals);
+            let mut sums = ScoreModel::sums_at(&snapshot.scored, t, totals);
             for &(i, points) in &snapshot.fixed {
                 if let Some(slot) = sums.get_mut(i) {
                     *slot += points;
@@ -403,10 +404,11 @@ impl Looker {
             for ((slot, given), value) in scores.iter_mut().zip(snapshot.given).zip(each) {
                 *slot = given.or(value).unwrap_or(f64::NAN);
             }
-            computed = Some(values);
         }
-        let batch = self.batch(snapshot, &scores, t);
-        let winner = journey
+        batch.as_of = t;
+        batch.live = scores;
+        let batch = &*batch;
+        journey
             .precedence_order()
             .iter()
             .filter(|i| !suppressed.contains(i))
@@ -415,20 +417,27 @@ impl Looker {
                 let Some((entry, exit)) = self.stages.get(i) else {
                     return false;
                 };
-                let verdict = |p: &Option<Program>| p.as_ref().and_then(|p| p.evaluate(&batch, 0));
+                let verdict = |p: &Option<Program>| p.as_ref().and_then(|p| p.evaluate(batch, 0));
                 verdict(entry) == Some(true) && verdict(exit) != Some(true)
-            });
-        (winner, computed)
+            })
     }
 }
 
 thread_local! {
     /// One snapshot's buffers per thread, kept from one search to the next.
-    static SNAPSHOT: std::cell::RefCell<Snapshot> = std::cell::RefCell::default();
+    static SNAPSHOT: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
 }
 
-/// The thread's snapshot, taken for one search and given back when dropped.
-pub(crate) struct Scratch(Snapshot);
+/// What looks need besides the journey: an account taken apart, and the running totals its
+/// score's caps clip against.
+#[derive(Default)]
+pub(crate) struct Buffers {
+    pub(crate) snapshot: Snapshot,
+    pub(crate) totals: CapTotals<u32, u32>,
+}
+
+/// The thread's buffers, taken for one search and given back when dropped.
+pub(crate) struct Scratch(Buffers);
 
 impl Scratch {
     pub(crate) fn take() -> Scratch {
@@ -452,14 +461,14 @@ impl Drop for Scratch {
 }
 
 impl std::ops::Deref for Scratch {
-    type Target = Snapshot;
-    fn deref(&self) -> &Snapshot {
+    type Target = Buffers;
+    fn deref(&self) -> &Buffers {
         &self.0
     }
 }
 
 impl std::ops::DerefMut for Scratch {
-    fn deref_mut(&mut self) -> &mut Snapshot {
+    fn deref_mut(&mut self) -> &mut Buffers {
         &mut self.0
     }
 }
@@ -489,7 +498,6 @@ pub(crate) struct Snapshot {
     rule_inputs: Vec<Data>,
     /// The score fields given (not computed): the composite, then each component.
     given: [Option<f64>; 6],
-    totals: CapTotals<u32, u32>,
 }
 
 impl Snapshot {

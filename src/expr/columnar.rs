@@ -31,6 +31,10 @@ pub(crate) enum Source<'a> {
         /// The dictionary.
         values: &'a [String],
     },
+    /// A number the caller sets between evaluations, the same for every row: `live[k]` of
+    /// the batch (NaN is null) — a one-row batch evaluated at many moments (replay's looks)
+    /// changes its score so without rebuilding its sources.
+    Live(usize),
     /// A list of dictionary codes per row (`offsets` has one entry more than rows).
     Lists {
         /// Where each row's codes start.
@@ -62,6 +66,8 @@ pub(crate) struct Batch<'a> {
     pub sources: Vec<(&'a [usize], Source<'a>)>,
     pub signals: Signals<'a>,
     pub as_of: i64,
+    /// What [`Source::Live`] sources read.
+    pub live: [f64; 6],
 }
 
 /// A compiled boolean criterion.
@@ -210,6 +216,7 @@ impl Program {
                 }
                 Read::Column(i) => match batch.sources.get(i).map(|s| &s.1) {
                     Some(Source::Numbers(v)) => v.get(row).is_none_or(|x| x.is_nan()),
+                    Some(Source::Live(k)) => batch.live.get(*k).is_none_or(|x| x.is_nan()),
                     Some(Source::Flags(v)) => !matches!(v.get(row), Some(0 | 1)),
                     Some(Source::Strings { codes, values }) => {
                         codes.get(row).is_none_or(|&c| c as usize >= values.len())
@@ -332,7 +339,9 @@ fn num(op: &Op, batch: &Batch<'_>, preds: &mut Vec<Pred>) -> Option<Num> {
         Op::Const(Data::Number(n)) => Num::Const(Some(*n)),
         Op::Const(Data::Null) => Num::Const(None),
         Op::Path(Base::Root, path) => match find(batch, path) {
-            Some((i, Source::Numbers(_))) if field_ty(path)? == Ty::Number => Num::Column(i),
+            Some((i, Source::Numbers(_) | Source::Live(_))) if field_ty(path)? == Ty::Number => {
+                Num::Column(i)
+            }
             Some(_) => return None,
             None if field_ty(path)? == Ty::Number => Num::Const(None),
             None => return None,
@@ -643,6 +652,7 @@ fn eval_node(n: &Node, p: &Program, batch: &Batch<'_>, row: usize) -> Option<boo
         },
         Node::Present(i) => Some(match batch.sources.get(*i).map(|s| &s.1) {
             Some(Source::Numbers(v)) => v.get(row).is_some_and(|x| !x.is_nan()),
+            Some(Source::Live(k)) => batch.live.get(*k).is_some_and(|x| !x.is_nan()),
             Some(Source::Flags(v)) => matches!(v.get(row), Some(0 | 1)),
             Some(Source::Strings { codes, values }) => {
                 codes.get(row).is_some_and(|&c| (c as usize) < values.len())
@@ -668,6 +678,7 @@ fn eval_num(n: Num, p: &Program, batch: &Batch<'_>, row: usize) -> Option<f64> {
         Num::Const(x) => x,
         Num::Column(i) => match batch.sources.get(i).map(|s| &s.1) {
             Some(Source::Numbers(v)) => v.get(row).copied().filter(|x| !x.is_nan()),
+            Some(Source::Live(k)) => batch.live.get(*k).copied().filter(|x| !x.is_nan()),
             _ => None,
         },
         Num::Count(k) => Some(count(k, p, batch, row).0 as f64),

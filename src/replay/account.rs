@@ -582,7 +582,8 @@ impl AccountState {
         let mut context = std::mem::replace(&mut self.facts, Data::Null);
         let outcome = plan
             .journey
-            .complete_and_win(&mut context, &self.carried, &suppressed);
+            .complete_with(&mut context, &self.carried)
+            .and_then(|()| plan.journey.winner(&context, &suppressed));
         match outcome {
             Ok(winner) => {
                 self.evaluated_at = Some((t, suppressed));
