@@ -652,8 +652,17 @@ impl Journey {
         // Every date the account holds — signals' times, and dates such as crm.customerSince —
         // each with the lengths of time after it at which something can change: the criteria's
         // windows for every date, and a signal's own decay for its time.
-        // A few points per date and length: sized once rather than grown.
-        let mut points = Vec::with_capacity(256);
+        // The thread's buffers (points, dates, an account taken apart for compiled looks),
+        // kept from one search to the next.
+        let mut scratch = crate::look::Scratch::take();
+        let crate::look::Buffers {
+            snapshot,
+            totals,
+            points,
+            dates,
+        } = &mut *scratch;
+        points.clear();
+        dates.clear();
         let mut add = |t: i64, lengths: &[i64]| {
             for &d in lengths {
                 for point in [t.saturating_add(d), t.saturating_add(d + 1)] {
@@ -675,12 +684,10 @@ impl Journey {
                 .get(position)
                 .filter(|lengths| !lengths.is_empty())
         };
-        let mut dates = Vec::with_capacity(16);
         if let Data::Object(root) = account {
-            let mut stack = Vec::new();
             for (i, field) in root.iter().enumerate().skip(1) {
                 if i != l.signals {
-                    collect_dates(field, &mut dates, &mut stack);
+                    collect_dates(field, dates);
                 }
             }
             if let Some(Data::List(signals)) = root.get(l.signals) {
@@ -699,7 +706,7 @@ impl Journey {
                 }
             }
         }
-        for t in dates.into_iter().chain(entered) {
+        for &t in dates.iter().chain(&entered) {
             add(t, &model.common);
         }
         // Signals folded into sums keep their decay's checkpoints, counted from the fold.
@@ -723,8 +730,7 @@ impl Journey {
         // counts as a change: the current answer stands until then.
         // Each look compiled (`crate::look`) where the journey's criteria and the account
         // allow it, else on the context itself.
-        let mut scratch = crate::look::Scratch::take();
-        let crate::look::Buffers { snapshot, totals } = &mut *scratch;
+        let points = &*points;
         // Taking an account apart costs about one look on the context: a search that looks
         // once (`Settled`) does that instead.
         let looker = model
@@ -749,7 +755,7 @@ impl Journey {
             Search::Scan => {
                 let mut before = as_of;
                 let mut changed = None;
-                for point in points {
+                for &point in points {
                     if !same(point) {
                         changed = Some(point);
                         break;
@@ -904,20 +910,17 @@ fn as_of_of(account: &Data) -> Option<i64> {
     }
 }
 
-/// Every timestamp in an account context (its `asOf` excluded).
-/// `stack` is working space, empty on return (one for all of an account's fields).
-fn collect_dates<'a>(value: &'a Data, out: &mut Vec<i64>, stack: &mut Vec<&'a Data>) {
-    let Data::Object(fields) = value else {
-        return;
-    };
-    stack.clear();
-    stack.extend(fields.iter().skip(1));
-    while let Some(v) = stack.pop() {
-        match v {
-            Data::Timestamp(t) => out.push(*t),
-            Data::List(items) | Data::Object(items) => stack.extend(items),
-            _ => {}
+/// Every timestamp in `value` (a field of an account context), appended to `out`.
+fn collect_dates(value: &Data, out: &mut Vec<i64>) {
+    // Recursive: a context is shaped by the account schema, a few levels deep.
+    match value {
+        Data::Timestamp(t) => out.push(*t),
+        Data::List(items) | Data::Object(items) => {
+            for item in items {
+                collect_dates(item, out);
+            }
         }
+        _ => {}
     }
 }
 
@@ -939,21 +942,29 @@ fn boundary(mut yes: i64, mut no: i64, mut holds: impl FnMut(i64) -> bool) -> (i
 /// The latest date an account context holds (its `asOf` aside) and the length of its longest
 /// list.
 fn latest_date_and_longest_list(root: &[Data]) -> (i64, usize) {
-    let (mut latest, mut longest) = (i64::MIN, 0);
-    let mut stack: Vec<&Data> = Vec::with_capacity(128);
-    stack.extend(root.iter().skip(1));
-    while let Some(v) = stack.pop() {
+    // Recursive: a context is shaped by the account schema, a few levels deep.
+    fn walk(v: &Data, found: &mut (i64, usize)) {
         match v {
-            Data::Timestamp(t) => latest = latest.max(*t),
+            Data::Timestamp(t) => found.0 = found.0.max(*t),
             Data::List(items) => {
-                longest = longest.max(items.len());
-                stack.extend(items);
+                found.1 = found.1.max(items.len());
+                for item in items {
+                    walk(item, found);
+                }
             }
-            Data::Object(fields) => stack.extend(fields),
+            Data::Object(fields) => {
+                for field in fields {
+                    walk(field, found);
+                }
+            }
             _ => {}
         }
     }
-    (latest, longest)
+    let mut found = (i64::MIN, 0);
+    for field in root.iter().skip(1) {
+        walk(field, &mut found);
+    }
+    found
 }
 
 #[cfg(test)]

@@ -428,12 +428,15 @@ thread_local! {
     static SNAPSHOT: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
 }
 
-/// What looks need besides the journey: an account taken apart, and the running totals its
-/// score's caps clip against.
+/// What a search needs besides the journey: its time points, and for compiled looks an account
+/// taken apart and the running totals its score's caps clip against.
 #[derive(Default)]
 pub(crate) struct Buffers {
     pub(crate) snapshot: Snapshot,
     pub(crate) totals: CapTotals<u32, u32>,
+    /// The search's time points and the account's dates.
+    pub(crate) points: Vec<i64>,
+    pub(crate) dates: Vec<i64>,
 }
 
 /// The thread's buffers, taken for one search and given back when dropped.
