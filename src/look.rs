@@ -56,6 +56,8 @@ pub(crate) struct Looker {
     /// hold the same values, so do the rules' points (`None`: the rules read lists, whose
     /// points are taken afresh each time).
     rule_inputs: Option<Vec<Box<[usize]>>>,
+    /// This looker among all made (the thread's buffers keep the last one's rule points).
+    id: u64,
 }
 
 impl Looker {
@@ -142,12 +144,14 @@ impl Looker {
             }
             Some(paths)
         });
+        static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let mut looker = Looker {
             facts,
             scores,
             words,
             stages: Vec::new(),
             rule_inputs,
+            id: MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
         let empty = Snapshot::default();
         let batch = looker.batch(&empty);
@@ -274,14 +278,16 @@ impl Looker {
                     (out.codes.len() - 1, 0)
                 }
                 Shape::Texts => {
+                    // A null list reads as null, not as an empty one: looked at on the context.
+                    let Some(Data::List(items)) = value else {
+                        return false;
+                    };
                     let from = out.codes.len();
-                    if let Some(Data::List(items)) = value {
-                        for item in items {
-                            out.codes.push(match item {
-                                Data::String(s) => self.code(s),
-                                _ => u32::MAX,
-                            });
-                        }
+                    for item in items {
+                        out.codes.push(match item {
+                            Data::String(s) => self.code(s),
+                            _ => u32::MAX,
+                        });
                     }
                     out.bounds.push(u32::try_from(from).unwrap_or(u32::MAX));
                     out.bounds
@@ -291,7 +297,11 @@ impl Looker {
             };
             out.slots.push(slot);
         }
-        if let Some(Data::List(signals)) = root.get(l.signals) {
+        let Some(Data::List(signals)) = root.get(l.signals) else {
+            // Null signals read as null (`exists` unknown): looked at on the context.
+            return false;
+        };
+        {
             // Signals of one type often follow each other: the last type's code is kept.
             let mut last: Option<(&str, u32)> = None;
             for signal in signals {
@@ -339,12 +349,17 @@ impl Looker {
             return false;
         }
         out.given = [None; 6];
-        if let Some(Data::Object(values)) = given_score {
-            for (slot, &j) in out.given.iter_mut().zip(crate::journey::score_positions()) {
-                if let Some(Data::Number(n)) = values.get(j) {
-                    *slot = Some(*n);
+        match given_score {
+            None => {}
+            Some(Data::Object(values)) => {
+                for (slot, &j) in out.given.iter_mut().zip(crate::journey::score_positions()) {
+                    if let Some(Data::Number(n)) = values.get(j) {
+                        *slot = Some(*n);
+                    }
                 }
             }
+            // A score that is not an object is never filled in: looked at on the context.
+            Some(_) => return false,
         }
         // A look on the context scores the account even when no criterion reads the score: a
         // fit rule failing there fails the look, so such an account is looked at there.
@@ -352,7 +367,8 @@ impl Looker {
             // The last account's rule points hold when the rules' inputs are the same (replay
             // looks at an account before and after each of its events).
             let same_inputs = self.rule_inputs.as_ref().is_some_and(|paths| {
-                out.rule_inputs.len() == paths.len()
+                out.rules_of == self.id
+                    && out.rule_inputs.len() == paths.len()
                     && paths
                         .iter()
                         .zip(&out.rule_inputs)
@@ -366,6 +382,7 @@ impl Looker {
                     Ok(known) => out.fit_known = known,
                     Err(_) => return false,
                 }
+                out.rules_of = self.id;
                 if let Some(paths) = &self.rule_inputs {
                     out.rule_inputs.extend(
                         paths
@@ -497,8 +514,10 @@ pub(crate) struct Snapshot {
     scored: Vec<Scored>,
     fixed: Vec<(usize, f64)>,
     fit_known: bool,
-    /// The values of the rules' inputs `fixed` and `fit_known` were taken with (empty: none).
+    /// The values of the rules' inputs `fixed` and `fit_known` were taken with (empty: none),
+    /// and the looker (journey) that took them.
     rule_inputs: Vec<Data>,
+    rules_of: u64,
     /// The score fields given (not computed): the composite, then each component.
     given: [Option<f64>; 6],
 }
@@ -573,4 +592,89 @@ fn get<'a>(root: &'a [Data], path: &[usize]) -> Option<&'a Data> {
         };
     }
     Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// `classify`'s answer (with `nextChangeAt`) for `account`, with compiled looks and on the
+    /// context.
+    fn both_ways(journey: &str, account: &str) -> [String; 2] {
+        let journey = Journey::from_json(journey).unwrap();
+        assert!(Looker::new(&journey).is_some());
+        let account = Data::account_from_json(account).unwrap();
+        [false, true].map(|context_only| {
+            CONTEXT_ONLY.with(|c| c.set(context_only));
+            let answer = journey.classify(&account).map(|c| c.next_change_at);
+            CONTEXT_ONLY.with(|c| c.set(false));
+            format!("{answer:?}")
+        })
+    }
+
+    // Review findings: null where a list or the score object is expected reads as null on the
+    // context; such accounts are looked at there. A signal dated after `asOf` makes the search
+    // look at every point.
+    #[test]
+    fn null_lists_and_a_null_score_answer_as_on_the_context() {
+        let stages = |b: &str| {
+            format!(
+                r#"{{"id": "j", "name": "J", "version": "1",
+                "scoring": {{"weights": {{"engagement": 1}}, "signals": {{"x": {{"component": "engagement", "points": 10}}}}}},
+                "stages": [{{"id": "a", "name": "A", "kind": "pre-sale", "entryCriteria": "true"}},
+                          {{"id": "b", "name": "B", "kind": "pre-sale", "entryCriteria": {b:?}}}]}}"#
+            )
+        };
+        let future = r#"{"type": "x", "at": "2026-12-01"}"#;
+        let cases = [
+            (
+                "size(firmographics.techStack) == 0",
+                format!(
+                    r#"{{"asOf": "2026-11-22", "firmographics": {{"techStack": null}}, "signals": [{future}]}}"#
+                ),
+            ),
+            (
+                "not exists(signals, type == \"y\")",
+                r#"{"asOf": "2026-11-22", "signals": null, "crm": {"customerSince": "2026-12-01"}}"#
+                    .to_string(),
+            ),
+            (
+                "has(score.composite)",
+                format!(r#"{{"asOf": "2026-11-22", "score": null, "signals": [{future}]}}"#),
+            ),
+        ];
+        for (criterion, account) in cases {
+            let [compiled, on_context] = both_ways(&stages(criterion), &account);
+            assert_eq!(compiled, on_context, "{criterion}");
+        }
+    }
+
+    // Review finding: the rule points the thread's buffers keep were reused by another journey
+    // whose rules read the same fields.
+    #[test]
+    fn rule_points_are_not_shared_between_journeys() {
+        let journey = |points: u32| {
+            Journey::from_json(&format!(
+                r#"{{"id": "j{points}", "name": "J", "version": "1",
+                "scoring": {{"weights": {{"fit": 1}},
+                            "fit": [{{"when": "firmographics.employees >= 500", "points": {points}}}]}},
+                "stages": [{{"id": "a", "name": "A", "kind": "pre-sale", "entryCriteria": "true"}},
+                          {{"id": "b", "name": "B", "kind": "pre-sale", "entryCriteria": "score.composite > 50"}}]}}"#
+            ))
+            .unwrap()
+        };
+        let account = Data::account_from_json(
+            r#"{"asOf": "2026-11-22", "firmographics": {"employees": 900},
+                "signals": [{"type": "x", "at": "2026-12-01"}]}"#,
+        )
+        .unwrap();
+        let (high, low) = (journey(100), journey(0));
+        assert_eq!(high.classify(&account).unwrap().stage.as_deref(), Some("b"));
+        let answer = low.classify(&account).unwrap();
+        assert_eq!(
+            (answer.stage.as_deref(), answer.next_change_at),
+            (Some("a"), None)
+        );
+    }
 }

@@ -755,7 +755,7 @@ fn eval_pred(pred: &Pred, s: &Signals<'_>, as_of: i64, j: usize) -> Option<bool>
         Pred::Kind(table, null) => coded(Some(s.kind), table, *null),
         Pred::Contact(table, null) => coded(s.contact, table, *null),
         Pred::Within(d) => {
-            let at = s.at.get(j).copied()? as i64;
+            let at = s.at.get(j).copied().filter(|x| !x.is_nan())? as i64;
             Some(at <= as_of && at >= as_of.saturating_sub(*d))
         }
         Pred::Cmp(ord, a, b) => cmp(*ord, number(*a), number(*b)),

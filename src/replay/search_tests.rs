@@ -226,6 +226,20 @@ fn fit_and_rules() -> String {
     journey.to_string()
 }
 
+/// A set of two journeys whose scores differ only in a fit rule's points, replayed one after
+/// the other on the same thread (a review found their rule points shared through the thread's
+/// buffers).
+fn two_scored_journeys() -> crate::JourneySet {
+    let a: Value = serde_json::from_str(&fit_and_rules()).unwrap();
+    let mut b = a.clone();
+    b["id"] = json!("b");
+    b["scoring"]["fit"][0]["points"] = json!(5);
+    crate::JourneySet::from_json(
+        &json!({"id": "s", "name": "S", "version": "1", "journeys": [a, b]}).to_string(),
+    )
+    .unwrap()
+}
+
 const ACCOUNTS: &[&str] = &["acme", "globex", "initech"];
 
 proptest! {
@@ -280,11 +294,16 @@ proptest! {
             prop_assert_eq!(compiled, on_context, "journey {}", journey.definition().id);
         }
         let busy: Value = serde_json::from_str(&busy()).unwrap();
-        let set = two_journeys(busy["stages"].clone(), &["warm", "quiet"]);
-        let [compiled, on_context] = compiled_and_on_context(|| {
-            serde_json::to_string(&set.replay(&text, &as_of).unwrap()).unwrap()
-        });
-        prop_assert_eq!(compiled, on_context);
+        let sets = [
+            two_journeys(busy["stages"].clone(), &["warm", "quiet"]),
+            two_scored_journeys(),
+        ];
+        for set in sets {
+            let [compiled, on_context] = compiled_and_on_context(|| {
+                serde_json::to_string(&set.replay(&text, &as_of).unwrap()).unwrap()
+            });
+            prop_assert_eq!(compiled, on_context);
+        }
     }
 
     #[test]
