@@ -140,24 +140,27 @@ fn history(
     })
 }
 
-/// `run`'s output with the shortcuts, then scanning every point.
-fn both_ways(run: impl Fn() -> String) -> [String; 2] {
-    [false, true].map(|scan_only| {
-        SCAN_ONLY.with(|s| s.set(scan_only));
+/// `run`'s output with the test switch `switch` off, then on.
+fn off_and_on(
+    switch: &'static std::thread::LocalKey<std::cell::Cell<bool>>,
+    run: impl Fn() -> String,
+) -> [String; 2] {
+    [false, true].map(|on| {
+        switch.with(|s| s.set(on));
         let out = run();
-        SCAN_ONLY.with(|s| s.set(false));
+        switch.with(|s| s.set(false));
         out
     })
 }
 
+/// `run`'s output with the shortcuts, then scanning every point.
+fn both_ways(run: impl Fn() -> String) -> [String; 2] {
+    off_and_on(&SCAN_ONLY, run)
+}
+
 /// `run`'s output with compiled looks (`crate::look`), then with every look on the context.
 fn compiled_and_on_context(run: impl Fn() -> String) -> [String; 2] {
-    [false, true].map(|context_only| {
-        CONTEXT_ONLY.with(|s| s.set(context_only));
-        let out = run();
-        CONTEXT_ONLY.with(|s| s.set(false));
-        out
-    })
+    off_and_on(&CONTEXT_ONLY, run)
 }
 
 /// `events` replayed as of 80 days after the start, both ways.
