@@ -322,10 +322,6 @@ impl Journey {
     /// ```
     pub fn fields_read(&self) -> FieldsRead {
         let l = crate::expr::types::layout();
-        let topic = match Ty::Object(ACCOUNT).field("signals").map(|(_, f)| f.ty) {
-            Some(Ty::List(signal)) => signal.field("topic").map(|(i, _)| i),
-            _ => None,
-        };
         let scoring = self
             .score_model()
             .into_iter()
@@ -361,7 +357,7 @@ impl Journey {
             reads_signal_topic: false,
         };
         for expr in self.criteria().chain(scoring) {
-            read.reads_signal_topic |= topic.is_some_and(|t| expr.reads_element_field(t));
+            read.reads_signal_topic |= expr.reads_element_field(l.signal_topic);
             for path in expr.root_paths() {
                 let first = path.first().copied();
                 // The buying group is computed from contacts when there are some.

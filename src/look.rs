@@ -15,11 +15,13 @@
 //! A journey whose criteria read what columns cannot hold (`daysInStage`, the buying group,
 //! contacts, a signal's topic, arithmetic…), or whose scoring rules move with time, has no
 //! compiled looks; nor does an account whose signals could take a criterion past the
-//! evaluator's step limit. Those look on the context, as before.
+//! evaluator's step limit, or that holds null where columns would hold a value (see
+//! [`Looker::take`]). Those look on the context, as before.
 
 use crate::Journey;
 use crate::expr::columnar::{Batch, Program, Signals, Source};
-use crate::expr::types::{ACCOUNT, Ty};
+use crate::expr::data::get_path;
+use crate::expr::types::Ty;
 use crate::expr::{Data, Expression};
 use crate::score::{CapTotals, Carry, ScoreModel, Scored};
 
@@ -70,8 +72,10 @@ impl Looker {
         }
         let criteria: Vec<&Expression> = journey.criteria().collect();
         // A signal's topic has no column.
-        const TOPIC: usize = 2;
-        if criteria.iter().any(|e| e.reads_element_field(TOPIC)) {
+        if criteria
+            .iter()
+            .any(|e| e.reads_element_field(l.signal_topic))
+        {
             return None;
         }
         let mut facts: Vec<(Box<[usize]>, Shape)> = Vec::new();
@@ -94,7 +98,7 @@ impl Looker {
             {
                 return None;
             }
-            let shape = match field_ty(path)? {
+            let shape = match crate::expr::columnar::field_ty(path)? {
                 Ty::Bool => Shape::Flag,
                 Ty::Number | Ty::Timestamp => Shape::Number,
                 Ty::String => Shape::Text,
@@ -234,7 +238,8 @@ impl Looker {
 
     /// `account` (a context whose score holds what was given, `given_score`: `None` when
     /// blank) taken apart for looks, into `out`; `false` when this account must be looked at
-    /// on its context (a fit rule fails, or a criterion could run out of steps).
+    /// on its context: a fit rule fails, a criterion could run out of steps, two contacts share
+    /// an id, or a list, the signals or the score is null where the context reads null.
     pub(crate) fn take(
         &self,
         journey: &Journey,
@@ -253,7 +258,7 @@ impl Looker {
         };
         out.clear();
         for (path, shape) in &self.facts {
-            let value = get(root, path);
+            let value = get_path(account, path);
             let slot = match shape {
                 Shape::Flag => {
                     out.flags.push(match value {
@@ -372,7 +377,7 @@ impl Looker {
                     && paths
                         .iter()
                         .zip(&out.rule_inputs)
-                        .all(|(p, was)| get(root, p).unwrap_or(&Data::Null) == was)
+                        .all(|(p, was)| get_path(account, p).unwrap_or(&Data::Null) == was)
             });
             if !same_inputs {
                 out.rule_inputs.clear();
@@ -387,7 +392,7 @@ impl Looker {
                     out.rule_inputs.extend(
                         paths
                             .iter()
-                            .map(|p| get(root, p).cloned().unwrap_or(Data::Null)),
+                            .map(|p| get_path(account, p).cloned().unwrap_or(Data::Null)),
                     );
                 }
             }
@@ -546,20 +551,6 @@ fn score_field(path: &[usize]) -> Option<usize> {
         .position(|&p| p == j)
 }
 
-fn field_ty(path: &[usize]) -> Option<Ty> {
-    let mut fields = ACCOUNT;
-    let mut ty = None;
-    for &i in path {
-        let field = fields.get(i)?;
-        ty = Some(field.ty);
-        fields = match field.ty {
-            Ty::Object(inner) => inner,
-            _ => &[],
-        };
-    }
-    ty
-}
-
 /// Whether two of the account's contacts share an id: the buying group a look on the context
 /// computes fails then (contacts come from upserting events in replay, so never there).
 fn contacts_clash(root: &[Data]) -> bool {
@@ -580,18 +571,6 @@ fn contacts_clash(root: &[Data]) -> bool {
     ids.iter()
         .enumerate()
         .any(|(i, a)| ids.iter().skip(i + 1).any(|b| a == b))
-}
-
-fn get<'a>(root: &'a [Data], path: &[usize]) -> Option<&'a Data> {
-    let (first, rest) = path.split_first()?;
-    let mut value = root.get(*first)?;
-    for &i in rest {
-        value = match value {
-            Data::Object(fields) => fields.get(i)?,
-            _ => return None,
-        };
-    }
-    Some(value)
 }
 
 #[cfg(test)]

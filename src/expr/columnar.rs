@@ -566,7 +566,8 @@ fn field_at(path: &[usize]) -> Option<&'static types::Field> {
     found
 }
 
-fn field_ty(path: &[usize]) -> Option<Ty> {
+/// The type of the field at `path` in the account schema.
+pub(crate) fn field_ty(path: &[usize]) -> Option<Ty> {
     field_at(path).map(|f| f.ty)
 }
 

@@ -328,6 +328,7 @@ pub(crate) struct Layout {
     pub signal_strength: usize,
     pub signal_contact: usize,
     pub signal_value: usize,
+    pub signal_topic: usize,
     pub contact_id: usize,
     pub contact_role: usize,
     pub score_fit: usize,
@@ -346,6 +347,7 @@ const LAYOUT: Layout = Layout {
     signal_strength: 3,
     signal_contact: 4,
     signal_value: 5,
+    signal_topic: 2,
     contact_id: 0,
     contact_role: 1,
     score_fit: 1,
@@ -383,6 +385,7 @@ mod tests {
         assert_eq!(l.signal_strength, at(elem("signals"), "strength"));
         assert_eq!(l.signal_contact, at(elem("signals"), "contact"));
         assert_eq!(l.signal_value, at(elem("signals"), "value"));
+        assert_eq!(l.signal_topic, at(elem("signals"), "topic"));
         assert_eq!(l.contact_id, at(elem("contacts"), "id"));
         assert_eq!(l.contact_role, at(elem("contacts"), "role"));
         assert_eq!(l.score_fit, at(ty("score"), "fit"));
