@@ -14,6 +14,7 @@ pub mod events;
 mod output;
 pub mod set;
 mod state_bytes;
+mod store;
 
 // Property tests run natively only (proptest needs a random source wasm32 lacks).
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -102,7 +103,7 @@ pub struct ReplayState {
     journey_hash: String,
     /// The accounts, by id, each kept encoded between batches (`state_bytes`: about half a
     /// kilobyte, against several as structures) and decoded while its events apply.
-    accounts: BTreeMap<String, Box<[u8]>>,
+    accounts: store::Accounts,
     /// The latest `watermark` of any account (`i64::MIN` with none).
     watermark: i64,
     /// Every batch's counts, added up.
@@ -116,7 +117,7 @@ impl ReplayState {
     pub fn new(journey: &Journey) -> ReplayState {
         ReplayState {
             journey_hash: journey.hash().to_string(),
-            accounts: BTreeMap::new(),
+            accounts: store::Accounts::default(),
             watermark: i64::MIN,
             counts: EventCounts::default(),
             known: None,
@@ -281,21 +282,22 @@ impl ReplayState {
         // taken in that order; results do not depend on it.
         let mut pending: Vec<(u64, usize, &Event)> = pending
             .into_iter()
-            .map(|(i, e)| (crate::bytes::fnv1a(&e.account), i, e))
+            .map(|(i, e)| (store::key_hash(&e.account), i, e))
             .collect();
         crate::sort::sort_by(&mut pending, |(h, i, a), (k, j, b)| {
             (h, a.account.as_str(), a.at, i).cmp(&(k, b.account.as_str(), b.at, j))
         });
-        let pending = pending.into_iter().map(|(_, i, e)| (i, e));
         let blank = blank_account();
-        let mut events = pending.peekable();
+        let mut events = pending.into_iter().peekable();
         // The last account's facts, decoded into again (their allocations reused).
         let mut spare = Data::Null;
-        while let Some((first_index, first)) = events.next() {
+        // The accounts are walked in the order the events are grouped in.
+        let mut accounts = self.accounts.walk();
+        while let Some((hash, first_index, first)) = events.next() {
             // An account's stored history is kept as it is and appended to (replay only
             // appends), so it is neither decoded nor encoded again. Its bytes are replaced
             // in place (one lookup, no removal and insertion).
-            let stored = self.accounts.get_mut(&first.account);
+            let stored = accounts.find(hash, &first.account);
             let reuse = std::mem::replace(&mut spare, Data::Null);
             let decoded = match stored.as_deref() {
                 Some(bytes) => state_bytes::decode_for_update(bytes, reuse),
@@ -347,18 +349,19 @@ impl ReplayState {
                         }
                     }
                 }
-                next = events.next_if(|(_, e)| e.account == state.id);
+                next = events
+                    .next_if(|(h, _, e)| *h == hash && e.account == state.id)
+                    .map(|(_, i, e)| (i, e));
             }
             self.watermark = self.watermark.max(state.watermark);
             let encoded = state_bytes::encode_updated(&state, &history);
             match stored {
                 Some(bytes) => *bytes = encoded,
-                None => {
-                    self.accounts.insert(state.id.clone(), encoded);
-                }
+                None => accounts.add(hash, encoded),
             }
             spare = std::mem::replace(&mut state.facts, Data::Null);
         }
+        drop(accounts);
         crate::sort::sort_by_key(&mut outcome.refused, |r| r.index);
         let total = &mut self.counts;
         // Saturating: counts read back from damaged bytes must not overflow.
@@ -439,7 +442,7 @@ impl ReplayState {
         }
         let plan = account::Plan::new(journey)?;
         let mut out = Vec::new();
-        for bytes in self.accounts.values().skip(offset).take(limit) {
+        for bytes in self.accounts.by_id().skip(offset).take(limit) {
             let mut state = state_bytes::decode_account(bytes)?;
             state.suppression = suppression(&state.id);
             state.advance(&plan, as_of, false);
@@ -455,7 +458,7 @@ impl ReplayState {
     pub(crate) fn transitions(&self, id: &str) -> Result<Option<Vec<account::Transition>>, Error> {
         self.accounts
             .get(id)
-            .map(|bytes| state_bytes::read_transitions(bytes))
+            .map(state_bytes::read_transitions)
             .transpose()
     }
 }

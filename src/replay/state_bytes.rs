@@ -192,6 +192,21 @@ pub(super) fn decode_account(bytes: &[u8]) -> Result<AccountState, Error> {
     whole_account(bytes, read_account)
 }
 
+/// The id of a stored account (its first field; `""` if the bytes are not an account's,
+/// which stored bytes always are).
+pub(super) fn stored_id(bytes: &[u8]) -> &str {
+    let mut r = Reader {
+        bytes,
+        at: 0,
+        what: "replay state",
+    };
+    r.count()
+        .and_then(|n| r.take(n))
+        .ok()
+        .and_then(|id| std::str::from_utf8(id).ok())
+        .unwrap_or_default()
+}
+
 /// What `read` reads from `bytes`, which must hold one account and nothing more.
 fn whole_account<'a, T>(
     bytes: &'a [u8],
@@ -473,7 +488,7 @@ impl ReplayState {
             None => w.u8(0),
         }
         w.len(self.accounts.len() as u64);
-        for account in self.accounts.values() {
+        for account in self.accounts.by_id() {
             w.0.extend_from_slice(account);
         }
         w.0
@@ -521,17 +536,17 @@ impl ReplayState {
         };
         // Each account is read whole (so damaged bytes are refused here, not at a later
         // batch) and kept as the bytes it was read from.
-        let mut accounts = BTreeMap::new();
+        let mut saved = Vec::new();
         let mut watermark = i64::MIN;
         for _ in 0..r.count()? {
             let start = r.at;
             let account = read_account(&mut r)?;
             let encoded = bytes.get(start..r.at).ok_or_else(|| corrupt("account"))?;
             watermark = watermark.max(account.watermark);
-            if accounts.insert(account.id, Box::from(encoded)).is_some() {
-                return Err(corrupt("an account listed twice"));
-            }
+            saved.push(Box::from(encoded));
         }
+        let accounts = super::store::Accounts::from_saved(saved)
+            .ok_or_else(|| corrupt("an account listed twice"))?;
         if r.at != bytes.len() {
             return Err(corrupt("trailing bytes"));
         }
