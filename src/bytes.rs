@@ -220,8 +220,13 @@ impl<'a> Reader<'a> {
         }
     }
     pub(crate) fn str(&mut self) -> Read<String> {
+        self.str_ref().map(str::to_string)
+    }
+    /// Text, borrowed from the bytes.
+    pub(crate) fn str_ref(&mut self) -> Read<&'a str> {
         let n = self.count()?;
-        String::from_utf8(self.take(n)?.to_vec()).map_err(|_| self.corrupt("text"))
+        let bytes = self.take(n)?;
+        std::str::from_utf8(bytes).map_err(|_| self.corrupt("text"))
     }
     pub(crate) fn opt_str(&mut self) -> Read<Option<String>> {
         Ok(if self.bool()? {

@@ -742,7 +742,7 @@ fn account_root(account: &Data) -> Result<(&[Data], i64), ExprError> {
 /// decayed since then like the signals they stand for. A signal's contribution is its
 /// points × strength or value, decayed; the sum of several, re-based to a later time, decays
 /// the same way (a half-life's factors multiply; a permanent signal's do not change).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Carry {
     /// The signal type.
     pub kind: String,

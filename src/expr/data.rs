@@ -12,9 +12,10 @@ use crate::error::pointer_push;
 use crate::json::{self, Node, Value};
 
 /// A value: account data, or an expression's result.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Data {
     /// Absent.
+    #[default]
     Null,
     /// A boolean.
     Bool(bool),

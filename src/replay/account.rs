@@ -259,7 +259,7 @@ pub struct Breach {
 }
 
 /// One run of a stage's SLA.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SlaRun {
     /// The stage whose entry started it.
     pub stage: usize,
@@ -302,7 +302,7 @@ pub struct Recycle {
 }
 
 /// Time spent in one stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Dwell {
     /// The stage.
     pub stage: usize,
@@ -326,7 +326,7 @@ pub struct StepError {
 }
 
 /// One account's replay state: everything later events need, and the history so far.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountState {
     /// The account id.
     pub id: String,

@@ -289,8 +289,8 @@ impl ReplayState {
         });
         let blank = blank_account();
         let mut events = pending.into_iter().peekable();
-        // The last account's facts, decoded into again (their allocations reused).
-        let mut spare = Data::Null;
+        // The last account, decoded into again (its allocations reused).
+        let mut spare = AccountState::default();
         // The accounts are walked in the order the events are grouped in.
         let mut accounts = self.accounts.walk();
         while let Some((hash, first_index, first)) = events.next() {
@@ -298,7 +298,7 @@ impl ReplayState {
             // appends), so it is neither decoded nor encoded again. Its bytes are replaced
             // in place (one lookup, no removal and insertion).
             let stored = accounts.find(hash, &first.account);
-            let reuse = std::mem::replace(&mut spare, Data::Null);
+            let reuse = std::mem::take(&mut spare);
             let decoded = match stored.as_deref() {
                 Some(bytes) => state_bytes::decode_for_update(bytes, reuse),
                 None => Ok((
@@ -359,7 +359,7 @@ impl ReplayState {
                 Some(bytes) => *bytes = encoded,
                 None => accounts.add(hash, encoded),
             }
-            spare = std::mem::replace(&mut state.facts, Data::Null);
+            spare = state;
         }
         drop(accounts);
         crate::sort::sort_by_key(&mut outcome.refused, |r| r.index);

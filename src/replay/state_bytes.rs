@@ -6,8 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::expr::Data;
-
 use super::account::{
     AccountState, Breach, Dwell, Pin, Recycle, SlaRun, SlaStatus, StepError, Transition,
     TransitionKind, Trigger,
@@ -233,13 +231,13 @@ fn whole_account<'a, T>(
 /// # Errors
 /// `invalid-argument` when the bytes are not one whole account.
 ///
-/// `facts` is a tree to decode the facts into (the last account's, whose allocations are reused
-/// where the shapes agree; `Data::Null` for none).
+/// `into` is an account to decode into (the last one, whose allocations are reused where the
+/// shapes agree; `AccountState::default()` for none).
 pub(super) fn decode_for_update(
     bytes: &[u8],
-    facts: Data,
+    into: AccountState,
 ) -> Result<(AccountState, History<'_>), Error> {
-    whole_account(bytes, |r| read_for_update(r, facts))
+    whole_account(bytes, |r| read_for_update(r, into))
 }
 
 /// An account [`decode_for_update`] gave, encoded with its stored history and what it
@@ -254,87 +252,137 @@ pub(super) fn encode_updated(a: &AccountState, old: &History<'_>) -> Box<[u8]> {
 }
 
 fn read_account(r: &mut Reader<'_>) -> Read<AccountState> {
-    let (mut account, history) = read_for_update(r, Data::Null)?;
+    let (mut account, history) = read_for_update(r, AccountState::default())?;
     account.transitions = history_list(history.transitions, read_transition)?;
     account.breaches = history_list(history.breaches, read_breach)?;
     account.errors = history_list(history.errors, read_error)?;
     Ok(account)
 }
 
+/// Replaces `slot`'s text by `text`, keeping its allocation when it is large enough.
+fn put_text(slot: &mut String, text: &str) {
+    slot.clear();
+    slot.push_str(text);
+}
+
+/// Reads a list into `items`, each item read into the one at its place (reusing its
+/// allocations) or into a default one.
+fn read_list_into<'a, T: Default>(
+    r: &mut Reader<'a>,
+    items: &mut Vec<T>,
+    mut read: impl FnMut(&mut Reader<'a>, &mut T) -> Read<()>,
+) -> Read<()> {
+    let n = r.count()?;
+    items.truncate(n);
+    for i in 0..n {
+        match items.get_mut(i) {
+            Some(item) => read(r, item)?,
+            None => {
+                let mut item = T::default();
+                read(r, &mut item)?;
+                items.push(item);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// An account without its history lists (transitions, breaches, errors: left empty), and
-/// those lists as stored.
-fn read_for_update<'a>(r: &mut Reader<'a>, mut facts: Data) -> Read<(AccountState, History<'a>)> {
-    let id = r.str()?;
+/// those lists as stored, read into `a` (whose allocations are reused).
+fn read_for_update<'a>(
+    r: &mut Reader<'a>,
+    mut a: AccountState,
+) -> Read<(AccountState, History<'a>)> {
+    put_text(&mut a.id, r.str_ref()?);
     let history = read_history(r)?;
-    r.data_into(&mut facts, 0)?;
-    let account = AccountState {
-        id,
-        facts,
-        now: r.i64()?,
-        watermark: r.i64()?,
-        stage: r.opt_index()?,
-        entered_at: r.i64()?,
-        criteria_stage: r.opt_index()?,
-        pin: if r.bool()? {
-            Some(Pin {
-                stage: r.index()?,
-                basis: r.opt_index()?,
-            })
-        } else {
-            None
-        },
-        breached_stay: r.bool()?,
-        dwell: r.list(|r| {
-            Ok(Dwell {
-                stage: r.index()?,
-                completed_ms: r.i64()?,
-                visits: r.u32()?,
-            })
-        })?,
-        slas: r.list(|r| {
-            Ok(SlaRun {
-                stage: r.index()?,
-                started: r.i64()?,
-                deadline: r.opt_i64()?,
-                closed: match r.u8()? {
-                    0 => None,
-                    1 => Some((r.i64()?, SlaStatus::Met)),
-                    2 => Some((r.i64()?, SlaStatus::Breached)),
-                    _ => return Err(corrupt("SLA")),
-                },
-            })
-        })?,
-        recycle: if r.bool()? {
-            Some(Recycle {
-                at: r.i64()?,
-                to: r.index()?,
-                reason: r.str()?,
-            })
-        } else {
-            None
-        },
-        seen: r.list(|r| Ok((r.str()?, r.i64()?)))?,
-        applied: r.u64()?,
-        revenue: r.list(|r| Ok((r.i64()?, r.len()?)))?,
-        carried: r.list(|r| {
-            Ok(crate::score::Carry {
-                kind: r.str()?,
-                contact: r.opt_str()?,
-                at: r.i64()?,
-                points: r.f64()?,
-            })
-        })?,
-        evaluated_at: if r.bool()? {
-            Some((r.i64()?, r.list(Reader::index)?))
-        } else {
-            None
-        },
-        transitions: Vec::new(),
-        breaches: Vec::new(),
-        errors: Vec::new(),
-        suppression: Vec::new(),
+    r.data_into(&mut a.facts, 0)?;
+    a.now = r.i64()?;
+    a.watermark = r.i64()?;
+    a.stage = r.opt_index()?;
+    a.entered_at = r.i64()?;
+    a.criteria_stage = r.opt_index()?;
+    a.pin = if r.bool()? {
+        Some(Pin {
+            stage: r.index()?,
+            basis: r.opt_index()?,
+        })
+    } else {
+        None
     };
-    Ok((account, history))
+    a.breached_stay = r.bool()?;
+    read_list_into(r, &mut a.dwell, |r, d| {
+        *d = Dwell {
+            stage: r.index()?,
+            completed_ms: r.i64()?,
+            visits: r.u32()?,
+        };
+        Ok(())
+    })?;
+    read_list_into(r, &mut a.slas, |r, run| {
+        *run = SlaRun {
+            stage: r.index()?,
+            started: r.i64()?,
+            deadline: r.opt_i64()?,
+            closed: match r.u8()? {
+                0 => None,
+                1 => Some((r.i64()?, SlaStatus::Met)),
+                2 => Some((r.i64()?, SlaStatus::Breached)),
+                _ => return Err(corrupt("SLA")),
+            },
+        };
+        Ok(())
+    })?;
+    a.recycle = if r.bool()? {
+        Some(Recycle {
+            at: r.i64()?,
+            to: r.index()?,
+            reason: r.str()?,
+        })
+    } else {
+        None
+    };
+    read_list_into(r, &mut a.seen, |r, (id, at)| {
+        put_text(id, r.str_ref()?);
+        *at = r.i64()?;
+        Ok(())
+    })?;
+    a.applied = r.u64()?;
+    read_list_into(r, &mut a.revenue, |r, (at, revenue)| {
+        *at = r.i64()?;
+        *revenue = r.len()?;
+        Ok(())
+    })?;
+    read_list_into(r, &mut a.carried, |r, c| {
+        put_text(&mut c.kind, r.str_ref()?);
+        match (r.bool()?, &mut c.contact) {
+            (true, Some(contact)) => put_text(contact, r.str_ref()?),
+            (true, slot) => *slot = Some(r.str()?),
+            (false, slot) => *slot = None,
+        }
+        c.at = r.i64()?;
+        c.points = r.f64()?;
+        Ok(())
+    })?;
+    a.evaluated_at = if r.bool()? {
+        let t = r.i64()?;
+        let mut stages = a
+            .evaluated_at
+            .take()
+            .map(|(_, stages)| stages)
+            .unwrap_or_default();
+        read_list_into(r, &mut stages, |r, s| {
+            *s = r.index()?;
+            Ok(())
+        })?;
+        Some((t, stages))
+    } else {
+        None
+    };
+    a.transitions.clear();
+    a.breaches.clear();
+    a.errors.clear();
+    a.suppression.clear();
+    Ok((a, history))
 }
 
 /// The history lists as stored, each its count and bytes.
@@ -606,11 +654,67 @@ mod tests {
     }
 
     #[test]
+    fn an_account_decoded_into_another_is_what_decoding_it_alone_gives() {
+        // Accounts with SLAs, a recycle, folded signals, remembered ids and revenue of
+        // different lengths, each decoded into each other's structures.
+        let journey = Journey::embedded_default().unwrap();
+        let mut state = ReplayState::new(&journey);
+        let mut lines = Vec::new();
+        for (n, id) in ["a", "b", "c", "d"].iter().enumerate() {
+            lines.push(format!(r#"{{"account": "{id}", "at": "2025-06-01T10:00:00Z", "type": "firmographics", "firmographics": {{"industry": "software", "employees": {}}}}}"#, 100 * (n + 1)));
+            for day in 0..(3 * n + 1) {
+                lines.push(format!(r#"{{"account": "{id}", "id": "{id}-{day}", "at": "2026-0{}-1{day}T10:00:00Z", "type": "content_download", "contact": "c{day}"}}"#, 1 + n));
+            }
+            if n >= 2 {
+                lines.push(format!(r#"{{"account": "{id}", "at": "2026-05-19T10:00:00Z", "type": "stage_override", "stage": "mqa", "by": "x"}}"#));
+            }
+            if n % 2 == 1 {
+                lines.push(format!(r#"{{"account": "{id}", "at": "2026-05-20T10:00:00Z", "type": "sales_rejected", "reason": "bad_timing"}}"#));
+                lines.push(format!(r#"{{"account": "{id}", "at": "2026-05-21T10:00:00Z", "type": "opportunity_created", "amount": 5000}}"#));
+                lines.push(format!(r#"{{"account": "{id}", "at": "2026-05-25T10:00:00Z", "type": "opportunity_won", "amount": 6000}}"#));
+            }
+        }
+        state
+            .apply_lines(&journey, &lines.join("\n"), AS_OF)
+            .unwrap();
+        let ids = ["a", "b", "c", "d"];
+        let decoded: Vec<AccountState> = ids
+            .iter()
+            .map(|id| decode_account(state.accounts.get(id).unwrap()).unwrap())
+            .collect();
+        for (what, held) in [
+            ("remembered ids", decoded.iter().any(|a| a.seen.len() > 1)),
+            (
+                "folded signals",
+                decoded.iter().any(|a| !a.carried.is_empty()),
+            ),
+            ("SLA runs", decoded.iter().any(|a| !a.slas.is_empty())),
+            ("revenue", decoded.iter().any(|a| !a.revenue.is_empty())),
+            ("dwell", decoded.iter().any(|a| a.dwell.len() > 1)),
+        ] {
+            assert!(held, "no account has {what}");
+        }
+        for from in ids {
+            for to in ids {
+                let into =
+                    decode_for_update(state.accounts.get(from).unwrap(), AccountState::default())
+                        .unwrap()
+                        .0;
+                let bytes = state.accounts.get(to).unwrap();
+                let (reused, history) = decode_for_update(bytes, into).unwrap();
+                let (fresh, _) = decode_for_update(bytes, AccountState::default()).unwrap();
+                assert_eq!(reused, fresh, "{to} decoded into {from}");
+                assert_eq!(&*encode_updated(&reused, &history), bytes);
+            }
+        }
+    }
+
+    #[test]
     fn a_history_list_whose_count_does_not_fit_its_bytes_is_refused() {
         let journey = Journey::embedded_default().unwrap();
         let state = state_in_two_batches(&journey);
         let bytes = state.accounts.get("a").unwrap();
-        let (account, history) = decode_for_update(bytes, Data::Null).unwrap();
+        let (account, history) = decode_for_update(bytes, AccountState::default()).unwrap();
         for more in [1, u64::MAX - history.transitions.count] {
             let damaged = History {
                 transitions: Stored {
