@@ -112,7 +112,10 @@ pub(crate) struct Reader<'a> {
 pub(crate) type Read<T> = Result<T, Error>;
 
 impl<'a> Reader<'a> {
-    /// A damage error: `detail` says what was wrong.
+    /// A damage error: `detail` says what was wrong. Never inlined: the readers that can fail
+    /// stay small enough to be inlined where many values are read.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn corrupt(&self, detail: &str) -> Error {
         Error::new(
             Code::InvalidArgument,

@@ -123,7 +123,15 @@ impl Walk<'_> {
     /// must be asked for in (hash, id) order.
     pub fn find(&mut self, hash: u64, id: &str) -> Option<&mut Box<[u8]>> {
         let rest = self.accounts.entries.get(self.from..).unwrap_or_default();
-        let at = self.from + rest.partition_point(|e| order(e, hash, id) == Ordering::Less);
+        let before = |e: &(u64, Box<[u8]>)| order(e, hash, id) == Ordering::Less;
+        // The next id is usually near: gallop forward, then search the last stride.
+        let mut end = 1;
+        while rest.get(end - 1).is_some_and(before) {
+            end *= 2;
+        }
+        let start = end / 2;
+        let window = rest.get(start..end.min(rest.len())).unwrap_or_default();
+        let at = self.from + start + window.partition_point(before);
         self.from = at;
         self.accounts
             .entries
@@ -203,6 +211,37 @@ mod tests {
         saved.reverse();
         assert_eq!(Accounts::from_saved(saved).unwrap(), accounts);
         assert!(Accounts::from_saved(vec![bytes("a"), bytes("a")]).is_none());
+    }
+
+    #[test]
+    fn every_account_is_found_however_far_apart_a_batch_asks() {
+        // Batches asking for every 1st, 7th, 50th… of 600 ids (a deterministic mix of new
+        // and known ones): each known id is found, each new one added once.
+        let mut accounts = Accounts::default();
+        let all: Vec<String> = (0..600).map(|i| format!("acct-{i}")).collect();
+        let mut known = std::collections::BTreeSet::new();
+        for (n, stride) in [50, 7, 1, 13, 3].into_iter().enumerate() {
+            let mut batch: Vec<&String> = all.iter().skip(n).step_by(stride).collect();
+            batch.sort_by_key(|id| (key_hash(id), id.as_str()));
+            let mut walk = accounts.walk();
+            for id in batch {
+                let hash = key_hash(id);
+                match walk.find(hash, id) {
+                    Some(found) => {
+                        assert_eq!(stored_id(found), id.as_str());
+                        assert!(known.contains(id), "{id} found before it was added");
+                    }
+                    None => {
+                        assert!(known.insert(id.clone()), "{id} not found");
+                        walk.add(hash, bytes(id));
+                    }
+                }
+            }
+        }
+        assert_eq!(accounts.len(), known.len());
+        let listed: Vec<&str> = ids(&accounts);
+        let expected: Vec<&str> = known.iter().map(String::as_str).collect();
+        assert_eq!(listed, expected);
     }
 
     #[test]
