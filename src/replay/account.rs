@@ -618,12 +618,18 @@ impl AccountState {
     }
 
     /// Applies one event (already checked for duplicates, lateness and `asOf`): replays time up
-    /// to it, changes the facts, re-evaluates the stage.
+    /// to it, changes the facts, re-evaluates the stage. With `take`, a signal is moved from the
+    /// event into the facts (the event is not read again), else copied.
     ///
     /// # Errors
     /// The refusal and its message when the event cannot apply (an override to an unknown
     /// stage, a rejection with an undeclared reason); nothing changes then.
-    pub fn apply(&mut self, plan: &Plan<'_>, event: &Event) -> Result<(), (Refusal, String)> {
+    pub fn apply(
+        &mut self,
+        plan: &Plan<'_>,
+        event: &mut Event,
+        take: bool,
+    ) -> Result<(), (Refusal, String)> {
         let t = event.at;
         // Refusals that need no replay of time come first (a rejection's reason is checked
         // against the policy of the stage the account is in at the event, so after it).
@@ -644,14 +650,34 @@ impl AccountState {
         let mut reason = None;
         let mut note = None;
         let p = &plan.pos;
+        let open = matches!(
+            get(&self.facts, &p.opportunity_open),
+            Some(Data::Bool(true))
+        );
+        // Recurring revenue after the event, read before the facts change and a signal is
+        // moved: a win brings the amount it carries, or the open opportunity's; a second win of
+        // the same (closed) opportunity brings nothing.
+        let won_amount = match &event.kind {
+            EventKind::OpportunityWon { amount: Some(a) } => Some(Data::Number(*a)),
+            EventKind::OpportunityWon { amount: None } if open => {
+                get(&self.facts, &p.opportunity_amount).cloned()
+            }
+            _ => None,
+        };
+        let revenue = self.revenue_after(&event.kind, won_amount.as_ref());
         let facts = &mut self.facts;
         let flag =
             |facts: &mut Data, path: &[usize], on: bool| set_path(facts, path, Data::Bool(on));
-        let open = matches!(get(facts, &p.opportunity_open), Some(Data::Bool(true)));
-        match &event.kind {
+        // What the trigger of a move names (a signal's type), read before a signal is moved.
+        let kind_name = event.kind.type_name().to_string();
+        match &mut event.kind {
             EventKind::Signal(signal) => {
                 if let Some(Data::List(list)) = get_mut(facts, &p.signals) {
-                    list.push(signal.clone());
+                    list.push(if take {
+                        std::mem::take(signal)
+                    } else {
+                        signal.clone()
+                    });
                 }
             }
             EventKind::Firmographics(fields) => {
@@ -786,16 +812,7 @@ impl AccountState {
             EventKind::Churn => flag(facts, &p.churned, true),
             EventKind::Override { reason: why, .. } => reason = why.clone(),
         }
-        // A win brings the amount it carries, or the open opportunity's; a second win of the
-        // same (closed) opportunity brings nothing.
-        let won_amount = match &event.kind {
-            EventKind::OpportunityWon { amount: Some(a) } => Some(Data::Number(*a)),
-            EventKind::OpportunityWon { amount: None } if open => {
-                get(&self.facts, &p.opportunity_amount).cloned()
-            }
-            _ => None,
-        };
-        if let Some(revenue) = self.revenue_after(&event.kind, won_amount.as_ref()) {
+        if let Some(revenue) = revenue {
             self.revenue.push((t, revenue));
         }
         self.retire_signals(plan, t);
@@ -817,7 +834,7 @@ impl AccountState {
             (None, None) => return Ok(()),
         };
         let trigger = Trigger::Event {
-            kind: event.kind.type_name().to_string(),
+            kind: kind_name,
             id: event.id.clone(),
         };
         let by = match &event.kind {
@@ -1323,14 +1340,14 @@ mod tests {
                         Data::Null,
                     ]))
                 };
-                let event = Event {
+                let mut event = Event {
                     id: None,
                     account: "a".into(),
                     at,
                     kind,
                 };
-                a.apply(&folding, &event).unwrap();
-                b.apply(&keeping, &event).unwrap();
+                a.apply(&folding, &mut event, false).unwrap();
+                b.apply(&keeping, &mut event, true).unwrap();
             }
             a.advance(&folding, at + 90 * DAY_MS, false);
             b.advance(&keeping, at + 90 * DAY_MS, false);

@@ -185,20 +185,22 @@ impl ReplayState {
     pub fn apply(
         &mut self,
         journey: &Journey,
-        events: Vec<Result<Event, Unreadable>>,
+        mut events: Vec<Result<Event, Unreadable>>,
         as_of: i64,
     ) -> Result<BatchOutcome, Error> {
-        self.apply_suppressed(journey, &events, as_of, &|_| Vec::new())
+        self.apply_suppressed(journey, &mut events, as_of, &|_| Vec::new(), true)
     }
 
     /// As [`ReplayState::apply`], with the stages other journeys' conflict rules suppress for
-    /// each account (see [`set`]).
+    /// each account (see [`set`]). With `move_signals`, each applied signal is moved from its
+    /// event into the account (the events are not read again), else copied.
     pub(crate) fn apply_suppressed(
         &mut self,
         journey: &Journey,
-        events: &[Result<Event, Unreadable>],
+        events: &mut [Result<Event, Unreadable>],
         as_of: i64,
         suppression: &dyn Fn(&str) -> Suppression,
+        move_signals: bool,
     ) -> Result<BatchOutcome, Error> {
         self.check_journey(journey)?;
         let plan = account::Plan::new(journey)?;
@@ -229,9 +231,9 @@ impl ReplayState {
             );
             refuse_keyed(outcome, index, key, reason, message);
         };
-        // Read, refuse what cannot apply anywhere, group by account.
-        // Borrowed: a journey set applies the same events to each of its journeys.
-        let mut pending: Vec<(usize, &Event)> = Vec::new();
+        // Read, refuse what cannot apply anywhere, group by account (by position: a journey
+        // set applies the same events to each of its journeys).
+        let mut pending: Vec<(u64, usize)> = Vec::new();
         for (index, item) in events.iter().enumerate() {
             match item {
                 Err(Unreadable { error, account, id }) => refuse_keyed(
@@ -274,26 +276,26 @@ impl ReplayState {
                         message,
                     );
                 }
-                Ok(event) => pending.push((index, event)),
+                Ok(event) => pending.push((store::key_hash(&event.account), index)),
             }
         }
         // Per account, in time order, ties in input order. Accounts are independent, so they
         // are grouped by a hash of the id first (ids compare only where hashes are equal) and
         // taken in that order; results do not depend on it.
-        let mut pending: Vec<(u64, usize, &Event)> = pending
-            .into_iter()
-            .map(|(i, e)| (store::key_hash(&e.account), i, e))
-            .collect();
-        crate::sort::sort_by(&mut pending, |(h, i, a), (k, j, b)| {
-            (h, a.account.as_str(), a.at, i).cmp(&(k, b.account.as_str(), b.at, j))
+        let read: &[Result<Event, Unreadable>] = events;
+        crate::sort::sort_by(&mut pending, |(h, i), (k, j)| {
+            (h, account_and_time(read, *i), i).cmp(&(k, account_and_time(read, *j), j))
         });
         let blank = blank_account();
-        let mut events = pending.into_iter().peekable();
+        let mut pending = pending.into_iter().peekable();
         // The last account, decoded into again (its allocations reused).
         let mut spare = AccountState::default();
         // The accounts are walked in the order the events are grouped in.
         let mut accounts = self.accounts.walk();
-        while let Some((hash, first_index, first)) = events.next() {
+        while let Some((hash, first_index)) = pending.next() {
+            let Some(Ok(first)) = events.get(first_index) else {
+                continue;
+            };
             // An account's stored history is kept as it is and appended to (replay only
             // appends), so it is neither decoded nor encoded again. Its bytes are replaced
             // in place (one lookup, no removal and insertion).
@@ -321,8 +323,11 @@ impl ReplayState {
                 }
             };
             state.suppression = suppression(&state.id);
-            let mut next = Some((first_index, first));
-            while let Some((index, event)) = next.take() {
+            let mut next = Some(first_index);
+            while let Some(index) = next.take() {
+                let Some(Ok(event)) = events.get_mut(index) else {
+                    continue;
+                };
                 if event.at < state.watermark {
                     let message = format!(
                         "at {} is older than this account's replayed history (up to {}); replay from the start to include it",
@@ -342,16 +347,21 @@ impl ReplayState {
                         message,
                     );
                 } else {
-                    match state.apply(&plan, event) {
+                    match state.apply(&plan, event, move_signals) {
                         Ok(()) => outcome.events.applied += 1,
                         Err((reason, message)) => {
                             refuse(&mut outcome, index, Some(event), reason, message);
                         }
                     }
                 }
-                next = events
-                    .next_if(|(h, _, e)| *h == hash && e.account == state.id)
-                    .map(|(_, i, e)| (i, e));
+                next = pending
+                    .next_if(|(h, i)| {
+                        *h == hash
+                            && events
+                                .get(*i)
+                                .is_some_and(|e| matches!(e, Ok(e) if e.account == state.id))
+                    })
+                    .map(|(_, i)| i);
             }
             self.watermark = self.watermark.max(state.watermark);
             let encoded = state_bytes::encode_updated(&state, &history);
@@ -461,6 +471,12 @@ impl ReplayState {
             .map(state_bytes::read_transitions)
             .transpose()
     }
+}
+
+/// The account and time of the event at `i` (what a batch is grouped by).
+fn account_and_time(events: &[Result<Event, Unreadable>], i: usize) -> Option<(&str, i64)> {
+    let event = events.get(i)?.as_ref().ok()?;
+    Some((event.account.as_str(), event.at))
 }
 
 /// From when, which stages of a journey other journeys' conflict rules suppress, and the ids

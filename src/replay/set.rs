@@ -252,7 +252,7 @@ impl SetReplayState {
     pub fn apply(
         &mut self,
         set: &JourneySet,
-        events: Vec<Result<super::Event, super::Unreadable>>,
+        mut events: Vec<Result<super::Event, super::Unreadable>>,
         as_of: &str,
     ) -> Result<Vec<BatchOutcome>, Error> {
         self.check(set)?;
@@ -270,20 +270,26 @@ impl SetReplayState {
             };
             let mut state = std::mem::replace(taken, ReplayState::new(journey));
             let states = &self.states;
-            let outcome = state.apply_suppressed(journey, &events, as_of, &|account| {
-                // The account's transitions in each journey a rule reads (its bytes were
-                // checked when they were read or written, so reading them does not fail).
-                let sources: Vec<Option<Vec<Transition>>> = (0..states.len())
-                    .map(|source| {
-                        rules
-                            .iter()
-                            .any(|r| r.source == source)
-                            .then(|| states.get(source)?.transitions(account).ok().flatten())
-                            .flatten()
-                    })
-                    .collect();
-                suppression(&rules, |source| sources.get(source)?.as_deref())
-            });
+            let outcome = state.apply_suppressed(
+                journey,
+                &mut events,
+                as_of,
+                &|account| {
+                    // The account's transitions in each journey a rule reads (its bytes were
+                    // checked when they were read or written, so reading them does not fail).
+                    let sources: Vec<Option<Vec<Transition>>> = (0..states.len())
+                        .map(|source| {
+                            rules
+                                .iter()
+                                .any(|r| r.source == source)
+                                .then(|| states.get(source)?.transitions(account).ok().flatten())
+                                .flatten()
+                        })
+                        .collect();
+                    suppression(&rules, |source| sources.get(source)?.as_deref())
+                },
+                false,
+            );
             if let Some(slot) = self.states.get_mut(j) {
                 *slot = state;
             }
