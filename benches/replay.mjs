@@ -15,11 +15,16 @@
 //   REPLAY_ACCOUNTS=10000 REPLAY_EVENTS=100000 node benches/replay.mjs
 //
 // Environment: REPLAY_ACCOUNTS (default 1,000,000; at least 100), REPLAY_EVENTS (default
-// 10,000,000), REPLAY_BATCH (events per batch, default 100,000).
+// 10,000,000), REPLAY_BATCH (events per batch, default 100,000), REPLAY_WORKERS (when set, the
+// same stream through a ReplayPool of that many worker threads — "account-journey/pool" — and
+// the same figures; wasm memory is then not shown: each worker has its own).
+//
+// A pool's `toBytes()` is the workers' states; the figure printed is their total.
 import os from "node:os";
 import { readFileSync } from "node:fs";
 import { PerformanceObserver, constants } from "node:perf_hooks";
 import { Journey, initSync, version } from "account-journey";
+import { ReplayPool } from "account-journey/pool";
 
 const env = (name, fallback) => {
   const v = process.env[name];
@@ -184,7 +189,7 @@ const statusMb = (field) => {
 const mb = (v) => (Number.isFinite(v) ? `${v.toFixed(0)} MB` : "n/a");
 // The wasm instance's exports (initSync returns them once the package is initialised): its
 // linear memory is not re-exported by the package.
-const wasmMb = () => (initSync?.()?.memory?.buffer.byteLength ?? NaN) / 1048576;
+const wasmMb = () => (process.env.REPLAY_WORKERS ? NaN : (initSync?.()?.memory?.buffer.byteLength ?? NaN) / 1048576);
 
 // Garbage collections inside the timed calls (main-thread pauses): the wasm memory growing in
 // many small steps makes V8 collect its heap again and again (see docs/benchmarks.md, matching).
@@ -200,7 +205,42 @@ const gcIn = (spans) => {
 
 console.log(`replay benchmark: ${ACCOUNTS} accounts, ${EVENTS} events in batches of ${BATCH}, default journey, as of ${AS_OF}, wasm in Node`);
 const journey = Journey.default();
-const state = journey.replayState();
+const WORKERS = process.env.REPLAY_WORKERS ? Number(process.env.REPLAY_WORKERS) : 0;
+// The pool answers what the state answers, asynchronously: one interface for both.
+const state = WORKERS > 0 ? await poolState(await ReplayPool.create(null, { workers: WORKERS })) : journey.replayState();
+async function poolState(pool) {
+  let accounts = 0;
+  // Every batch's counts added up (what a state's result reports as `events`).
+  const events = { received: 0, applied: 0, refused: 0, refusedByReason: {} };
+  const pages = pool.timelines({ asOf: AS_OF, page: 10_000 });
+  return {
+    get accounts() { return accounts; },
+    apply: async (text, options) => {
+      const out = await pool.apply(text, options);
+      for (const k of ["received", "applied", "refused"]) events[k] += out.events[k];
+      for (const [r, n] of Object.entries(out.events.refusedByReason)) events.refusedByReason[r] = (events.refusedByReason[r] ?? 0) + n;
+      accounts = await pool.accounts();
+      return out;
+    },
+    // Pages in id order, read from the workers' timelines as they merge.
+    result: async ({ limit }) => {
+      const page = [];
+      while (page.length < limit) {
+        const next = await pages.next();
+        if (next.done) break;
+        page.push(next.value);
+      }
+      return { events, accounts: page };
+    },
+    reports: (options) => pool.reports(options),
+    toBytes: async () => {
+      const shards = await pool.toBytes();
+      return { length: shards.reduce((a, b) => a + b.length, 0) };
+    },
+    close: () => pool.close(),
+  };
+}
+if (WORKERS > 0) console.log(`(through a ReplayPool of ${WORKERS} worker threads)`);
 let generating = 0, replaying = 0, parsing = 0;
 let hash = 0x811c9dc5;
 let rssBefore = NaN, wasmBefore = NaN, rssPeak = 0;
@@ -220,7 +260,7 @@ while (done < EVENTS) {
   parsing += performance.now() - t;
   if (Number.isNaN(rssBefore)) { rssBefore = process.memoryUsage().rss / 1048576; wasmBefore = wasmMb(); }
   t = performance.now();
-  const out = state.apply(text, { asOf: AS_OF });
+  const out = await state.apply(text, { asOf: AS_OF });
   const end = performance.now();
   const ms = end - t;
   replaying += ms;
@@ -253,7 +293,7 @@ let counts;
 let resultAccounts = 0, transitions = 0, stuck = 0;
 const stages = {};
 for (let offset = 0; offset < seen; offset += PAGE) {
-  const page = state.result({ asOf: AS_OF, offset, limit: PAGE });
+  const page = await state.result({ asOf: AS_OF, offset, limit: PAGE });
   counts = page.events;
   resultAccounts += page.accounts.length;
   for (const a of page.accounts) {
@@ -277,13 +317,13 @@ const sortedStages = Object.fromEntries(Object.entries(stages).sort(([a], [b]) =
 // Every report (all of history up to the date, monthly cohorts, the default velocity pairs,
 // forecast and backtest, account metrics), as issue 6 asks: replay plus reports against parsing.
 t = performance.now();
-const reports = state.reports({ asOf: AS_OF });
+const reports = await state.reports({ asOf: AS_OF });
 const reportsMs = performance.now() - t;
 if (reports.groups[0].accounts !== seen) throw new Error("reports count other accounts than the state");
 const hwmReports = statusMb("VmHWM");
 
 t = performance.now();
-const bytes = state.toBytes();
+const bytes = await state.toBytes();
 const bytesMs = performance.now() - t;
 
 await settle();
@@ -305,3 +345,4 @@ console.log(`memory: peak RSS sampled after each batch ${mb(rssPeak)} (VmHWM ${m
   `(${Math.round((wasmAfter - wasmBefore) * 1048576 / seen)} bytes/account)`);
 console.log(`state.toBytes(): ${bytes.length} bytes = ${Math.round(bytes.length / seen)} bytes/account (${(bytesMs / 1e3).toFixed(2)} s)`);
 console.log(`package ${version()}, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}`);
+await state.close?.();

@@ -50,7 +50,7 @@ for f in pkg/account_journey_speed_bg.wasm pkg/cjs/account_journey_bg.wasm; do
   node_modules/.bin/wasm-opt -O3 "${features[@]}" "$f" -o "$f"
 done
 
-cp js/node.mjs js/browser.mjs js/workerd.mjs pkg/
+cp js/node.mjs js/browser.mjs js/workerd.mjs js/pool.mjs js/pool-worker.mjs js/pool.d.ts pkg/
 cp README.md pkg/
 for f in LICENSE-MIT LICENSE-APACHE; do [ -f "$f" ] && cp "$f" pkg/; done
 node scripts/pkg-manifest.mjs

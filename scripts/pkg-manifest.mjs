@@ -50,6 +50,8 @@ const manifest = {
       default: "./browser.mjs",
     },
     "./web": { types: "./account_journey.d.ts", default: "./account_journey.js" },
+    // Replay on every core (Node, Deno and Bun worker threads).
+    "./pool": { types: "./pool.d.ts", default: "./pool.mjs" },
     "./account_journey_bg.wasm": "./account_journey_bg.wasm",
     "./account_journey_speed_bg.wasm": "./account_journey_speed_bg.wasm",
     "./definition.schema.json": "./definition.schema.json",
@@ -61,6 +63,7 @@ const manifest = {
   files: [
     "account_journey.js", "account_journey.d.ts", "account_journey_bg.wasm", "account_journey_speed_bg.wasm",
     "account_journey_bg.wasm.d.ts", "index.d.ts", "node.mjs", "browser.mjs", "workerd.mjs",
+    "pool.mjs", "pool-worker.mjs", "pool.d.ts",
     "cjs/", "definition.schema.json", "README.md",
   ],
   sideEffects: ["./node.mjs", "./browser.mjs", "./workerd.mjs", "./cjs/account_journey.js"],

@@ -53,3 +53,17 @@ const funnelRows: GroupReports["funnel"] = merged.groups[0]?.funnel ?? [];
 console.log(reports.asOf, mergedPart.length, funnelRows.length);
 const funnelTable: (string | number | null)[][] = reportTables(merged).funnel;
 console.log(funnelTable.length);
+
+// Replay on every core: the pool's answers have the single state's types.
+import { ReplayPool } from "account-journey/pool";
+async function pooled(): Promise<void> {
+  const pool: ReplayPool = await ReplayPool.create(null, { workers: 2 });
+  const batch: ReplayBatch = await pool.apply('{"account": "a", "at": "2026-01-01", "type": "page_view"}', { asOf: "2026-02-01" });
+  const poolReports: Reports = await pool.reports({ asOf: "2026-02-01" });
+  const poolResult: ReplayResult = await pool.result({ asOf: "2026-02-01" });
+  for await (const timeline of pool.timelines({ asOf: "2026-02-01" })) console.log(timeline.account);
+  const shards: Uint8Array[] = await pool.toBytes();
+  console.log(batch.events.applied, poolReports.asOf, poolResult.accounts.length, shards.length, pool.workers);
+  await pool.close();
+}
+void pooled;
