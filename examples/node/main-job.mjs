@@ -1,7 +1,7 @@
 // The main job: a year of synthetic account history (examples/generate.mjs — seeded, so every
 // run prints the same numbers: 10,000 accounts, ~1,000,000 events, seasonality, skips,
 // regressions, rejections, stalled deals), replayed through the default journey in shards —
-// one worker thread per core, each returning mergeable partial reports — merged, and printed:
+// one worker thread per core (account-journey/pool), their partial reports merged — and printed:
 // the funnel, monthly cohorts beside the rolling view, velocity between stages, and what
 // triggered the stage entries on the way to won deals (attribution). The reports
 // are written as JSON and as CSV tables to out/main-job/.
@@ -11,8 +11,8 @@
 //   (MAIN_JOB_OUT=dir writes the files there instead)
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import { Journey, mergeReports, reportTables } from "account-journey";
+import { reportTables } from "account-journey";
+import { ReplayPool } from "account-journey/pool";
 import { generateHistory } from "../generate.mjs";
 
 const AS_OF = "2026-11-22";
@@ -24,128 +24,108 @@ const OPTIONS = {
 // Revenue retention needs a period with customers before it: the last quarter.
 const RETENTION = { asOf: AS_OF, from: "2026-08-22" };
 
-if (!isMainThread) {
-  // A worker: replay one shard in batches, reporting progress, then send its partial.
-  const journey = Journey.default();
-  const state = journey.replayState();
-  const lines = workerData.lines;
-  const BATCH = 20_000;
+const accounts = Number(process.argv[2] ?? 10_000);
+const events = Number(process.argv[3] ?? 1_000_000);
+const workers = Math.max(1, Math.min(Number(process.argv[4] ?? os.availableParallelism()), 8));
+const started = performance.now();
+const history = generateHistory({ accounts, events, seed: 2026 });
+console.log(`\nmain job: ${history.count.toLocaleString("en")} events of ${accounts.toLocaleString("en")} synthetic accounts ` +
+  `(${history.from} to ${history.to}, seed 2026), the default journey, as of ${AS_OF}`);
+// Accounts sharded across worker threads (account-journey/pool): the same answers as one state.
+const pool = await ReplayPool.create(null, { workers });
+let reports, kept;
+try {
+  const lines = history.lines.trim().split("\n");
+  const BATCH = 50_000;
   let refused = 0;
   for (let from = 0; from < lines.length; from += BATCH) {
-    const batch = state.apply(lines.slice(from, from + BATCH).join("\n"), { asOf: AS_OF });
+    const batch = await pool.apply(lines.slice(from, from + BATCH).join("\n"), { asOf: AS_OF });
     refused += batch.events.refused;
-    parentPort.postMessage({ progress: Math.min(BATCH, lines.length - from) });
+    const done = Math.min(from + BATCH, lines.length);
+    process.stderr.write(`\rreplaying in ${workers} workers: ${Math.floor((done / lines.length) * 100)}% ` +
+      `(${done.toLocaleString("en")} of ${lines.length.toLocaleString("en")} events, ${((performance.now() - started) / 1000).toFixed(0)} s)   `);
   }
-  const partial = state.reports({ ...OPTIONS, partial: true });
-  const retention = state.reports({ ...RETENTION, partial: true });
-  parentPort.postMessage({ partial, retention, accounts: state.accounts, refused }, [partial.buffer, retention.buffer]);
-} else {
-  const accounts = Number(process.argv[2] ?? 10_000);
-  const events = Number(process.argv[3] ?? 1_000_000);
-  const workers = Math.max(1, Math.min(Number(process.argv[4] ?? os.cpus().length), 8));
-  const started = performance.now();
-  const history = generateHistory({ accounts, events, seed: 2026 });
-  console.log(`\nmain job: ${history.count.toLocaleString("en")} events of ${accounts.toLocaleString("en")} synthetic accounts ` +
-    `(${history.from} to ${history.to}, seed 2026), the default journey, as of ${AS_OF}`);
-  // Shard by account, so each account's events stay together.
-  const shards = Array.from({ length: workers }, () => []);
-  for (const line of history.lines.split("\n")) {
-    if (line) shards[Number(line.slice(line.indexOf("acct-") + 5, line.indexOf("acct-") + 11)) % workers].push(line);
-  }
-  let done = 0;
-  const progress = () => {
-    const seconds = (performance.now() - started) / 1000;
-    process.stderr.write(`\rreplaying in ${workers} workers: ${Math.floor((done / history.count) * 100)}% ` +
-      `(${done.toLocaleString("en")} of ${history.count.toLocaleString("en")} events, ${seconds.toFixed(0)} s)   `);
-  };
-  const results = await Promise.all(shards.map((lines) => new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { lines } });
-    worker.on("message", (m) => {
-      if (m.progress) { done += m.progress; progress(); } else resolve(m);
-    });
-    worker.on("error", reject);
-    worker.on("exit", (code) => { if (code !== 0) reject(new Error(`worker exited with ${code}`)); });
-  })));
   process.stderr.write("\n");
-  const reports = mergeReports(results.map((r) => r.partial));
+  reports = await pool.reports(OPTIONS);
+  kept = (await pool.reports(RETENTION)).groups[0].accountMetrics.retention;
   const seconds = (performance.now() - started) / 1000;
-  const refused = results.reduce((n, r) => n + r.refused, 0);
   console.log(`replayed ${history.count.toLocaleString("en")} events (${refused.toLocaleString("en")} redelivered duplicates refused) ` +
-    `over ${results.reduce((n, r) => n + r.accounts, 0).toLocaleString("en")} accounts in ${seconds.toFixed(1)} s; ` +
+    `over ${(await pool.accounts()).toLocaleString("en")} accounts in ${seconds.toFixed(1)} s; ` +
     `${workers} partials merged`);
-
-  const [all] = reports.groups;
-  const pct = (x) => (x === null ? "—" : `${(x * 100).toFixed(1)}%`);
-  const days = (ms) => (ms === null ? "—" : `${(ms / 86_400_000).toFixed(1)}d`);
-  const table = (title, header, rows) => {
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-    const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  ");
-    console.log(`\n${title}\n${line(header)}\n${line(widths.map((w) => "-".repeat(w)))}`);
-    for (const r of rows) console.log(line(r));
-  };
-  table("funnel (all of history up to the date)", ["stage", "now", "entered", "converted", "rate", "skipped",
-    "regressed", "breaches", "stuck", "dwell p50", "p90"],
-    all.funnel.map((f) => [f.stage, f.population, f.entered, f.converted, pct(f.conversionRate), f.skipped,
-      f.regressions, f.breaches, f.stuck, days(f.dwell.medianMs), days(f.dwell.p90Ms)]));
-  // Cohorts beside the rolling view, for one stage: what each month's entries did, and what the
-  // month's conversions over its entries would suggest.
-  const stage = "engaged";
-  const rolling = new Map(all.rolling.filter((r) => r.stage === stage).map((r) => [r.period, r]));
-  table(`cohorts of "${stage}" by month of entry, beside the rolling view`, ["month", "entered", "≤30d", "≤90d",
-    "by date", "rolling rate"],
-    all.cohorts.filter((c) => c.stage === stage).map((c) => [c.period, c.entered, pct(c.within[0].rate),
-      pct(c.within[1].rate), pct(c.conversionRate), pct(rolling.get(c.period)?.rate ?? null)]));
-  table("velocity (first entry into the first stage → entry into the second)", ["from → to", "started", "reached",
-    "p50", "p90", "≤7d", "≤30d", "≤90d", "≤365d"],
-    all.velocity.map((v) => {
-      // The histogram's buckets, added up: how many took at most so many days.
-      const upTo = (d) => v.histogram.filter((b) => b.upToDays !== null && b.upToDays <= d).reduce((n, b) => n + b.count, 0);
-      return [`${v.from} → ${v.to}`, v.started, v.reached.count, days(v.reached.medianMs), days(v.reached.p90Ms),
-        upTo(7), upTo(30), upTo(90), upTo(365)];
-    }));
-
-  // Closed-loop attribution: what triggered the stage entries on won accounts' way.
-  const money = (x) => `${(x / 1e6).toFixed(2)}M`;
-  table("attribution: the stage entries on the way to won deals, by what triggered them (top 10)",
-    ["stage", "trigger", "won accounts", "won amount", "pipeline accounts", "pipeline amount"],
-    all.attribution.filter((a) => a.wonAccounts > 0 && a.stage !== "customer")
-      .sort((a, b) => b.wonAccounts - a.wonAccounts || a.stage.localeCompare(b.stage)).slice(0, 10)
-      .map((a) => [a.stage, a.trigger, a.wonAccounts, money(a.wonAmount), a.pipelineAccounts, money(a.pipelineAmount)]));
-
-  // Forecast from the date, and the same forecast from 90 days earlier beside what happened.
-  const { forecast, backtest } = all;
-  const range = (e, f = (x) => x.toFixed(0)) => `${f(e.expected)} (${f(e.low)}–${f(e.high)})`;
-  table(`forecast: wins in the ${forecast.horizon} after ${forecast.at.slice(0, 10)}, by the stage accounts are in`,
-    ["stage", "accounts", "won-within rate", "expected wins", "expected amount"],
-    forecast.stages.filter((r) => r.population > 0).map((r) => [r.stage, r.population, pct(r.rate),
-      r.expectedWins.toFixed(1), money(r.expectedAmount)]));
-  console.log(`expected: ${range(forecast.wins)} wins, ${range(forecast.amount, money)} (90 % intervals)`);
-  console.log(`backtest from ${backtest.at.slice(0, 10)}: forecast ${range(backtest.wins)} wins, ` +
-    `${range(backtest.amount, money)}; happened: ${backtest.actual.wins} wins, ${money(backtest.actual.amount)} ` +
-    `(${backtest.actual.winsWithinInterval ? "within" : "outside"} the interval)`);
-
-  const { targetAccounts, winRate, coverage } = all.accountMetrics;
-  const reachedSaa = coverage.find((c) => c.stage === "saa");
-  console.log(`target list: ${targetAccounts} accounts, ${pct(reachedSaa?.share ?? null)} reached SAA; win rate from ` +
-    `opportunity ${pct(winRate.target.rate)} (${winRate.target.won}/${winRate.target.pipeline}) vs ` +
-    `${pct(winRate.baseline.rate)} for the other accounts (${winRate.baseline.won}/${winRate.baseline.pipeline})`);
-
-  const kept = mergeReports(results.map((r) => r.retention)).groups[0].accountMetrics.retention;
-  console.log(`revenue retention since ${RETENTION.from}: ${kept.accounts} customers then, ${money(kept.starting)} → ` +
-    `${money(kept.ending)} (+${money(kept.expansion)} expansion, −${money(kept.contraction)} contraction, ` +
-    `−${money(kept.churned)} churned from ${kept.churnedAccounts}): net ${pct(kept.net)}, gross ${pct(kept.gross)}`);
-
-  const out = process.env.MAIN_JOB_OUT
-    ? new URL(`file://${process.env.MAIN_JOB_OUT.replace(/\/?$/, "/")}`)
-    : new URL("../../out/main-job/", import.meta.url);
-  mkdirSync(out, { recursive: true });
-  writeFileSync(new URL("reports.json", out), JSON.stringify(reports, null, 2) + "\n");
-  const csv = (rows) => rows.map((r) => r.map((c) => {
-    const s = c === null ? "" : String(c);
-    return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  }).join(",")).join("\n") + "\n";
-  const tables = reportTables(reports);
-  for (const [name, rows] of Object.entries(tables)) writeFileSync(new URL(`${name}.csv`, out), csv(rows));
-  console.log(`\nwritten: ${process.env.MAIN_JOB_OUT ?? "out/main-job"}/reports.json and ` +
-    `${Object.keys(tables).map((n) => `${n}.csv`).join(", ")}`);
+} finally {
+  await pool.close();
 }
+
+const [all] = reports.groups;
+const pct = (x) => (x === null ? "—" : `${(x * 100).toFixed(1)}%`);
+const days = (ms) => (ms === null ? "—" : `${(ms / 86_400_000).toFixed(1)}d`);
+const table = (title, header, rows) => {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  ");
+  console.log(`\n${title}\n${line(header)}\n${line(widths.map((w) => "-".repeat(w)))}`);
+  for (const r of rows) console.log(line(r));
+};
+table("funnel (all of history up to the date)", ["stage", "now", "entered", "converted", "rate", "skipped",
+  "regressed", "breaches", "stuck", "dwell p50", "p90"],
+  all.funnel.map((f) => [f.stage, f.population, f.entered, f.converted, pct(f.conversionRate), f.skipped,
+    f.regressions, f.breaches, f.stuck, days(f.dwell.medianMs), days(f.dwell.p90Ms)]));
+// Cohorts beside the rolling view, for one stage: what each month's entries did, and what the
+// month's conversions over its entries would suggest.
+const stage = "engaged";
+const rolling = new Map(all.rolling.filter((r) => r.stage === stage).map((r) => [r.period, r]));
+table(`cohorts of "${stage}" by month of entry, beside the rolling view`, ["month", "entered", "≤30d", "≤90d",
+  "by date", "rolling rate"],
+  all.cohorts.filter((c) => c.stage === stage).map((c) => [c.period, c.entered, pct(c.within[0].rate),
+    pct(c.within[1].rate), pct(c.conversionRate), pct(rolling.get(c.period)?.rate ?? null)]));
+table("velocity (first entry into the first stage → entry into the second)", ["from → to", "started", "reached",
+  "p50", "p90", "≤7d", "≤30d", "≤90d", "≤365d"],
+  all.velocity.map((v) => {
+    // The histogram's buckets, added up: how many took at most so many days.
+    const upTo = (d) => v.histogram.filter((b) => b.upToDays !== null && b.upToDays <= d).reduce((n, b) => n + b.count, 0);
+    return [`${v.from} → ${v.to}`, v.started, v.reached.count, days(v.reached.medianMs), days(v.reached.p90Ms),
+      upTo(7), upTo(30), upTo(90), upTo(365)];
+  }));
+
+// Closed-loop attribution: what triggered the stage entries on won accounts' way.
+const money = (x) => `${(x / 1e6).toFixed(2)}M`;
+table("attribution: the stage entries on the way to won deals, by what triggered them (top 10)",
+  ["stage", "trigger", "won accounts", "won amount", "pipeline accounts", "pipeline amount"],
+  all.attribution.filter((a) => a.wonAccounts > 0 && a.stage !== "customer")
+    .sort((a, b) => b.wonAccounts - a.wonAccounts || a.stage.localeCompare(b.stage)).slice(0, 10)
+    .map((a) => [a.stage, a.trigger, a.wonAccounts, money(a.wonAmount), a.pipelineAccounts, money(a.pipelineAmount)]));
+
+// Forecast from the date, and the same forecast from 90 days earlier beside what happened.
+const { forecast, backtest } = all;
+const range = (e, f = (x) => x.toFixed(0)) => `${f(e.expected)} (${f(e.low)}–${f(e.high)})`;
+table(`forecast: wins in the ${forecast.horizon} after ${forecast.at.slice(0, 10)}, by the stage accounts are in`,
+  ["stage", "accounts", "won-within rate", "expected wins", "expected amount"],
+  forecast.stages.filter((r) => r.population > 0).map((r) => [r.stage, r.population, pct(r.rate),
+    r.expectedWins.toFixed(1), money(r.expectedAmount)]));
+console.log(`expected: ${range(forecast.wins)} wins, ${range(forecast.amount, money)} (90 % intervals)`);
+console.log(`backtest from ${backtest.at.slice(0, 10)}: forecast ${range(backtest.wins)} wins, ` +
+  `${range(backtest.amount, money)}; happened: ${backtest.actual.wins} wins, ${money(backtest.actual.amount)} ` +
+  `(${backtest.actual.winsWithinInterval ? "within" : "outside"} the interval)`);
+
+const { targetAccounts, winRate, coverage } = all.accountMetrics;
+const reachedSaa = coverage.find((c) => c.stage === "saa");
+console.log(`target list: ${targetAccounts} accounts, ${pct(reachedSaa?.share ?? null)} reached SAA; win rate from ` +
+  `opportunity ${pct(winRate.target.rate)} (${winRate.target.won}/${winRate.target.pipeline}) vs ` +
+  `${pct(winRate.baseline.rate)} for the other accounts (${winRate.baseline.won}/${winRate.baseline.pipeline})`);
+
+console.log(`revenue retention since ${RETENTION.from}: ${kept.accounts} customers then, ${money(kept.starting)} → ` +
+  `${money(kept.ending)} (+${money(kept.expansion)} expansion, −${money(kept.contraction)} contraction, ` +
+  `−${money(kept.churned)} churned from ${kept.churnedAccounts}): net ${pct(kept.net)}, gross ${pct(kept.gross)}`);
+
+const out = process.env.MAIN_JOB_OUT
+  ? new URL(`file://${process.env.MAIN_JOB_OUT.replace(/\/?$/, "/")}`)
+  : new URL("../../out/main-job/", import.meta.url);
+mkdirSync(out, { recursive: true });
+writeFileSync(new URL("reports.json", out), JSON.stringify(reports, null, 2) + "\n");
+const csv = (rows) => rows.map((r) => r.map((c) => {
+  const s = c === null ? "" : String(c);
+  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}).join(",")).join("\n") + "\n";
+const tables = reportTables(reports);
+for (const [name, rows] of Object.entries(tables)) writeFileSync(new URL(`${name}.csv`, out), csv(rows));
+console.log(`\nwritten: ${process.env.MAIN_JOB_OUT ?? "out/main-job"}/reports.json and ` +
+  `${Object.keys(tables).map((n) => `${n}.csv`).join(", ")}`);
