@@ -189,7 +189,9 @@ const statusMb = (field) => {
 const mb = (v) => (Number.isFinite(v) ? `${v.toFixed(0)} MB` : "n/a");
 // The wasm instance's exports (initSync returns them once the package is initialised): its
 // linear memory is not re-exported by the package.
-const wasmMb = () => (process.env.REPLAY_WORKERS ? NaN : (initSync?.()?.memory?.buffer.byteLength ?? NaN) / 1048576);
+// Through a pool: the workers' memories added up (read after each batch).
+let poolMemory = NaN;
+const wasmMb = () => (process.env.REPLAY_WORKERS ? poolMemory : (initSync?.()?.memory?.buffer.byteLength ?? NaN) / 1048576);
 
 // Garbage collections inside the timed calls (main-thread pauses): the wasm memory growing in
 // many small steps makes V8 collect its heap again and again (see docs/benchmarks.md, matching).
@@ -209,6 +211,7 @@ const WORKERS = process.env.REPLAY_WORKERS ? Number(process.env.REPLAY_WORKERS) 
 // The pool answers what the state answers, asynchronously: one interface for both.
 const state = WORKERS > 0 ? await poolState(await ReplayPool.create(null, { workers: WORKERS })) : journey.replayState();
 async function poolState(pool) {
+  poolMemory = (await pool.memoryBytes()).reduce((a, b) => a + b, 0) / 1048576;
   let accounts = 0;
   // Every batch's counts added up (what a state's result reports as `events`).
   const events = { received: 0, applied: 0, refused: 0, refusedByReason: {} };
@@ -220,6 +223,7 @@ async function poolState(pool) {
       for (const k of ["received", "applied", "refused"]) events[k] += out.events[k];
       for (const [r, n] of Object.entries(out.events.refusedByReason)) events.refusedByReason[r] = (events.refusedByReason[r] ?? 0) + n;
       accounts = await pool.accounts();
+      poolMemory = (await pool.memoryBytes()).reduce((a, b) => a + b, 0) / 1048576;
       return out;
     },
     // Pages in id order, read from the workers' timelines as they merge.

@@ -1,7 +1,7 @@
 // One shard of a ReplayPool (pool.mjs): a Node worker thread holding the replay state of the
 // accounts whose ids hash to it. It answers the pool's requests one at a time, in order.
 import { parentPort, workerData } from "node:worker_threads";
-import { Journey, ReplayState } from "./node.mjs";
+import { Journey, ReplayState, initSync } from "./node.mjs";
 
 // The pool checked the definition before starting its workers.
 const journey = workerData.definition === null ? Journey.default() : new Journey(workerData.definition);
@@ -30,6 +30,8 @@ const ops = {
   },
   result: (options) => state.result(options),
   accounts: () => state.accounts,
+  // The worker's WebAssembly memory in bytes (initSync gives the instance's exports once loaded).
+  memory: () => initSync().memory.buffer.byteLength,
   toBytes: () => {
     const bytes = state.toBytes();
     return { value: bytes, transfer: [bytes.buffer] };

@@ -35,6 +35,8 @@ export declare class ReplayPool {
   timelines(options: { asOf: string; page?: number }): AsyncGenerator<AccountTimeline>;
   /** The number of accounts replayed. */
   accounts(): Promise<number>;
+  /** Each worker's WebAssembly memory in bytes, in order (it grows and is never given back). */
+  memoryBytes(): Promise<number[]>;
   /** Each worker's state as bytes, in order. */
   toBytes(): Promise<Uint8Array[]>;
   /** Stops the workers. */

@@ -341,6 +341,11 @@ export class ReplayPool {
     return (await this.#all(() => ({ op: "accounts" }))).reduce((a, b) => a + b, 0);
   }
 
+  /** Each worker's WebAssembly memory in bytes, in order (it grows and is never given back). */
+  memoryBytes() {
+    return this.#all(() => ({ op: "memory" }));
+  }
+
   /** Each worker's state as bytes, in order (read back with `ReplayPool.fromBytes`). */
   toBytes() {
     return this.#all(() => ({ op: "toBytes" }));

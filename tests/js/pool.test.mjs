@@ -60,6 +60,9 @@ test("a pool of 1, 2 or 3 workers answers what one replay state answers", async 
         assert.deepEqual(await pool.apply(batch, { asOf: AS_OF }), outcomes[i], `batch ${i}, ${workers} workers`);
       }
       assert.equal(await pool.accounts(), state.accounts);
+      const memory = await pool.memoryBytes();
+      assert.equal(memory.length, workers);
+      assert.ok(memory.every((m) => Number.isInteger(m) && m > 1 << 16), `${memory}`);
       assert.deepEqual(await pool.result({ asOf: AS_OF }), result, `result, ${workers} workers`);
       assert.deepEqual(await pool.reports(REPORTS), reports, `reports, ${workers} workers`);
       const streamed = [];
