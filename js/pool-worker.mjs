@@ -13,17 +13,18 @@ const failure = (e) => ({
   message: String(e?.message ?? e),
   code: e?.code ?? null,
   path: e?.path ?? null,
-  span: e?.span ?? null,
+  span: e?.span,
+  diagnostics: e?.diagnostics,
 });
 
 const ops = {
-  init: ({ accounts }) => {
-    state = journey.replayState(accounts ? { accounts } : undefined);
+  init: ({ options }) => {
+    state = journey.replayState(options);
   },
   load: ({ bytes }) => {
     state = ReplayState.fromBytes(journey, bytes);
   },
-  apply: ({ events, asOf }) => state.apply(events, { asOf }),
+  apply: ({ events, asOf, lines }) => state.apply(events, { asOf, lines }),
   reports: (options) => {
     const partial = state.reports({ ...options, partial: true });
     return { value: partial, transfer: [partial.buffer] };

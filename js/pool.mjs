@@ -12,8 +12,10 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { Journey, mergeReports } from "./node.mjs";
 
-/** The shard of an account id: FNV-1a over its UTF-16 code units. */
-function shardOf(id, shards) {
+/** The shard of an account id: FNV-1a over its UTF-16 code units (lone surrogates as U+FFFD,
+ * as the engine reads them). */
+function shardOf(raw, shards) {
+  const id = wellFormed(raw);
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) {
     h ^= id.charCodeAt(i);
@@ -21,6 +23,9 @@ function shardOf(id, shards) {
   }
   return (h >>> 0) % shards;
 }
+
+const wellFormed = (s) => (typeof s.toWellFormed === "function" ? s.toWellFormed()
+  : s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd"));
 
 // What Rust's `char::is_whitespace` accepts (a line of only these is skipped, as replay does).
 const BLANK = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
@@ -105,7 +110,8 @@ function stringText(s, i, end) {
  */
 export function accountOfLine(line) {
   try {
-    let i = skipSpace(line, 0);
+    // The engine's JSON reader skips a byte order mark before the value.
+    let i = skipSpace(line, line.charCodeAt(0) === 0xfeff ? 1 : 0);
     if (line.charCodeAt(i) !== OPEN_OBJECT) return null;
     i = skipSpace(line, i + 1);
     for (;;) {
@@ -129,11 +135,47 @@ export function accountOfLine(line) {
   }
 }
 
+/**
+ * The texts of the elements of `text` when it is one JSON array, found as replay finds them
+ * (matching brackets outside strings; elements trimmed), or null: replay then reads the text as
+ * JSON Lines.
+ */
+function arrayItems(text) {
+  const body = rustTrim(text);
+  if (!body.startsWith("[") || !body.endsWith("]")) return null;
+  const inner = body.slice(1, -1);
+  const items = [];
+  let depth = 0, start = 0;
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner.charCodeAt(i);
+    if (c === QUOTE) {
+      i = stringEnd(inner, i);
+      if (i < 0) return null;
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
+    else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      if (depth === 0) return null;
+      depth--;
+    } else if (c === COMMA && depth === 0) {
+      items.push(rustTrim(inner.slice(start, i)));
+      start = i + 1;
+    }
+  }
+  if (depth !== 0) return null;
+  const last = rustTrim(inner.slice(start));
+  if (last === "") return items.length === 0 ? items : null; // "[]", or a trailing comma
+  items.push(last);
+  return items;
+}
+
+const rustTrim = (s) => s.replace(RUST_SPACE_START, "").replace(RUST_SPACE_END, "");
+const RUST_SPACE_START = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+const RUST_SPACE_END = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/;
+
 /** A JourneyError (or Error) rebuilt from what a worker sent. */
 function rebuild(failure) {
   const error = new Error(failure.message);
   error.name = failure.name;
-  for (const key of ["code", "path", "span"]) if (failure[key] !== null) error[key] = failure[key];
+  for (const key of ["code", "path", "span", "diagnostics"]) if (failure[key] !== undefined) error[key] = failure[key];
   return error;
 }
 
@@ -150,6 +192,8 @@ function addCounts(a, b) {
 }
 
 const NO_EVENTS = { received: 0, applied: 0, refused: 0, refusedByReason: {} };
+// One state's result refuses more accounts than this at once (it would not fit wasm memory).
+const UNPAGED_LIMIT = 50_000;
 
 /** Replay state sharded by account across worker threads; see the README, "Replay on every core". */
 export class ReplayPool {
@@ -168,16 +212,24 @@ export class ReplayPool {
         if (ok) waiting.resolve(value);
         else waiting.reject(rebuild(error));
       });
-      worker.on("error", (e) => this.#fail(e));
+      worker.on("error", (e) => this.#break(e));
       worker.on("exit", (code) => {
-        if (!this.#closed) this.#fail(new Error(`a replay pool worker stopped (exit code ${code})`));
+        if (!this.#closed) this.#break(new Error(`a replay pool worker stopped (exit code ${code}): the pool answers no more`));
       });
     }
   }
 
+  #broken = null;
+
   #fail(error) {
     for (const waiting of this.#pending.values()) waiting.reject(error);
     this.#pending.clear();
+  }
+
+  /** A worker stopped or failed: its shard's state is gone, so the pool answers no more. */
+  #break(error) {
+    this.#broken ??= error;
+    this.#fail(error);
   }
 
   static #start(definition, workers) {
@@ -195,7 +247,9 @@ export class ReplayPool {
    */
   static async create(definition, options = {}) {
     const pool = ReplayPool.#start(definition, options.workers);
-    await pool.#all(() => ({ op: "init", args: { accounts: options.accounts ?? null } })).catch(async (e) => {
+    // The options replayState takes, passed on as given (it checks them).
+    const stateOptions = "accounts" in options ? { accounts: options.accounts } : undefined;
+    await pool.#all(() => ({ op: "init", args: { options: stateOptions } })).catch(async (e) => {
       await pool.close();
       throw e;
     });
@@ -220,10 +274,17 @@ export class ReplayPool {
 
   #send(i, { op, args }) {
     if (this.#closed) return Promise.reject(new Error("the replay pool is closed"));
+    if (this.#broken) return Promise.reject(this.#broken);
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#workers[i].postMessage({ id, op, args });
+      try {
+        this.#workers[i].postMessage({ id, op, args });
+      } catch (e) {
+        // Not sent (an event that cannot be copied to a thread: a function, say).
+        this.#pending.delete(id);
+        reject(e);
+      }
     });
   }
 
@@ -244,32 +305,42 @@ export class ReplayPool {
   async apply(events, options) {
     const shards = this.#workers.length;
     const parts = Array.from({ length: shards }, () => ({ items: [], positions: [] }));
+    const place = (account, item, position) => {
+      const part = parts[account === null ? 0 : shardOf(account, shards)];
+      part.items.push(item);
+      part.positions.push(position);
+    };
+    let asArray = false;
     if (typeof events === "string") {
-      if (ARRAY_TEXT.test(events)) {
-        throw new TypeError("ReplayPool.apply takes JSON Lines text or an array of events, not the text of a JSON array");
+      const items = ARRAY_TEXT.test(events) ? arrayItems(events) : null;
+      if (items) {
+        // One JSON array, read element by element as replay reads it: each worker gets an array.
+        asArray = true;
+        items.forEach((item, position) => place(accountOfLine(item), item, position));
+        for (const part of parts) part.items = `[${part.items.join(",")}]`;
+      } else {
+        const lines = events.split("\n");
+        let position = 0;
+        lines.forEach((line, n) => {
+          const text = n < lines.length - 1 && line.endsWith("\r") ? line.slice(0, -1) : line;
+          if (text.charCodeAt(0) !== OPEN_OBJECT && BLANK.test(text)) return;
+          place(accountOfLine(text), text, position++);
+        });
+        for (const part of parts) part.items = part.items.join("\n");
       }
-      const lines = events.split("\n");
-      let position = 0;
-      lines.forEach((line, n) => {
-        const text = n < lines.length - 1 && line.endsWith("\r") ? line.slice(0, -1) : line;
-        if (text.charCodeAt(0) !== OPEN_OBJECT && BLANK.test(text)) return;
-        const account = accountOfLine(text);
-        const part = parts[account === null ? 0 : shardOf(account, shards)];
-        part.items.push(text);
-        part.positions.push(position++);
-      });
-      for (const part of parts) part.items = part.items.join("\n");
     } else if (Array.isArray(events)) {
-      events.forEach((event, position) => {
-        const account = typeof event?.account === "string" ? event.account : null;
-        const part = parts[account === null ? 0 : shardOf(account, shards)];
-        part.items.push(event);
-        part.positions.push(position);
-      });
+      asArray = true;
+      for (let position = 0; position < events.length; position++) {
+        const event = events[position];
+        const account = event?.account instanceof String ? String(event.account) : event?.account;
+        place(typeof account === "string" ? account : null, event, position);
+      }
     } else {
       throw new TypeError("events must be JSON Lines text or an array of events");
     }
-    const batches = await this.#all((i) => ({ op: "apply", args: { events: parts[i].items, asOf: options?.asOf } }));
+    // Lines are read as lines by every worker (one whose first line starts with "[" too).
+    const lines = !asArray;
+    const batches = await this.#all((i) => ({ op: "apply", args: { events: parts[i].items, asOf: options?.asOf, lines } }));
     let counts = NO_EVENTS;
     const refused = [];
     batches.forEach((batch, i) => {
@@ -278,7 +349,7 @@ export class ReplayPool {
         const index = parts[i].positions[r.index];
         // An unreadable event's message names its JSON pointer ("json-syntax at /3: …"):
         // the worker's position there too becomes the batch's.
-        const message = r.message.replace(new RegExp(`^([a-z-]+ at )/${r.index}(?=[/:])`), `$1/${index}`);
+        const message = r.message.replace(new RegExp(`^([a-z0-9-]+ at )/${r.index}(?=[/:])`), `$1/${index}`);
         refused.push({ ...r, index, message });
       }
     });
@@ -300,12 +371,23 @@ export class ReplayPool {
    * (without paging: a pool of more than 50,000 accounts is read with `timelines()`).
    */
   async result(options) {
+    if (options?.offset !== undefined || options?.limit !== undefined) {
+      throw new TypeError("ReplayPool.result takes no offset or limit: read pages with timelines()");
+    }
+    const accounts = await this.accounts();
+    if (accounts > UNPAGED_LIMIT) {
+      const error = new Error(`a result of ${accounts} accounts at once is refused (more than ${UNPAGED_LIMIT}): read them with timelines()`);
+      error.name = "JourneyError";
+      error.code = "limit-exceeded";
+      error.path = "";
+      throw error;
+    }
     const parts = await this.#all(() => ({ op: "result", args: { asOf: options?.asOf } }));
     let events = NO_EVENTS;
     for (const part of parts) events = addCounts(events, part.events);
-    const accounts = parts.flatMap((part) => part.accounts);
-    accounts.sort((a, b) => compareIds(a.account, b.account));
-    return { ...parts[0], events, refused: [], accounts };
+    const timelines = parts.flatMap((part) => part.accounts);
+    timelines.sort((a, b) => compareIds(a.account, b.account));
+    return { ...parts[0], events, refused: [], accounts: timelines };
   }
 
   /**
@@ -314,6 +396,7 @@ export class ReplayPool {
    */
   async *timelines(options) {
     const page = options?.page ?? 5000;
+    if (!Number.isInteger(page) || page < 1) throw new RangeError("page must be a whole number >= 1");
     const asOf = options?.asOf;
     const cursors = this.#workers.map(() => ({ offset: 0, items: [], at: 0, done: false }));
     const fill = async (i) => {

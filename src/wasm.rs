@@ -1849,7 +1849,9 @@ impl ReplayState {
 
     /// Applies a batch of events (an array, or JSON Lines text) up to `options.asOf`: what was
     /// applied and each refused event with its reason. An event older than an account's
-    /// replayed history is refused as `late`.
+    /// replayed history is refused as `late`. Text that is one JSON array is read as its
+    /// elements, unless `options.lines` is `true` (then every line is an event, whatever the
+    /// first one starts with).
     ///
     /// # Errors
     /// Throws a `JourneyError` (`invalid-argument`) when `asOf` is missing or `events` is
@@ -1858,10 +1860,26 @@ impl ReplayState {
     pub fn apply(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "ReplayEvent[] | string")] events: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ asOf: string; lines?: boolean }")]
+        options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let as_of = as_of_option(&options, "apply(events, { asOf })")?;
-        to_js(&self.apply_events(&events, &as_of)?)
+        let lines = Reflect::get(&options, &JsValue::from_str("lines"))
+            .ok()
+            .and_then(|v| v.as_bool())
+            == Some(true);
+        let as_of_ms = crate::replay::parse_as_of(&as_of).map_err(|e| js_error(&e))?;
+        let items = match events.as_string() {
+            Some(text) if lines => {
+                crate::replay::read_events_as(&text, true).map_err(|e| js_error(&e))?
+            }
+            _ => read_js_events(&events)?,
+        };
+        let outcome = self
+            .inner
+            .apply(&self.journey, items, as_of_ms)
+            .map_err(|e| js_error(&e))?;
+        to_js(&outcome)
     }
 
     /// Every account's timeline as of `options.asOf` (the state itself is not changed), or a

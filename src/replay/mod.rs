@@ -496,7 +496,19 @@ pub(crate) type Suppression = Vec<(i64, Vec<usize>, String)>;
 /// None today: every line is an event or a refusal. The `Result` keeps room for limits on a
 /// whole batch.
 pub fn read_events(text: &str) -> Result<Vec<Result<Event, Unreadable>>, Error> {
-    if text.trim_start().starts_with('[') {
+    read_events_as(text, false)
+}
+
+/// As [`read_events`]; with `lines_only`, the text is JSON Lines even when it starts with `[`
+/// (a worker of a pool takes lines of a batch that way).
+///
+/// # Errors
+/// As [`read_events`].
+pub fn read_events_as(
+    text: &str,
+    lines_only: bool,
+) -> Result<Vec<Result<Event, Unreadable>>, Error> {
+    if !lines_only && text.trim_start().starts_with('[') {
         if let Some(items) = array_items(text) {
             // Each event read on its own, with the limits of one value each: a batch is not
             // limited to one value's size, and a bad event is refused alone.
@@ -616,5 +628,35 @@ impl Journey {
         let mut result = state.result(self, as_of)?;
         result.refused = outcome.refused;
         Ok(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn text_that_is_one_array_is_its_elements_unless_read_as_lines() {
+        let text = "[1, 2]";
+        assert_eq!(read_events(text).unwrap().len(), 2);
+        let lines = read_events_as(text, true).unwrap();
+        assert_eq!(lines.len(), 1, "one line, refused as one event");
+        assert!(lines[0].is_err());
+        let text = "[{\"account\": \"a\", \"at\": \"2026-01-01\", \"type\": \"page_view\"}\n]";
+        assert_eq!(
+            read_events(text)
+                .unwrap()
+                .iter()
+                .filter(|e| e.is_ok())
+                .count(),
+            1
+        );
+        assert!(
+            read_events_as(text, true)
+                .unwrap()
+                .iter()
+                .all(Result::is_err)
+        );
     }
 }

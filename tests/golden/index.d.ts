@@ -881,13 +881,15 @@ export class ReplayState {
     /**
      * Applies a batch of events (an array, or JSON Lines text) up to `options.asOf`: what was
      * applied and each refused event with its reason. An event older than an account's
-     * replayed history is refused as `late`.
+     * replayed history is refused as `late`. Text that is one JSON array is read as its
+     * elements, unless `options.lines` is `true` (then every line is an event, whatever the
+     * first one starts with).
      *
      * # Errors
      * Throws a `JourneyError` (`invalid-argument`) when `asOf` is missing or `events` is
      * neither an array nor a string.
      */
-    apply(events: ReplayEvent[] | string, options: { asOf: string }): ReplayBatch;
+    apply(events: ReplayEvent[] | string, options: { asOf: string; lines?: boolean }): ReplayBatch;
     /**
      * Reads state saved by `toBytes()`, for the journey that built it.
      *

@@ -112,8 +112,9 @@ test("errors are JourneyErrors with codes, from the calling thread or the worker
   const pool = await ReplayPool.create(null, { workers: 2 });
   try {
     await assert.rejects(pool.apply(batches[0], {}), (e) => e.name === "JourneyError" && e.code === "invalid-argument");
-    await assert.rejects(pool.apply("[1, 2]", { asOf: AS_OF }), TypeError);
     await assert.rejects(pool.apply(42, { asOf: AS_OF }), TypeError);
+    await assert.rejects(pool.result({ asOf: AS_OF, offset: 1 }), TypeError);
+    await assert.rejects(pool.timelines({ asOf: AS_OF, page: 0 }).next(), RangeError);
     // The pool still answers after a refused call.
     assert.equal((await pool.apply(batches[0], { asOf: AS_OF })).events.received, third);
   } finally {
@@ -121,6 +122,46 @@ test("errors are JourneyErrors with codes, from the calling thread or the worker
   }
   await assert.rejects(pool.accounts(), /closed/);
   await assert.rejects(ReplayPool.fromBytes(null, [new Uint8Array([1, 2, 3])]), (e) => e.code === "invalid-argument");
+});
+
+test("awkward batches are answered as one state answers them (review findings)", async () => {
+  const event = (account, day, more = "") =>
+    `{"account": "${account}", "at": "2026-03-${day}T10:00:00Z", "type": "page_view"${more}}`;
+  const lone = JSON.parse('"a\\ud800"'); // a lone surrogate written raw
+  const cases = [
+    // A line that is an array must not make a worker read its text as one array.
+    [event("acme", 10), "[1, 2]"].join("\n"),
+    [event("acme", 10), "[]"].join("\n"),
+    [event("acme", 10), `[${event("zz", 11)}`, "]"].join("\n"),
+    ["[1]", event("acme", 10)].join("\n"),
+    // Text that is one array, elements over several lines, and one with a trailing comma.
+    `[\n${event("acme", 10)},\n${event("globex", 11)}, 7\n]`,
+    `[${event("acme", 10)},]`,
+    // A byte order mark, an account written with a lone surrogate, an unpaired escape.
+    ["\ufeff" + event("acme", 10), event("acme", 11)].join("\n"),
+    [`{"account": "${lone}", "at": "2026-03-10T10:00:00Z", "type": "page_view"}`, event("a\ufffd", 11)].join("\n"),
+    [event("acme", 10), event("acme", 11, ', "topic": "\\ud800"')].join("\n"),
+  ];
+  const arrays = [
+    [JSON.parse(event("acme", 10)), , JSON.parse(event("acme", 12))], // eslint-disable-line no-sparse-arrays
+    [{ ...JSON.parse(event("x", 10)), account: new String("acme") }, JSON.parse(event("acme", 11))],
+  ];
+  for (const workers of [2, 3]) {
+    for (const [n, batch] of [...cases, ...arrays].entries()) {
+      const state = Journey.default().replayState();
+      const expected = state.apply(batch, { asOf: AS_OF });
+      const pool = await ReplayPool.create(null, { workers });
+      try {
+        assert.deepEqual(await pool.apply(batch, { asOf: AS_OF }), expected, `case ${n}, ${workers} workers`);
+        assert.deepEqual(await pool.result({ asOf: AS_OF }), state.result({ asOf: AS_OF }), `case ${n} result`);
+      } finally {
+        await pool.close();
+      }
+    }
+  }
+  // The accounts option is checked as replayState checks it.
+  assert.throws(() => Journey.default().replayState({ accounts: "" }));
+  await assert.rejects(ReplayPool.create(null, { workers: 2, accounts: "" }), (e) => e.name === "JourneyError");
 });
 
 test("accountOfLine reads the account replay reads; compareIds orders ids as replay does", () => {
