@@ -22,8 +22,9 @@ export declare class ReplayPool {
   /** The number of worker threads (shards). */
   readonly workers: number;
   /**
-   * Applies a batch (JSON Lines text or an array of events) up to `options.asOf`, as
-   * `ReplayState.apply`: refused events carry their positions in the whole batch.
+   * Applies a batch (JSON Lines text, one JSON array's text, or an array of events) up to
+   * `options.asOf`, as `ReplayState.apply`: refused events carry their positions in the whole
+   * batch. Calls may overlap: each worker takes batches in call order.
    */
   apply(events: ReplayEvent[] | string, options: { asOf: string }): Promise<ReplayBatch>;
   /** Every report (merged from each worker's partial), or with `partial: true` the merged partial. */

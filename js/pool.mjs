@@ -297,10 +297,10 @@ export class ReplayPool {
   }
 
   /**
-   * Applies a batch — JSON Lines text or an array of event objects — up to `options.asOf`, as
-   * `ReplayState.apply` does: the counts and the refused events, each under its position in
-   * the whole batch. (A batch given as the text of one JSON array is refused: pass its parsed
-   * array or JSON Lines.)
+   * Applies a batch — JSON Lines text, the text of one JSON array, or an array of event
+   * objects — up to `options.asOf`, as `ReplayState.apply` does: the counts and the refused
+   * events, each under its position in the whole batch. Calls may overlap: each worker takes
+   * batches in the order of the calls (so a worker need not wait for the others between them).
    */
   async apply(events, options) {
     const shards = this.#workers.length;

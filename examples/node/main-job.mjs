@@ -38,13 +38,21 @@ try {
   const lines = history.lines.trim().split("\n");
   const BATCH = 50_000;
   let refused = 0;
+  let done = 0;
+  // Up to four batches in flight: each worker takes them in call order, so one worker does
+  // not wait for the other at every batch.
+  const inFlight = [];
   for (let from = 0; from < lines.length; from += BATCH) {
-    const batch = await pool.apply(lines.slice(from, from + BATCH).join("\n"), { asOf: AS_OF });
-    refused += batch.events.refused;
-    const done = Math.min(from + BATCH, lines.length);
-    process.stderr.write(`\rreplaying in ${workers} workers: ${Math.floor((done / lines.length) * 100)}% ` +
-      `(${done.toLocaleString("en")} of ${lines.length.toLocaleString("en")} events, ${((performance.now() - started) / 1000).toFixed(0)} s)   `);
+    const size = Math.min(BATCH, lines.length - from);
+    inFlight.push(pool.apply(lines.slice(from, from + size).join("\n"), { asOf: AS_OF }).then((batch) => {
+      refused += batch.events.refused;
+      done += size;
+      process.stderr.write(`\rreplaying in ${workers} workers: ${Math.floor((done / lines.length) * 100)}% ` +
+        `(${done.toLocaleString("en")} of ${lines.length.toLocaleString("en")} events, ${((performance.now() - started) / 1000).toFixed(0)} s)   `);
+    }));
+    if (inFlight.length >= 4) await inFlight.shift();
   }
+  await Promise.all(inFlight);
   process.stderr.write("\n");
   reports = await pool.reports(OPTIONS);
   kept = (await pool.reports(RETENTION)).groups[0].accountMetrics.retention;

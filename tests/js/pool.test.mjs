@@ -74,6 +74,18 @@ test("a pool of 1, 2 or 3 workers answers what one replay state answers", async 
   }
 });
 
+test("batches applied without waiting for each other are taken in call order", async () => {
+  const { outcomes, state } = single();
+  const pool = await ReplayPool.create(null, { workers: 2 });
+  try {
+    const answers = await Promise.all(batches.map((b) => pool.apply(b, { asOf: AS_OF })));
+    assert.deepEqual(answers, outcomes);
+    assert.deepEqual(await pool.result({ asOf: AS_OF }), state.result({ asOf: AS_OF }));
+  } finally {
+    await pool.close();
+  }
+});
+
 test("events given as an array are split and answered the same way", async () => {
   const events = lines.slice(0, 2000).map((l) => JSON.parse(l));
   events.splice(10, 0, { at: "2026-01-01", type: "page_view" }, null);
