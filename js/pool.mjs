@@ -171,6 +171,15 @@ const rustTrim = (s) => s.replace(RUST_SPACE_START, "").replace(RUST_SPACE_END, 
 const RUST_SPACE_START = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 const RUST_SPACE_END = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/;
 
+/** A JourneyError of the pool's own, with a stable code (docs/errors.md) and an empty path. */
+function journeyError(code, message) {
+  const error = new Error(message);
+  error.name = "JourneyError";
+  error.code = code;
+  error.path = "";
+  return error;
+}
+
 /** A JourneyError (or Error) rebuilt from what a worker sent. */
 function rebuild(failure) {
   const error = new Error(failure.message);
@@ -214,7 +223,7 @@ export class ReplayPool {
       });
       worker.on("error", (e) => this.#break(e));
       worker.on("exit", (code) => {
-        if (!this.#closed) this.#break(new Error(`a replay pool worker stopped (exit code ${code}): the pool answers no more`));
+        if (!this.#closed) this.#break(journeyError("internal", `a replay pool worker stopped (exit code ${code}): the pool answers no more`));
       });
     }
   }
@@ -235,7 +244,7 @@ export class ReplayPool {
   static #start(definition, workers) {
     if (definition !== null) new Journey(definition).free(); // throws a JourneyError here
     const count = workers ?? availableParallelism();
-    if (!Number.isInteger(count) || count < 1) throw new RangeError("workers must be a whole number >= 1");
+    if (!Number.isInteger(count) || count < 1) throw journeyError("invalid-argument", "workers must be a whole number >= 1");
     const url = new URL("./pool-worker.mjs", import.meta.url);
     return new ReplayPool(Array.from({ length: count }, () => new Worker(url, { workerData: { definition } })));
   }
@@ -258,7 +267,7 @@ export class ReplayPool {
 
   /** A pool reading back `shards` (what `toBytes()` gave: one state per worker, in order). */
   static async fromBytes(definition, shards) {
-    if (!Array.isArray(shards) || shards.length < 1) throw new TypeError("shards must be the array toBytes() gave");
+    if (!Array.isArray(shards) || shards.length < 1) throw journeyError("invalid-argument", "shards must be the array toBytes() gave");
     const pool = ReplayPool.#start(definition, shards.length);
     await pool.#all((i) => ({ op: "load", args: { bytes: shards[i] } })).catch(async (e) => {
       await pool.close();
@@ -273,7 +282,7 @@ export class ReplayPool {
   }
 
   #send(i, { op, args }) {
-    if (this.#closed) return Promise.reject(new Error("the replay pool is closed"));
+    if (this.#closed) return Promise.reject(journeyError("invalid-argument", "the replay pool is closed"));
     if (this.#broken) return Promise.reject(this.#broken);
     const id = this.#next++;
     return new Promise((resolve, reject) => {
@@ -336,7 +345,7 @@ export class ReplayPool {
         place(typeof account === "string" ? account : null, event, position);
       }
     } else {
-      throw new TypeError("events must be JSON Lines text or an array of events");
+      throw journeyError("invalid-argument", "events must be JSON Lines text or an array of events");
     }
     // Lines are read as lines by every worker (one whose first line starts with "[" too).
     const lines = !asArray;
@@ -372,15 +381,11 @@ export class ReplayPool {
    */
   async result(options) {
     if (options?.offset !== undefined || options?.limit !== undefined) {
-      throw new TypeError("ReplayPool.result takes no offset or limit: read pages with timelines()");
+      throw journeyError("invalid-argument", "ReplayPool.result takes no offset or limit: read pages with timelines()");
     }
     const accounts = await this.accounts();
     if (accounts > UNPAGED_LIMIT) {
-      const error = new Error(`a result of ${accounts} accounts at once is refused (more than ${UNPAGED_LIMIT}): read them with timelines()`);
-      error.name = "JourneyError";
-      error.code = "limit-exceeded";
-      error.path = "";
-      throw error;
+      throw journeyError("limit-exceeded", `a result of ${accounts} accounts at once is refused (more than ${UNPAGED_LIMIT}): read them with timelines()`);
     }
     const parts = await this.#all(() => ({ op: "result", args: { asOf: options?.asOf } }));
     let events = NO_EVENTS;
@@ -396,7 +401,7 @@ export class ReplayPool {
    */
   async *timelines(options) {
     const page = options?.page ?? 5000;
-    if (!Number.isInteger(page) || page < 1) throw new RangeError("page must be a whole number >= 1");
+    if (!Number.isInteger(page) || page < 1) throw journeyError("invalid-argument", "page must be a whole number >= 1");
     const asOf = options?.asOf;
     const cursors = this.#workers.map(() => ({ offset: 0, items: [], at: 0, done: false }));
     const fill = async (i) => {
@@ -437,7 +442,7 @@ export class ReplayPool {
   /** Stops the workers; pending requests are rejected. */
   async close() {
     this.#closed = true;
-    this.#fail(new Error("the replay pool is closed"));
+    this.#fail(journeyError("invalid-argument", "the replay pool is closed"));
     await Promise.all(this.#workers.map((w) => w.terminate()));
   }
 }

@@ -875,7 +875,7 @@ impl JourneySet {
         #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let as_of = as_of_option(&options, "replay(events, { asOf })")?;
-        let items = read_js_events(&events)?;
+        let items = read_js_events(&events, false)?;
         let mut state = crate::replay::set::SetReplayState::new(&self.inner);
         let outcomes = state
             .apply(&self.inner, items, &as_of)
@@ -1758,7 +1758,7 @@ impl Journey {
     ) -> Result<JsValue, JsValue> {
         let as_of = as_of_option(&options, "replay(events, { asOf })")?;
         let mut state = self.replay_state(Some(options))?;
-        let outcome = state.apply_events(&events, &as_of)?;
+        let outcome = state.apply_events(&events, &as_of, false)?;
         let mut result = state
             .inner
             .result(&state.journey, &as_of)
@@ -1786,7 +1786,7 @@ impl Journey {
     ) -> Result<JsValue, JsValue> {
         let as_of = as_of_option(&options, "reports(events, { asOf })")?;
         let mut state = self.replay_state(None)?;
-        state.apply_events(&events, &as_of)?;
+        state.apply_events(&events, &as_of, false)?;
         state.reports(options)
     }
 
@@ -1868,18 +1868,7 @@ impl ReplayState {
             .ok()
             .and_then(|v| v.as_bool())
             == Some(true);
-        let as_of_ms = crate::replay::parse_as_of(&as_of).map_err(|e| js_error(&e))?;
-        let items = match events.as_string() {
-            Some(text) if lines => {
-                crate::replay::read_events_as(&text, true).map_err(|e| js_error(&e))?
-            }
-            _ => read_js_events(&events)?,
-        };
-        let outcome = self
-            .inner
-            .apply(&self.journey, items, as_of_ms)
-            .map_err(|e| js_error(&e))?;
-        to_js(&outcome)
+        to_js(&self.apply_events(&events, &as_of, lines)?)
     }
 
     /// Every account's timeline as of `options.asOf` (the state itself is not changed), or a
@@ -1978,26 +1967,29 @@ impl ReplayState {
 }
 
 impl ReplayState {
+    /// `lines`: text is JSON Lines even when it starts with `[` (see `apply`).
     fn apply_events(
         &mut self,
         events: &JsValue,
         as_of: &str,
+        lines: bool,
     ) -> Result<crate::replay::BatchOutcome, JsValue> {
         let as_of_ms = crate::replay::parse_as_of(as_of).map_err(|e| js_error(&e))?;
-        let items = read_js_events(events)?;
+        let items = read_js_events(events, lines)?;
         self.inner
             .apply(&self.journey, items, as_of_ms)
             .map_err(|e| js_error(&e))
     }
 }
 
-/// Events from JS: JSON Lines (or JSON array) text, or an array of event objects, each read on
-/// its own so one bad event is refused alone.
+/// Events from JS: JSON Lines (or JSON array, unless `lines`) text, or an array of event
+/// objects, each read on its own so one bad event is refused alone.
 fn read_js_events(
     events: &JsValue,
+    lines: bool,
 ) -> Result<Vec<Result<crate::replay::Event, crate::replay::Unreadable>>, JsValue> {
     if let Some(text) = events.as_string() {
-        return crate::replay::read_events(&text).map_err(|e| js_error(&e));
+        return crate::replay::read_events_as(&text, lines).map_err(|e| js_error(&e));
     }
     let rows = events.dyn_ref::<js_sys::Array>().ok_or_else(|| {
         js_error(&Error::new(

@@ -124,15 +124,16 @@ test("errors are JourneyErrors with codes, from the calling thread or the worker
   const pool = await ReplayPool.create(null, { workers: 2 });
   try {
     await assert.rejects(pool.apply(batches[0], {}), (e) => e.name === "JourneyError" && e.code === "invalid-argument");
-    await assert.rejects(pool.apply(42, { asOf: AS_OF }), TypeError);
-    await assert.rejects(pool.result({ asOf: AS_OF, offset: 1 }), TypeError);
-    await assert.rejects(pool.timelines({ asOf: AS_OF, page: 0 }).next(), RangeError);
+    await assert.rejects(pool.apply(42, { asOf: AS_OF }), (e) => e.name === "JourneyError" && e.code === "invalid-argument" && e.path === "");
+    await assert.rejects(pool.result({ asOf: AS_OF, offset: 1 }), (e) => e.name === "JourneyError" && e.code === "invalid-argument" && e.path === "");
+    await assert.rejects(pool.timelines({ asOf: AS_OF, page: 0 }).next(), (e) => e.name === "JourneyError" && e.code === "invalid-argument" && e.path === "");
+    await assert.rejects(ReplayPool.create(null, { workers: 0 }), (e) => e.name === "JourneyError" && e.code === "invalid-argument" && e.path === "");
     // The pool still answers after a refused call.
     assert.equal((await pool.apply(batches[0], { asOf: AS_OF })).events.received, third);
   } finally {
     await pool.close();
   }
-  await assert.rejects(pool.accounts(), /closed/);
+  await assert.rejects(pool.accounts(), (e) => /closed/.test(e.message) && e.code === "invalid-argument");
   await assert.rejects(ReplayPool.fromBytes(null, [new Uint8Array([1, 2, 3])]), (e) => e.code === "invalid-argument");
 });
 
