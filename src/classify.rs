@@ -615,6 +615,37 @@ impl Journey {
         found
     }
 
+    /// The winning stage at `t` of `account` (a context as replay keeps it between
+    /// evaluations), `suppressed` stages left out, by a compiled look (`crate::look`): what
+    /// [`Journey::winner`] gives over the context completed at `t`, without completing it.
+    /// `None` where the journey or this account must be looked at on its context.
+    pub(crate) fn compiled_winner(
+        &self,
+        account: &Data,
+        t: i64,
+        suppressed: &[usize],
+        carried: &[crate::score::Carry],
+    ) -> Option<Option<usize>> {
+        let model = self.time_model.get_or_init(|| self.build_time_model());
+        let looker = model.looker.as_deref()?;
+        let l = crate::expr::types::layout();
+        let Data::Object(fields) = account else {
+            return None;
+        };
+        // A score given (not computed) is read as given, as a search reads it.
+        let given_score = fields.get(l.score).filter(|v| *v != &blank_computed().0);
+        let mut scratch = crate::look::Scratch::take();
+        let crate::look::Buffers {
+            snapshot, totals, ..
+        } = &mut *scratch;
+        if !looker.take(self, account, given_score, carried, snapshot) {
+            return None;
+        }
+        let snapshot = &*snapshot;
+        let mut batch = looker.batch(snapshot);
+        Some(looker.stage_at(self, (snapshot, &mut batch), totals, t, suppressed))
+    }
+
     /// [`Journey::change_until_in_stage`]'s search.
     fn first_change(
         &self,
@@ -942,28 +973,24 @@ fn boundary(mut yes: i64, mut no: i64, mut holds: impl FnMut(i64) -> bool) -> (i
 /// The latest date an account context holds (its `asOf` aside) and the length of its longest
 /// list.
 fn latest_date_and_longest_list(root: &[Data]) -> (i64, usize) {
-    // Recursive: a context is shaped by the account schema, a few levels deep.
-    fn walk(v: &Data, found: &mut (i64, usize)) {
-        match v {
-            Data::Timestamp(t) => found.0 = found.0.max(*t),
-            Data::List(items) => {
-                found.1 = found.1.max(items.len());
-                for item in items {
-                    walk(item, found);
+    // Recursive: a context is shaped by the account schema, a few levels deep. Called once per
+    // search over every field of every signal, so scalars are handled in the parent's loop
+    // (one call per container, not per value).
+    fn walk(values: &[Data], found: &mut (i64, usize)) {
+        for v in values {
+            match v {
+                Data::Timestamp(t) => found.0 = found.0.max(*t),
+                Data::List(items) => {
+                    found.1 = found.1.max(items.len());
+                    walk(items, found);
                 }
+                Data::Object(fields) => walk(fields, found),
+                _ => {}
             }
-            Data::Object(fields) => {
-                for field in fields {
-                    walk(field, found);
-                }
-            }
-            _ => {}
         }
     }
     let mut found = (i64::MIN, 0);
-    for field in root.iter().skip(1) {
-        walk(field, &mut found);
-    }
+    walk(root.get(1..).unwrap_or_default(), &mut found);
     found
 }
 

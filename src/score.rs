@@ -57,6 +57,10 @@ pub(crate) struct Kind {
 struct Kinds {
     by_hash: Vec<(u64, usize)>,
     kinds: Vec<(String, Kind)>,
+    /// The types whose signals can make a score rise as time passes (see
+    /// [`ScoreModel::may_rise`]), each with whether only a signal with a contact can: a
+    /// signal of any other type never does, which a search learns without a lookup.
+    rising: Vec<(String, bool)>,
 }
 
 impl Kinds {
@@ -86,7 +90,20 @@ impl Kinds {
             .map(|(i, (name, _))| (crate::bytes::fnv1a(name), i))
             .collect();
         by_hash.sort_unstable();
-        Kinds { by_hash, kinds }
+        let rising = kinds
+            .iter()
+            .filter_map(|(name, k)| {
+                // Points times strength or value can be below zero only where one of them is.
+                let negative = k.rule.decay.is_some()
+                    && (k.rule.points < 0.0 || k.rule.by_strength || k.rule.by_value);
+                (negative || k.both_caps).then(|| (name.clone(), !negative))
+            })
+            .collect();
+        Kinds {
+            by_hash,
+            kinds,
+            rising,
+        }
     }
 
     /// The type named `name`, with its position.
@@ -841,6 +858,15 @@ impl ScoreModel {
             let Some(Data::String(kind)) = values.get(l.signal_type) else {
                 return false;
             };
+            let with_contact = matches!(values.get(l.signal_contact), Some(Data::String(_)));
+            let rising = self
+                .kinds
+                .rising
+                .iter()
+                .find(|(name, _)| name == kind.as_ref());
+            if rising.is_none_or(|&(_, only_with_contact)| only_with_contact && !with_contact) {
+                return false;
+            }
             let Some((
                 _,
                 Kind {
@@ -850,7 +876,7 @@ impl ScoreModel {
             else {
                 return false;
             };
-            if matches!(values.get(l.signal_contact), Some(Data::String(_))) && *both_caps {
+            if with_contact && *both_caps {
                 return true;
             }
             let number = |i: usize| match values.get(i) {

@@ -20,6 +20,12 @@ use super::events::{Event, EventKind, Refusal};
 /// sound journey makes a few; one that undoes its own moves is stopped with an error.
 pub const MAX_MOVES_BETWEEN_EVENTS: usize = 1_000;
 
+/// The fewest signals an account holds for the stage after an event to be found by a compiled
+/// look rather than on its context: below it, taking the account apart costs more than the
+/// look saves (measured: see `docs/decisions/005-replay.md`). The unit tests use every
+/// account with a signal, so their comparisons with looks on the context cover it.
+const COMPILED_EVALUATION_MIN_SIGNALS: usize = if cfg!(test) { 1 } else { 4 };
+
 /// How long an event's id is remembered, in event time, to recognise a redelivery.
 pub const DEDUPE_WINDOW_MS: i64 = 7 * DAY_MS;
 
@@ -602,6 +608,32 @@ impl AccountState {
         }
     }
 
+    /// [`AccountState::evaluate`]'s stage by a compiled look, with the stages suppressed at
+    /// `t`, the facts prepared for `t` but not completed (see [`Journey::compiled_winner`]).
+    /// `None` where the account is looked at on its context, or an SLA is open (meeting it
+    /// reads the completed context), or the account holds too few signals for a compiled look
+    /// to pay (taking an account apart costs about one look on its context).
+    fn compiled_evaluate(
+        &mut self,
+        plan: &Plan<'_>,
+        t: i64,
+    ) -> Option<(Option<usize>, Vec<usize>)> {
+        let signals = match get(&self.facts, &plan.pos.signals) {
+            Some(Data::List(list)) => list.len(),
+            _ => 0,
+        };
+        if signals < COMPILED_EVALUATION_MIN_SIGNALS || self.slas.iter().any(|r| r.closed.is_none())
+        {
+            return None;
+        }
+        self.prepare(plan, t);
+        let suppressed = self.suppressed_at(t);
+        let winner = plan
+            .journey
+            .compiled_winner(&self.facts, t, &suppressed, &self.carried)?;
+        Some((winner, suppressed))
+    }
+
     /// Returns the facts [`AccountState::evaluate`] took, with what it computed (score, buying
     /// group) cleared, so the next evaluation computes them afresh.
     fn put_back(&mut self, mut context: Data) {
@@ -822,17 +854,6 @@ impl AccountState {
         }
         self.watermark = t;
         self.now = t;
-        let evaluated = self.evaluate(plan, t);
-        let (criteria, context) = match (evaluated, override_stage) {
-            (Some(found), _) => found,
-            // An override is a fact about the stage, not a criterion's verdict: it applies even
-            // when the criteria cannot be evaluated then (the error is recorded).
-            (None, Some(_)) => {
-                let facts = std::mem::replace(&mut self.facts, Data::Null);
-                (self.criteria_stage, facts)
-            }
-            (None, None) => return Ok(()),
-        };
         let trigger = Trigger::Event {
             kind: kind_name,
             id: event.id.clone(),
@@ -845,6 +866,38 @@ impl AccountState {
             (_, Some(stage)) => Cause::Override(stage),
             (EventKind::Churn, _) => Cause::Churn,
             _ => Cause::Criteria,
+        };
+        // Most events move nothing. Where a compiled look says so and no SLA is open (an
+        // `until` reads the context), the context is not completed at all.
+        if override_stage.is_none()
+            && let Some((criteria, suppressed)) = self.compiled_evaluate(plan, t)
+            && self.target_of(cause, criteria) == self.stage
+        {
+            self.evaluated_at = Some((t, suppressed));
+            let moved = self.settle(
+                plan,
+                t,
+                criteria,
+                &Data::Null,
+                cause,
+                trigger,
+                reason,
+                by,
+                note,
+            );
+            debug_assert!(!moved);
+            return Ok(());
+        }
+        let evaluated = self.evaluate(plan, t);
+        let (criteria, context) = match (evaluated, override_stage) {
+            (Some(found), _) => found,
+            // An override is a fact about the stage, not a criterion's verdict: it applies even
+            // when the criteria cannot be evaluated then (the error is recorded).
+            (None, Some(_)) => {
+                let facts = std::mem::replace(&mut self.facts, Data::Null);
+                (self.criteria_stage, facts)
+            }
+            (None, None) => return Ok(()),
         };
         let moved = self.settle(
             plan, t, criteria, &context, cause, trigger, reason, by, note,
@@ -869,20 +922,17 @@ impl AccountState {
         note: Option<String>,
     ) -> bool {
         self.criteria_stage = criteria;
-        let target = match (cause, self.pin) {
+        let target = self.target_of(cause, criteria);
+        match (cause, self.pin) {
             (Cause::Override(stage) | Cause::Downgrade(stage) | Cause::Recycle(stage), _) => {
                 self.pin = Some(Pin {
                     stage,
                     basis: criteria,
                 });
-                Some(stage)
             }
-            (_, Some(pin)) if pin.basis == criteria => Some(pin.stage),
-            _ => {
-                self.pin = None;
-                criteria
-            }
-        };
+            (_, Some(pin)) if pin.basis == criteria => {}
+            _ => self.pin = None,
+        }
         if target == self.stage {
             return false;
         }
@@ -909,6 +959,19 @@ impl AccountState {
         });
         self.enter(plan, target, t);
         true
+    }
+
+    /// The stage [`AccountState::settle`] moves to for `cause` when the criteria give
+    /// `criteria`: a new pin's stage, the pin's while the criteria give what they gave when it
+    /// was set, else the criteria's.
+    fn target_of(&self, cause: Cause, criteria: Option<usize>) -> Option<usize> {
+        match (cause, self.pin) {
+            (Cause::Override(stage) | Cause::Downgrade(stage) | Cause::Recycle(stage), _) => {
+                Some(stage)
+            }
+            (_, Some(pin)) if pin.basis == criteria => Some(pin.stage),
+            _ => criteria,
+        }
     }
 
     /// The kind of a move, the path stages a skip passes over, and whether a regression was
