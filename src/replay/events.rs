@@ -228,22 +228,81 @@ pub fn read_event(node: &Node, path: &str) -> Result<Event, Error> {
             ),
         ));
     };
+    read_members(&Tree(members), path)
+}
+
+/// A member's value as an event's reading looks at it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Scalar<'a> {
+    Null,
+    Number(f64),
+    Text(&'a str),
+    /// Any other value: its JSON type's name (`json::Value::type_name`).
+    Other(&'static str),
+}
+
+impl Scalar<'_> {
+    fn type_name(self) -> &'static str {
+        match self {
+            Scalar::Null => "null",
+            Scalar::Number(_) => "a number",
+            Scalar::Text(_) => "a string",
+            Scalar::Other(name) => name,
+        }
+    }
+}
+
+/// An event object's members, the first of duplicate keys counting: a JSON tree's, or a flat
+/// line's read without one (`flat`).
+pub(crate) trait Members {
+    /// The value of the first member named `key`.
+    fn get(&self, key: &str) -> Option<Scalar<'_>>;
+    /// The first member named `key` as a tree (facts and contacts are objects); `None` where
+    /// there is no tree.
+    fn node(&self, key: &str) -> Option<&Node>;
+    /// The first key, in source order, that `known` does not accept.
+    fn unknown(&self, known: &dyn Fn(&str) -> bool) -> Option<&str>;
+}
+
+/// A JSON tree's members.
+struct Tree<'a>(&'a [crate::json::Member]);
+
+impl Members for Tree<'_> {
+    fn get(&self, key: &str) -> Option<Scalar<'_>> {
+        self.node(key).map(|n| match &n.value {
+            Value::Null => Scalar::Null,
+            Value::Number(n) => Scalar::Number(*n),
+            Value::String(s) => Scalar::Text(s),
+            other => Scalar::Other(other.type_name()),
+        })
+    }
+
+    fn node(&self, key: &str) -> Option<&Node> {
+        self.0.iter().find(|m| m.key == key).map(|m| &m.value)
+    }
+
+    fn unknown(&self, known: &dyn Fn(&str) -> bool) -> Option<&str> {
+        self.0.iter().map(|m| m.key.as_str()).find(|k| !known(k))
+    }
+}
+
+/// Reads one event from its members ([`read_event`]'s work).
+pub(crate) fn read_members(members: &dyn Members, path: &str) -> Result<Event, Error> {
     let at_path = |key: &str| pointer_push(path, key);
-    let field = |key: &str| members.iter().find(|m| m.key == key).map(|m| &m.value);
-    let text = |key: &str, required: bool| -> Result<Option<String>, Error> {
-        match field(key).map(|n| &n.value) {
-            None | Some(Value::Null) if required => Err(Error::new(
+    let text = |key: &str, required: bool| -> Result<Option<&str>, Error> {
+        match members.get(key) {
+            None | Some(Scalar::Null) if required => Err(Error::new(
                 Code::MissingField,
                 at_path(key),
                 format!("an event needs \"{key}\""),
             )),
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if s.is_empty() => Err(Error::new(
+            None | Some(Scalar::Null) => Ok(None),
+            Some(Scalar::Text("")) => Err(Error::new(
                 Code::InvalidValue,
                 at_path(key),
                 format!("\"{key}\" must not be empty"),
             )),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Scalar::Text(s)) => Ok(Some(s)),
             Some(other) => Err(Error::new(
                 Code::InvalidType,
                 at_path(key),
@@ -251,16 +310,17 @@ pub fn read_event(node: &Node, path: &str) -> Result<Event, Error> {
             )),
         }
     };
+    let owned = |key: &str, required: bool| Ok::<_, Error>(text(key, required)?.map(String::from));
     let number = |key: &str| -> Result<Option<f64>, Error> {
-        match field(key).map(|n| &n.value) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) if *n >= 0.0 && n.is_finite() => Ok(Some(*n)),
-            Some(Value::Number(n)) => Err(Error::new(
+        match members.get(key) {
+            None | Some(Scalar::Null) => Ok(None),
+            Some(Scalar::Number(n)) if n >= 0.0 && n.is_finite() => Ok(Some(n)),
+            Some(Scalar::Number(n)) => Err(Error::new(
                 Code::InvalidValue,
                 at_path(key),
                 format!(
                     "\"{key}\" must be 0 or more, found {}",
-                    crate::expr::data::number_exact(*n)
+                    crate::expr::data::number_exact(n)
                 ),
             )),
             Some(other) => Err(Error::new(
@@ -271,10 +331,10 @@ pub fn read_event(node: &Node, path: &str) -> Result<Event, Error> {
         }
     };
     let kind_name = text("type", true)?.unwrap_or_default();
-    let account = text("account", true)?.unwrap_or_default();
-    let id = text("id", false)?;
+    let account = owned("account", true)?.unwrap_or_default();
+    let id = owned("id", false)?;
     let at_text = text("at", true)?.unwrap_or_default();
-    let at = parse_timestamp(&at_text).ok_or_else(|| {
+    let at = parse_timestamp(at_text).ok_or_else(|| {
         Error::new(
             Code::InvalidValue,
             at_path("at"),
@@ -282,7 +342,7 @@ pub fn read_event(node: &Node, path: &str) -> Result<Event, Error> {
         )
     })?;
     // The fields each kind may carry besides the common ones.
-    let allowed: &[&str] = match kind_name.as_str() {
+    let allowed: &[&str] = match kind_name {
         "firmographics" => &["firmographics"],
         "account" => &["facts"],
         "contact" => &["contact"],
@@ -295,10 +355,7 @@ pub fn read_event(node: &Node, path: &str) -> Result<Event, Error> {
         "renewal" | "expansion" => &["contact", "topic", "amount"],
         _ => &["contact", "topic", "strength", "value"],
     };
-    if let Some(unknown) = members
-        .iter()
-        .find(|m| !COMMON.contains(&m.key.as_str()) && !allowed.contains(&m.key.as_str()))
-    {
+    if let Some(unknown) = members.unknown(&|k| COMMON.contains(&k) || allowed.contains(&k)) {
         let expected = if allowed.is_empty() {
             "no other fields".to_string()
         } else {
@@ -306,13 +363,13 @@ pub fn read_event(node: &Node, path: &str) -> Result<Event, Error> {
         };
         return Err(Error::new(
             Code::UnknownField,
-            at_path(&unknown.key),
+            at_path(unknown),
             format!(
-                "unknown field \"{}\" for a \"{kind_name}\" event (it takes {expected})",
-                unknown.key
+                "unknown field \"{unknown}\" for a \"{kind_name}\" event (it takes {expected})"
             ),
         ));
     }
+    let field = |key: &str| members.node(key);
     let facts = |key: &str, group: &str| -> Result<Vec<(usize, Data)>, Error> {
         let node = field(key).ok_or_else(|| {
             Error::new(
@@ -369,7 +426,7 @@ pub fn read_event(node: &Node, path: &str) -> Result<Event, Error> {
         }
         Ok(out)
     };
-    let kind = match kind_name.as_str() {
+    let kind = match kind_name {
         "firmographics" => EventKind::Firmographics(facts("firmographics", "firmographics")?),
         "account" => {
             let facts = facts("facts", "account")?;
@@ -400,34 +457,34 @@ pub fn read_event(node: &Node, path: &str) -> Result<Event, Error> {
         "sales_accepted" => EventKind::SalesAccepted,
         "churn" => EventKind::Churn,
         "sales_rejected" => EventKind::SalesRejected {
-            reason: text("reason", true)?.unwrap_or_default(),
+            reason: owned("reason", true)?.unwrap_or_default(),
         },
         "opportunity_created" => EventKind::OpportunityCreated {
             amount: number("amount")?,
-            stage: text("stage", false)?,
+            stage: owned("stage", false)?,
         },
         "opportunity_won" => EventKind::OpportunityWon {
             amount: number("amount")?,
         },
         "opportunity_lost" => EventKind::OpportunityLost {
-            reason: text("reason", false)?,
+            reason: owned("reason", false)?,
         },
         "stage_override" => EventKind::Override {
-            stage: text("stage", true)?.unwrap_or_default(),
-            by: text("by", true)?.unwrap_or_default(),
-            reason: text("reason", false)?,
+            stage: owned("stage", true)?.unwrap_or_default(),
+            by: owned("by", true)?.unwrap_or_default(),
+            reason: owned("reason", false)?,
         },
         signal => {
-            let strength = match field("strength").map(|n| &n.value) {
-                None | Some(Value::Null) => None,
-                Some(Value::Number(n)) if (0.0..=100.0).contains(n) => Some(*n),
-                Some(Value::Number(n)) => {
+            let strength = match members.get("strength") {
+                None | Some(Scalar::Null) => None,
+                Some(Scalar::Number(n)) if (0.0..=100.0).contains(&n) => Some(n),
+                Some(Scalar::Number(n)) => {
                     return Err(Error::new(
                         Code::InvalidValue,
                         at_path("strength"),
                         format!(
                             "\"strength\" must be from 0 to 100, found {}",
-                            crate::expr::data::number_exact(*n)
+                            crate::expr::data::number_exact(n)
                         ),
                     ));
                 }
@@ -444,7 +501,7 @@ pub fn read_event(node: &Node, path: &str) -> Result<Event, Error> {
             } else {
                 number("value")?
             };
-            let some = |x: Option<String>| x.map_or(Data::Null, |s| Data::String(s.into()));
+            let some = |x: Option<&str>| x.map_or(Data::Null, |s| Data::String(s.into()));
             let num = |x: Option<f64>| x.map_or(Data::Null, Data::Number);
             EventKind::Signal(Data::Object(vec![
                 Data::String(signal.into()),

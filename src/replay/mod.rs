@@ -11,6 +11,7 @@
 
 pub(crate) mod account;
 pub mod events;
+mod flat;
 mod output;
 pub mod set;
 mod state_bytes;
@@ -515,13 +516,7 @@ pub fn read_events_as(
             return Ok(items
                 .into_iter()
                 .enumerate()
-                .map(|(i, item)| {
-                    let path = format!("/{i}");
-                    match crate::json::parse(item) {
-                        Ok(node) => read_event_keyed(&node, &path),
-                        Err(d) => Err(Error::new(d.code, path, d.message).into()),
-                    }
-                })
+                .map(|(i, item)| read_one(item, i))
                 .collect());
         }
         // Not one well-formed array: read as JSON Lines, every line an event or refused as one.
@@ -530,14 +525,21 @@ pub fn read_events_as(
         .lines()
         .filter(|line| !line.trim().is_empty())
         .enumerate()
-        .map(|(i, line)| {
-            let path = format!("/{i}");
-            match crate::json::parse(line) {
-                Ok(node) => read_event_keyed(&node, &path),
-                Err(d) => Err(Error::new(d.code, path, d.message).into()),
-            }
-        })
+        .map(|(i, line)| read_one(line, i))
         .collect())
+}
+
+/// The event in `text`, the `i`-th of a batch: read without a JSON tree where it is a plain
+/// flat object (`flat`), else through the tree, which words every refusal.
+fn read_one(text: &str, i: usize) -> Result<Event, Unreadable> {
+    if let Some(event) = flat::read_flat_event(text) {
+        return Ok(event);
+    }
+    let path = format!("/{i}");
+    match crate::json::parse(text) {
+        Ok(node) => read_event_keyed(&node, &path),
+        Err(d) => Err(Error::new(d.code, path, d.message).into()),
+    }
 }
 
 /// The texts of the elements of a JSON array (`[a, b, …]`), found by matching brackets
