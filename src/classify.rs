@@ -556,7 +556,7 @@ impl Journey {
             horizon,
             &[],
             None,
-            &[],
+            (&[], &mut 0),
         )
     }
 
@@ -573,7 +573,7 @@ impl Journey {
         horizon: i64,
         suppressed: &[usize],
         entered: Option<i64>,
-        carried: &[crate::score::Carry],
+        (carried, look): (&[crate::score::Carry], &mut u64),
     ) -> Result<Option<i64>, Error> {
         let l = crate::expr::types::layout();
         let Data::Object(fields) = &*account else {
@@ -599,7 +599,7 @@ impl Journey {
             &given,
             (current, fresh),
             horizon,
-            (suppressed, entered, carried),
+            (suppressed, entered, carried, look),
         );
         if let Data::Object(fields) = account {
             given.put_back_computed(fields);
@@ -624,7 +624,7 @@ impl Journey {
         account: &Data,
         t: i64,
         suppressed: &[usize],
-        carried: &[crate::score::Carry],
+        (carried, look): (&[crate::score::Carry], &mut u64),
     ) -> Option<Option<usize>> {
         let model = self.time_model.get_or_init(|| self.build_time_model());
         let looker = model.looker.as_deref()?;
@@ -638,7 +638,8 @@ impl Journey {
         let crate::look::Buffers {
             snapshot, totals, ..
         } = &mut *scratch;
-        if !looker.take(self, account, given_score, carried, snapshot) {
+        // The account as the last look took it, with the signals appended since, or afresh.
+        if !looker.take_kept(self, account, given_score, carried, (snapshot, look)) {
             return None;
         }
         let snapshot = &*snapshot;
@@ -653,7 +654,12 @@ impl Journey {
         given: &Given,
         (current, fresh): (Option<usize>, bool),
         horizon: i64,
-        (suppressed, entered, carried): (&[usize], Option<i64>, &[crate::score::Carry]),
+        (suppressed, entered, carried, look): (
+            &[usize],
+            Option<i64>,
+            &[crate::score::Carry],
+            &mut u64,
+        ),
     ) -> Result<Option<i64>, Error> {
         let Some(as_of) = as_of_of(account) else {
             return Ok(None);
@@ -768,7 +774,10 @@ impl Journey {
             .looker
             .as_deref()
             .filter(|_| search != Search::Settled)
-            .filter(|l| l.take(self, account, given.score.as_ref(), carried, snapshot));
+            .filter(|l| {
+                let given_score = given.score.as_ref();
+                l.take_kept(self, account, given_score, carried, (snapshot, look))
+            });
         let snapshot = &*snapshot;
         let mut compiled = looker.map(|l| (l, l.batch(snapshot)));
         let mut same = |t: i64| match &mut compiled {

@@ -306,51 +306,7 @@ impl Looker {
             // Null signals read as null (`exists` unknown): looked at on the context.
             return false;
         };
-        {
-            // Signals of one type often follow each other: the last type's code is kept.
-            let mut last: Option<(&str, u32)> = None;
-            for signal in signals {
-                let Data::Object(values) = signal else {
-                    return false;
-                };
-                let text = |i: usize| match values.get(i) {
-                    Some(Data::String(s)) => self.code(s),
-                    _ => u32::MAX,
-                };
-                let number = |i: usize| match values.get(i) {
-                    Some(Data::Number(n)) => *n,
-                    _ => f64::NAN,
-                };
-                let kind = match values.get(l.signal_type) {
-                    Some(Data::String(s)) => match last {
-                        Some((name, code)) if name == s.as_ref() => code,
-                        _ => {
-                            let code = self.code(s);
-                            last = Some((s, code));
-                            code
-                        }
-                    },
-                    _ => u32::MAX,
-                };
-                out.kind.push(kind);
-                out.at.push(match values.get(l.signal_at) {
-                    Some(Data::Timestamp(t)) => *t as f64,
-                    _ => f64::NAN,
-                });
-                out.strength.push(number(l.signal_strength));
-                out.value.push(number(l.signal_value));
-                out.contact.push(text(l.signal_contact));
-            }
-        }
-        out.offsets = [0, out.kind.len()];
-        let batch = self.batch(out);
-        let too_long = self.stages.iter().any(|(entry, exit)| {
-            [entry, exit]
-                .into_iter()
-                .flatten()
-                .any(|p| p.may_exceed_steps(&batch, 0))
-        });
-        if too_long || contacts_clash(root) {
+        if !self.take_signals(signals, out) || self.too_long(out) || contacts_clash(root) {
             return false;
         }
         out.given = [None; 6];
@@ -401,6 +357,128 @@ impl Looker {
         true
     }
 
+    /// `signals` (the account's, or the last of them) appended to `out`'s signal columns;
+    /// `false` when one is not an object (looked at on the context).
+    fn take_signals(&self, signals: &[Data], out: &mut Snapshot) -> bool {
+        let l = crate::expr::types::layout();
+        // Signals of one type often follow each other: the last type's code is kept.
+        let mut last: Option<(&str, u32)> = None;
+        for signal in signals {
+            let Data::Object(values) = signal else {
+                return false;
+            };
+            let text = |i: usize| match values.get(i) {
+                Some(Data::String(s)) => self.code(s),
+                _ => u32::MAX,
+            };
+            let number = |i: usize| match values.get(i) {
+                Some(Data::Number(n)) => *n,
+                _ => f64::NAN,
+            };
+            let kind = match values.get(l.signal_type) {
+                Some(Data::String(s)) => match last {
+                    Some((name, code)) if name == s.as_ref() => code,
+                    _ => {
+                        let code = self.code(s);
+                        last = Some((s, code));
+                        code
+                    }
+                },
+                _ => u32::MAX,
+            };
+            out.kind.push(kind);
+            out.at.push(match values.get(l.signal_at) {
+                Some(Data::Timestamp(t)) => *t as f64,
+                _ => f64::NAN,
+            });
+            out.strength.push(number(l.signal_strength));
+            out.value.push(number(l.signal_value));
+            out.contact.push(text(l.signal_contact));
+        }
+        out.offsets = [0, out.kind.len()];
+        true
+    }
+
+    /// Whether a stage's criterion could run out of steps over `snapshot`'s lists (such an
+    /// account is looked at on its context).
+    fn too_long(&self, snapshot: &Snapshot) -> bool {
+        let batch = self.batch(snapshot);
+        self.stages.iter().any(|(entry, exit)| {
+            [entry, exit]
+                .into_iter()
+                .flatten()
+                .any(|p| p.may_exceed_steps(&batch, 0))
+        })
+    }
+
+    /// As [`Looker::take`], unless `out` still holds the account taken under `*token`: then
+    /// only the signals appended to its list since are taken (see [`Looker::extend`]). A new
+    /// take gets a fresh token, a failed one none (0). The caller drops its token whenever the
+    /// account's facts change otherwise (another account's, an event's facts, signals folded).
+    pub(crate) fn take_kept(
+        &self,
+        journey: &Journey,
+        account: &Data,
+        given_score: Option<&Data>,
+        carried: &[Carry],
+        (out, token): (&mut Snapshot, &mut u64),
+    ) -> bool {
+        if self.extend(journey, account, (out, token)) {
+            return true;
+        }
+        let taken = self.take(journey, account, given_score, carried, out);
+        *token = if taken { fresh_token() } else { 0 };
+        out.token = *token;
+        taken
+    }
+
+    /// Brings `out`, taken from `account` under `*token`, up to date with the signals
+    /// appended to the account's list since — the one change replay keeps a snapshot across:
+    /// the new signals are taken as [`Looker::take`] takes them, in the same order. `false`,
+    /// and the token dropped, when `out` holds another account (or none), when the rules'
+    /// points read lists (they are taken afresh each time), or the longer lists could run a
+    /// criterion out of steps.
+    fn extend(
+        &self,
+        journey: &Journey,
+        account: &Data,
+        (out, token): (&mut Snapshot, &mut u64),
+    ) -> bool {
+        if *token == 0 || out.token != *token {
+            *token = 0;
+            return false;
+        }
+        let extended = self.rule_inputs.is_some() && self.extend_signals(journey, account, out);
+        if !extended {
+            *token = 0;
+            out.token = 0;
+        }
+        extended
+    }
+
+    fn extend_signals(&self, journey: &Journey, account: &Data, out: &mut Snapshot) -> bool {
+        let l = crate::expr::types::layout();
+        let Data::Object(root) = account else {
+            return false;
+        };
+        let Some(Data::List(signals)) = root.get(l.signals) else {
+            return false;
+        };
+        let Some(new) = signals.get(out.kind.len()..) else {
+            return false;
+        };
+        if new.is_empty() {
+            return true;
+        }
+        if !self.take_signals(new, out) || self.too_long(out) {
+            return false;
+        }
+        if let Some(model) = journey.score_model() {
+            model.scored_signals(root, new, &mut out.scored);
+        }
+        true
+    }
+
     /// The winning stage at `t` of the account `snapshot` holds (taken by [`Looker::take`];
     /// `batch` is [`Looker::batch`] of it), the stages in `suppressed` left out: what looking
     /// at its context with `asOf` = `t` gives.
@@ -443,6 +521,21 @@ impl Looker {
                 verdict(entry) == Some(true) && verdict(exit) != Some(true)
             })
     }
+}
+
+thread_local! {
+    /// The last token given on this thread (see [`fresh_token`]).
+    static TOKENS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A token no snapshot on this thread was taken under yet (never 0). Snapshots live in the
+/// thread's buffers, shared by every account replayed on it: a token says whose it is.
+pub(crate) fn fresh_token() -> u64 {
+    TOKENS.with(|t| {
+        let token = t.get().wrapping_add(1).max(1);
+        t.set(token);
+        token
+    })
 }
 
 thread_local! {
@@ -525,10 +618,14 @@ pub(crate) struct Snapshot {
     rules_of: u64,
     /// The score fields given (not computed): the composite, then each component.
     given: [Option<f64>; 6],
+    /// The token it was taken under, for a caller that keeps it from one look to the next
+    /// ([`Looker::take_kept`]; 0: none).
+    token: u64,
 }
 
 impl Snapshot {
     fn clear(&mut self) {
+        self.token = 0;
         self.flags.clear();
         self.numbers.clear();
         self.codes.clear();

@@ -1173,6 +1173,27 @@ impl ScoreModel {
     /// or value) left out — as [`ScoreModel::values_with`] goes through them.
     pub(crate) fn scored(&self, root: &[Data], carried: &[Carry], out: &mut Vec<Scored>) {
         out.clear();
+        let signals = match root.get(types::layout().signals) {
+            Some(Data::List(items)) => items.as_slice(),
+            _ => &[],
+        };
+        self.scored_from(root, carried, signals, out);
+    }
+
+    /// `signals`, appended to the account's list after [`ScoreModel::scored`] made `out`,
+    /// added to it as `scored` would have added them.
+    pub(crate) fn scored_signals(&self, root: &[Data], signals: &[Data], out: &mut Vec<Scored>) {
+        self.scored_from(root, &[], signals, out);
+    }
+
+    /// `carried`, then `signals`, as scoring counts them, appended to `out`.
+    fn scored_from(
+        &self,
+        root: &[Data],
+        carried: &[Carry],
+        signals: &[Data],
+        out: &mut Vec<Scored>,
+    ) {
         let l = types::layout();
         let contacts = match root.get(l.contacts) {
             Some(Data::List(items)) => items.as_slice(),
@@ -1217,10 +1238,6 @@ impl ScoreModel {
             };
             push(kind, position, index, item);
         }
-        let signals = match root.get(l.signals) {
-            Some(Data::List(items)) => items.as_slice(),
-            _ => &[],
-        };
         // Signals of one type often follow each other: the last type found is kept.
         let mut last: Option<(&str, Option<(usize, &Kind)>)> = None;
         for signal in signals {

@@ -386,6 +386,27 @@ pub struct AccountState {
     /// ids of the rules that started or stopped applying then: set for each batch from the other
     /// journeys' timelines, never saved.
     pub suppression: Vec<(i64, Vec<usize>, String)>,
+    /// Whose the thread's compiled look buffers are (`look::Looker::take_kept`): kept while
+    /// the facts change only by signals appended, dropped on any other change.
+    pub(crate) look: LookToken,
+}
+
+/// The token of an account's snapshot in the thread's look buffers (0: none). Not part of
+/// the state: equal whatever it holds, and not copied by a clone (a copy's facts may go
+/// their own way).
+#[derive(Debug, Default)]
+pub(crate) struct LookToken(pub(crate) u64);
+
+impl Clone for LookToken {
+    fn clone(&self) -> LookToken {
+        LookToken(0)
+    }
+}
+
+impl PartialEq for LookToken {
+    fn eq(&self, _: &LookToken) -> bool {
+        true
+    }
 }
 
 /// Something that happens by itself between events.
@@ -424,6 +445,7 @@ impl AccountState {
             carried: Vec::new(),
             evaluated_at: None,
             suppression: Vec::new(),
+            look: LookToken(0),
         }
     }
 
@@ -461,7 +483,8 @@ impl AccountState {
         }
         // The newest signal always stays listed, folded or not: an empty list would read as
         // "no signals known", which makes a rule over signals unknown rather than false.
-        let last = signals.len().saturating_sub(1);
+        let before = signals.len();
+        let last = before.saturating_sub(1);
         let mut position = 0;
         let carried = &mut self.carried;
         signals.retain(|signal| {
@@ -508,6 +531,10 @@ impl AccountState {
                 }
             }
         });
+        if signals.len() != before {
+            // A kept snapshot only learns of signals appended.
+            self.look.0 = 0;
+        }
     }
 
     /// The account's recurring revenue at `t`, in hundredths (0 before any).
@@ -575,6 +602,7 @@ impl AccountState {
         if !written {
             let id = stage.map_or(Data::Null, |s| Data::String(s.id.as_str().into()));
             set_path(&mut self.facts, &plan.pos.stage, id);
+            self.look.0 = 0;
         }
         set_path(&mut self.facts, &plan.pos.days_in_stage, days);
     }
@@ -628,9 +656,12 @@ impl AccountState {
         }
         self.prepare(plan, t);
         let suppressed = self.suppressed_at(t);
-        let winner = plan
-            .journey
-            .compiled_winner(&self.facts, t, &suppressed, &self.carried)?;
+        let winner = plan.journey.compiled_winner(
+            &self.facts,
+            t,
+            &suppressed,
+            (&self.carried, &mut self.look.0),
+        )?;
         Some((winner, suppressed))
     }
 
@@ -697,6 +728,10 @@ impl AccountState {
             _ => None,
         };
         let revenue = self.revenue_after(&event.kind, won_amount.as_ref());
+        if !matches!(event.kind, EventKind::Signal(_)) {
+            // Only appended signals are brought into a kept snapshot.
+            self.look.0 = 0;
+        }
         let facts = &mut self.facts;
         let flag =
             |facts: &mut Data, path: &[usize], on: bool| set_path(facts, path, Data::Bool(on));
@@ -1173,7 +1208,7 @@ impl AccountState {
                         horizon,
                         &suppressed,
                         entered,
-                        &self.carried,
+                        (&self.carried, &mut self.look.0),
                     )
                     .ok()
                     .flatten()
@@ -1275,6 +1310,7 @@ impl AccountState {
                 };
                 let p = &plan.pos;
                 self.evaluated_at = None;
+                self.look.0 = 0;
                 set_path(&mut self.facts, &p.rejected, Data::Bool(false));
                 set_path(&mut self.facts, &p.sales_accepted, Data::Bool(false));
                 set_path(&mut self.facts, &p.rejection_reason, Data::Null);

@@ -293,6 +293,8 @@ fn read_for_update<'a>(
     r: &mut Reader<'a>,
     mut a: AccountState,
 ) -> Read<(AccountState, History<'a>)> {
+    // Another account's facts: the last one's snapshot is not this one's.
+    a.look = super::account::LookToken::default();
     put_text(&mut a.id, r.str_ref()?);
     let history = read_history(r)?;
     r.data_into(&mut a.facts, 0)?;
