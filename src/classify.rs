@@ -728,15 +728,28 @@ impl Journey {
                 }
             }
             if let Some(Data::List(signals)) = root.get(l.signals) {
+                // Signals of one type often follow each other: the last type's lengths are kept.
+                let mut last: Option<(&str, Option<&Vec<i64>>)> = None;
                 for signal in signals {
                     let Data::Object(values) = signal else {
                         continue;
                     };
                     if let Some(Data::Timestamp(at)) = values.get(l.signal_at) {
                         add(*at, &model.common);
-                        if let Some(Data::String(kind)) = values.get(l.signal_type)
-                            && let Some(decay) = decay_points(kind)
-                        {
+                        let decay = match (values.get(l.signal_type), last) {
+                            (Some(Data::String(kind)), Some((was, decay)))
+                                if was == kind.as_ref() =>
+                            {
+                                decay
+                            }
+                            (Some(Data::String(kind)), _) => {
+                                let decay = decay_points(kind);
+                                last = Some((kind, decay));
+                                decay
+                            }
+                            _ => None,
+                        };
+                        if let Some(decay) = decay {
                             add(*at, decay);
                         }
                     }
@@ -998,8 +1011,28 @@ fn latest_date_and_longest_list(root: &[Data]) -> (i64, usize) {
             }
         }
     }
+    let l = crate::expr::types::layout();
     let mut found = (i64::MIN, 0);
-    walk(root.get(1..).unwrap_or_default(), &mut found);
+    for (i, field) in root.iter().enumerate().skip(1) {
+        match field {
+            // Signals are most of an account, and a signal's only date is its time: it holds no
+            // list and no other date (the schema says so, and a test checks the schema).
+            Data::List(signals) if i == l.signals => {
+                found.1 = found.1.max(signals.len());
+                for signal in signals {
+                    match signal {
+                        Data::Object(values) => {
+                            if let Some(Data::Timestamp(t)) = values.get(l.signal_at) {
+                                found.0 = found.0.max(*t);
+                            }
+                        }
+                        other => walk(std::slice::from_ref(other), &mut found),
+                    }
+                }
+            }
+            other => walk(std::slice::from_ref(other), &mut found),
+        }
+    }
     found
 }
 
@@ -1007,6 +1040,28 @@ fn latest_date_and_longest_list(root: &[Data]) -> (i64, usize) {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_signal_holds_one_date_and_no_list() {
+        // `latest_date_and_longest_list` reads only a signal's time.
+        use crate::expr::types::Ty;
+        let Ty::Object(fields) = crate::expr::types::signal_ty() else {
+            panic!("a signal is an object");
+        };
+        let dates: Vec<&str> = fields
+            .iter()
+            .filter(|f| matches!(f.ty, Ty::Timestamp))
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(dates, ["at"]);
+        assert!(
+            fields
+                .iter()
+                .all(|f| !matches!(f.ty, Ty::List(_) | Ty::Object(_)))
+        );
+        let l = crate::expr::types::layout();
+        assert_eq!(fields.get(l.signal_at).map(|f| f.name), Some("at"));
+    }
 
     #[test]
     fn next_change_finds_a_decaying_score_crossing_its_threshold() {

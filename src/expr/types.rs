@@ -173,6 +173,12 @@ static CONTACT: Ty = Ty::Object(&[
     opt("title", Ty::String),
 ]);
 
+/// A signal's type (an element of `signals`).
+#[cfg(test)]
+pub(crate) fn signal_ty() -> Ty {
+    SIGNAL
+}
+
 /// A contact of the account context (an element of `contacts`).
 pub(crate) fn contact_ty() -> Ty {
     CONTACT
