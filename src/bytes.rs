@@ -302,6 +302,10 @@ impl<'a> Reader<'a> {
                     *old = text.into();
                 }
             }
+            // A scalar over one of its kind: written in place (most of a signal's fields).
+            (0, Data::Null) => {}
+            (2, Data::Number(old)) => *old = self.f64()?,
+            (4, Data::Timestamp(old)) => *old = self.i64()?,
             _ => {
                 self.at = at;
                 *target = self.data(depth)?;
@@ -342,9 +346,11 @@ mod tests {
             Data::Null,
             Data::Bool(true),
             Data::Number(1.5),
+            Data::Number(-4.25),
             s("page_view"),
             s("webinar"),
             Data::Timestamp(7),
+            Data::Timestamp(-3),
             Data::List(vec![s("x"), Data::Number(2.0)]),
             Data::List(vec![s("y")]),
             Data::List(Vec::new()),
