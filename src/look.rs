@@ -435,9 +435,11 @@ impl Looker {
     /// Brings `out`, taken from `account` under `*token`, up to date with the signals
     /// appended to the account's list since — the one change replay keeps a snapshot across:
     /// the new signals are taken as [`Looker::take`] takes them, in the same order. `false`,
-    /// and the token dropped, when `out` holds another account (or none), when the rules'
-    /// points read lists (they are taken afresh each time), or the longer lists could run a
-    /// criterion out of steps.
+    /// and the token dropped, when `out` holds another account (or none), when the scoring
+    /// rules' points read lists (they are taken afresh each time), or the longer lists could
+    /// run a criterion out of steps. It trusts the caller: every other change of the facts
+    /// must have dropped the token (the property tests replay with and without compiled
+    /// looks to hold it to that).
     fn extend(
         &self,
         journey: &Journey,
@@ -448,7 +450,10 @@ impl Looker {
             *token = 0;
             return false;
         }
-        let extended = self.rule_inputs.is_some() && self.extend_signals(journey, account, out);
+        // Rule points read from lists are taken afresh each time (without a scoring model
+        // there are none).
+        let rules_hold = self.rule_inputs.is_some() || journey.score_model().is_none();
+        let extended = rules_hold && self.extend_signals(journey, account, out);
         if !extended {
             *token = 0;
             out.token = 0;
@@ -523,19 +528,14 @@ impl Looker {
     }
 }
 
-thread_local! {
-    /// The last token given on this thread (see [`fresh_token`]).
-    static TOKENS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-}
-
-/// A token no snapshot on this thread was taken under yet (never 0). Snapshots live in the
-/// thread's buffers, shared by every account replayed on it: a token says whose it is.
+/// A token no snapshot was taken under yet (never 0; one counter for the process, so a token
+/// names one take whatever thread or journey made it). Snapshots live in each thread's
+/// buffers, shared by every account replayed on it: a token says whose it is.
 pub(crate) fn fresh_token() -> u64 {
-    TOKENS.with(|t| {
-        let token = t.get().wrapping_add(1).max(1);
-        t.set(token);
-        token
-    })
+    static TOKENS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    TOKENS
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        .max(1)
 }
 
 thread_local! {
