@@ -467,6 +467,31 @@ export interface RefusedEvent {
 
 /** What one batch of events did. */
 export interface ReplayBatch { events: EventCounts; refused: RefusedEvent[] }
+/** A batch of events as columns (`ReplayState.applyColumns`): `length` rows, and per field a
+ * column of that length. A row's absent value (NaN, null, a code past the end) is a field its
+ * event does not give. Strings as an array (null allowed) or EncodedStrings; numbers as a
+ * Float64Array (NaN: absent). */
+export interface EventColumns {
+  length: number;
+  account?: EncodedStrings | (string | null)[];
+  type?: EncodedStrings | (string | null)[];
+  /** Epoch milliseconds (whole), or RFC 3339 strings. */
+  at?: Float64Array | EncodedStrings | (string | null)[];
+  id?: EncodedStrings | (string | null)[];
+  topic?: EncodedStrings | (string | null)[];
+  /** A signal's contact id; for `contact` events, the contact object (or its JSON text). */
+  contact?: EncodedStrings | (string | object | null)[];
+  strength?: Float64Array;
+  value?: Float64Array;
+  amount?: Float64Array;
+  reason?: EncodedStrings | (string | null)[];
+  stage?: EncodedStrings | (string | null)[];
+  by?: EncodedStrings | (string | null)[];
+  /** For `firmographics` events: the facts object (or its JSON text). */
+  firmographics?: EncodedStrings | (string | object | null)[];
+  /** For `account` events: the facts object (or its JSON text). */
+  facts?: EncodedStrings | (string | object | null)[];
+}
 
 /** One move between stages. */
 export interface Transition {
@@ -1871,6 +1896,29 @@ impl ReplayState {
         to_js(&self.apply_events(&events, &as_of, lines)?)
     }
 
+    /// Applies a batch of events given as columns (`EventColumns`: one array per field, one
+    /// copy across the boundary per column) up to `options.asOf`: each row applied or refused
+    /// exactly as the same event written as JSON would be (docs/replay.md, "Events as
+    /// columns").
+    ///
+    /// # Errors
+    /// Throws a `JourneyError` (`invalid-argument`) when `asOf` is missing, or when the columns
+    /// are not a batch: an unknown field, a column of the wrong kind or length.
+    #[wasm_bindgen(js_name = applyColumns, unchecked_return_type = "ReplayBatch")]
+    pub fn apply_columns(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "EventColumns")] columns: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ asOf: string }")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = as_of_option(&options, "applyColumns(columns, { asOf })")?;
+        let columns = event_columns(&columns).map_err(|e| js_error(&e))?;
+        let outcome = self
+            .inner
+            .apply_columns(&self.journey, &columns, &as_of)
+            .map_err(|e| js_error(&e))?;
+        to_js(&outcome)
+    }
+
     /// Every account's timeline as of `options.asOf` (the state itself is not changed), or a
     /// page of them: `offset` (from 0, accounts by id) and `limit`. Without a `limit`, a state
     /// of more than 50,000 accounts is refused (`limit-exceeded`) rather than running out of
@@ -2259,6 +2307,60 @@ fn read_columns(
         }
     }
     Ok((AccountColumns { len, fields }, signals))
+}
+
+/// Reads `{ length, account, type, at, … }` (see `EventColumns` in the .d.ts) into core
+/// columns: a Float64Array is numbers, an array or `{ codes, values }` strings (objects
+/// written as their JSON text).
+fn event_columns(value: &JsValue) -> Result<crate::replay::EventColumns, Error> {
+    use crate::batch::Column;
+    let bad = |message: String| Error::new(Code::InvalidArgument, "", message);
+    if !value.is_object() {
+        return Err(bad(
+            "the columns must be { length, account, type, at, … }".into()
+        ));
+    }
+    let get = |key: &str| Reflect::get(value, &JsValue::from_str(key)).ok();
+    let len = get("length")
+        .and_then(|v| v.as_f64())
+        .filter(|n| n.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(n))
+        .ok_or_else(|| bad("columns.length must be the number of events".into()))?
+        as usize;
+    let mut given = Vec::new();
+    let keys = js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>());
+    for key in keys.iter() {
+        let name = key.as_string().unwrap_or_default();
+        if name == "length" {
+            continue;
+        }
+        let column = get(&name).unwrap_or(JsValue::UNDEFINED);
+        let read = if let Some(a) = column.dyn_ref::<js_sys::Float64Array>() {
+            Some(Column::Numbers(a.to_vec()))
+        } else if let Some(a) = column.dyn_ref::<js_sys::Array>() {
+            let texts: js_sys::Array = a
+                .iter()
+                .map(|v| {
+                    if v.is_object() {
+                        js_sys::JSON::stringify(&v).map_or(JsValue::NULL, JsValue::from)
+                    } else {
+                        v
+                    }
+                })
+                .collect();
+            let (codes, values) = dictionary(&texts);
+            Some(Column::Strings { codes, values })
+        } else {
+            encoded(&column).map(|(codes, values)| Column::Strings { codes, values })
+        };
+        let column = read.ok_or_else(|| {
+            bad(format!(
+                "columns[\"{name}\"] must be a Float64Array (NaN: absent), an array of strings \
+                 or nulls, or {{ codes: Uint32Array, values: string[] }}"
+            ))
+        })?;
+        given.push((name, column));
+    }
+    crate::replay::EventColumns::new(len, given)
 }
 
 /// `{ codes: Uint32Array, values: string[] }`.

@@ -237,6 +237,8 @@ pub(crate) enum Scalar<'a> {
     Null,
     Number(f64),
     Text(&'a str),
+    /// A time already in milliseconds: only columns give one, for `at` (`columns`).
+    Time(i64),
     /// Any other value: its JSON type's name (`json::Value::type_name`).
     Other(&'static str),
 }
@@ -247,6 +249,7 @@ impl Scalar<'_> {
             Scalar::Null => "null",
             Scalar::Number(_) => "a number",
             Scalar::Text(_) => "a string",
+            Scalar::Time(_) => "a timestamp",
             Scalar::Other(name) => name,
         }
     }
@@ -333,14 +336,19 @@ pub(crate) fn read_members(members: &dyn Members, path: &str) -> Result<Event, E
     let kind_name = text("type", true)?.unwrap_or_default();
     let account = owned("account", true)?.unwrap_or_default();
     let id = owned("id", false)?;
-    let at_text = text("at", true)?.unwrap_or_default();
-    let at = parse_timestamp(at_text).ok_or_else(|| {
-        Error::new(
-            Code::InvalidValue,
-            at_path("at"),
-            format!("\"{at_text}\" is not an RFC 3339 timestamp or YYYY-MM-DD date"),
-        )
-    })?;
+    let at = match members.get("at") {
+        Some(Scalar::Time(ms)) => ms,
+        _ => {
+            let at_text = text("at", true)?.unwrap_or_default();
+            parse_timestamp(at_text).ok_or_else(|| {
+                Error::new(
+                    Code::InvalidValue,
+                    at_path("at"),
+                    format!("\"{at_text}\" is not an RFC 3339 timestamp or YYYY-MM-DD date"),
+                )
+            })?
+        }
+    };
     // The fields each kind may carry besides the common ones.
     let allowed: &[&str] = match kind_name {
         "firmographics" => &["firmographics"],

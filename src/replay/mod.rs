@@ -10,6 +10,7 @@
 //! counts reconcile. The rules are in `docs/replay.md`.
 
 pub(crate) mod account;
+mod columns;
 pub mod events;
 mod flat;
 mod output;
@@ -29,6 +30,7 @@ use crate::journey::Journey;
 
 use account::AccountState;
 pub use account::{DEDUPE_WINDOW_MS, TransitionKind};
+pub use columns::EventColumns;
 pub use events::{Event, EventKind, Refusal, Unreadable, read_event, read_event_keyed, unreadable};
 pub use output::{AccountTimeline, ReplayResult};
 
@@ -176,6 +178,21 @@ impl ReplayState {
         let as_of = parse_as_of(as_of)?;
         let items = read_events(text)?;
         self.apply(journey, items, as_of)
+    }
+
+    /// Applies a batch of events given as columns ([`EventColumns`]), up to `as_of`: each row
+    /// applied or refused as the same event written as JSON would be.
+    ///
+    /// # Errors
+    /// As [`ReplayState::apply_lines`].
+    pub fn apply_columns(
+        &mut self,
+        journey: &Journey,
+        columns: &EventColumns,
+        as_of: &str,
+    ) -> Result<BatchOutcome, Error> {
+        let as_of = parse_as_of(as_of)?;
+        self.apply(journey, columns.events(), as_of)
     }
 
     /// Applies a batch of events (each read, or the error reading it), up to `as_of`

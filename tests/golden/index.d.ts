@@ -451,6 +451,31 @@ export interface RefusedEvent {
 
 /** What one batch of events did. */
 export interface ReplayBatch { events: EventCounts; refused: RefusedEvent[] }
+/** A batch of events as columns (`ReplayState.applyColumns`): `length` rows, and per field a
+ * column of that length. A row's absent value (NaN, null, a code past the end) is a field its
+ * event does not give. Strings as an array (null allowed) or EncodedStrings; numbers as a
+ * Float64Array (NaN: absent). */
+export interface EventColumns {
+    length: number;
+    account?: EncodedStrings | (string | null)[];
+    type?: EncodedStrings | (string | null)[];
+    /** Epoch milliseconds (whole), or RFC 3339 strings. */
+    at?: Float64Array | EncodedStrings | (string | null)[];
+    id?: EncodedStrings | (string | null)[];
+    topic?: EncodedStrings | (string | null)[];
+    /** A signal's contact id; for `contact` events, the contact object (or its JSON text). */
+    contact?: EncodedStrings | (string | object | null)[];
+    strength?: Float64Array;
+    value?: Float64Array;
+    amount?: Float64Array;
+    reason?: EncodedStrings | (string | null)[];
+    stage?: EncodedStrings | (string | null)[];
+    by?: EncodedStrings | (string | null)[];
+    /** For `firmographics` events: the facts object (or its JSON text). */
+    firmographics?: EncodedStrings | (string | object | null)[];
+    /** For `account` events: the facts object (or its JSON text). */
+    facts?: EncodedStrings | (string | object | null)[];
+}
 
 /** One move between stages. */
 export interface Transition {
@@ -878,6 +903,17 @@ export class ReplayState {
     private constructor();
     free(): void;
     [Symbol.dispose](): void;
+    /**
+     * Applies a batch of events given as columns (`EventColumns`: one array per field, one
+     * copy across the boundary per column) up to `options.asOf`: each row applied or refused
+     * exactly as the same event written as JSON would be (docs/replay.md, "Events as
+     * columns").
+     *
+     * # Errors
+     * Throws a `JourneyError` (`invalid-argument`) when `asOf` is missing, or when the columns
+     * are not a batch: an unknown field, a column of the wrong kind or length.
+     */
+    applyColumns(columns: EventColumns, options: { asOf: string }): ReplayBatch;
     /**
      * Applies a batch of events (an array, or JSON Lines text) up to `options.asOf`: what was
      * applied and each refused event with its reason. An event older than an account's

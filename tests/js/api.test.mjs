@@ -528,6 +528,52 @@ test("replay: timelines from events, refusals counted, state saved and continued
   assertStillWorks();
 });
 
+test("ReplayState.applyColumns reads each row as the same event in JSON", () => {
+  const journey = Journey.default();
+  const events = [
+    { account: "acme", at: "2026-03-02T10:00:00Z", type: "firmographics", firmographics: { industry: "software", resolved: true } },
+    { account: "acme", at: "2026-03-03T10:00:00Z", type: "page_view", id: "e2", strength: 80 },
+    { account: "globex", at: "2026-03-03T11:00:00Z", type: "contact", contact: { id: "c1", role: "champion" } },
+    { account: "globex", at: "2026-03-04T11:00:00Z", type: "webinar", contact: "c1" },
+    { account: "acme", at: "2026-03-05T10:00:00Z", type: "sales_rejected", reason: "not-a-code" },
+    { account: "acme", at: "2026-03-06T10:00:00Z", type: "page_view", strength: 140 },
+    { account: "globex", at: "2026-03-07T10:00:00Z", type: "churn", amount: 5 },
+    { account: "acme", at: "2026-03-03T10:00:00Z", type: "page_view", id: "e2", strength: 80 },
+  ];
+  const fields = ["account", "at", "type", "id", "strength", "contact", "firmographics", "reason", "amount"];
+  const column = (key) => events.map((e) => e[key] ?? null);
+  const columns = { length: events.length };
+  for (const key of fields) columns[key] = column(key);
+  // Times as epoch milliseconds, strengths as a Float64Array, types dictionary-coded.
+  columns.at = new Float64Array(events.map((e) => Date.parse(e.at)));
+  columns.strength = new Float64Array(events.map((e) => e.strength ?? NaN));
+  columns.amount = new Float64Array(events.map((e) => e.amount ?? NaN));
+  const types = [...new Set(events.map((e) => e.type))];
+  columns.type = { codes: new Uint32Array(events.map((e) => types.indexOf(e.type))), values: types };
+
+  const byLines = journey.replayState();
+  const fromLines = byLines.apply(events.map((e) => JSON.stringify(e)).join("\n"), { asOf: "2026-04-01" });
+  const byColumns = journey.replayState();
+  const fromColumns = byColumns.applyColumns(columns, { asOf: "2026-04-01" });
+  assert.deepEqual(fromColumns, fromLines);
+  assert.deepEqual(fromColumns.refused.map((r) => [r.index, r.reason]),
+    [[5, "invalid-event"], [6, "invalid-event"], [7, "duplicate"]]);
+  assert.deepEqual(byColumns.result({ asOf: "2026-04-01" }), byLines.result({ asOf: "2026-04-01" }));
+  assert.deepEqual(byColumns.toBytes(), byLines.toBytes());
+
+  // Not a batch of columns: the whole call throws, naming the column.
+  const state = journey.replayState();
+  const wrong = (c) => assertJourneyError(() => state.applyColumns(c, { asOf: "2026-04-01" }), "invalid-argument");
+  assert.equal(wrong({ length: 1, acount: ["acme"] }).path, "/acount");
+  assert.match(wrong({ length: 2, account: ["acme"] }).message, /has 1 rows, not 2/);
+  assert.match(wrong({ length: 1, strength: ["high"] }).message, /must hold numbers/);
+  wrong({ length: -1 });
+  wrong(42);
+  assertJourneyError(() => state.applyColumns({ length: 0 }, {}), "invalid-argument");
+  assert.equal(state.applyColumns({ length: 0 }, { asOf: "2026-04-01" }).events.received, 0);
+  assertStillWorks();
+});
+
 test("JourneySet.replay: a conflict rule suppresses a stage of another journey; roll-up", () => {
   const stage = (id, entryCriteria, kind = "post-sale") => ({ id, name: id, kind, entryCriteria });
   const set = new api.JourneySet({

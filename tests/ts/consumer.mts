@@ -2,7 +2,7 @@
 // TypeScript user sees them. A compile error here means the TS surface changed or broke.
 import {
   Journey, ReplayState, accountSchema, mergeReports, reportTables, validateDefinition, version,
-  type GroupReports, type Reports, type ClassifyRow, type ColumnStages, type FieldsRead, type StageRow, type ReplayBatch, type ReplayEvent, type ReplayResult, type Transition,
+  type GroupReports, type Reports, type ClassifyRow, type ColumnStages, type FieldsRead, type StageRow, type ReplayBatch, type ReplayEvent, type EventColumns, type ReplayResult, type Transition,
   type Diagnostic, type JourneyError, type JourneySummary, type StageKind, type ValidationResult,
 } from "account-journey";
 
@@ -33,7 +33,9 @@ const state: ReplayState = journey.replayState();
 const saved: Uint8Array = state.toBytes();
 const batch: ReplayBatch = ReplayState.fromBytes(journey, saved).apply("", { asOf: "2026-04-01" });
 const event: ReplayEvent = { account: "a", at: "2026-01-01", type: "page_view", strength: 80 };
-console.log(result.ok, line, kinds, owner, summary.stages.length, v, moves, batch.events.received, event);
+const columns: EventColumns = { length: 1, account: ["a"], type: { codes: new Uint32Array([0]), values: ["page_view"] }, at: new Float64Array([Date.UTC(2026, 0, 1)]) };
+const fromColumns: ReplayBatch = journey.replayState().applyColumns(columns, { asOf: "2026-04-01" });
+console.log(result.ok, line, kinds, owner, summary.stages.length, v, moves, batch.events.received, event, fromColumns.events.applied);
 // classifyMany: explained rows by default; StageRows with explain: false (an overload).
 const explained: ClassifyRow[] = journey.classifyMany([{}], { asOf: "2026-11-22" });
 const lean = journey.classifyMany([{}], { asOf: "2026-11-22", explain: false });
