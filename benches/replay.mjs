@@ -19,6 +19,10 @@
 // same stream through a ReplayPool of that many worker threads — "account-journey/pool" — and
 // the same figures; wasm memory is then not shown: each worker has its own).
 //
+// REPLAY_INPUT=columns applies each batch as columns (`state.applyColumns`: typed arrays and
+// dictionary-coded strings, built from the same lines beforehand and not timed as replay;
+// the time to build them is printed apart) instead of JSON Lines text. One state only.
+//
 // A pool's `toBytes()` is the workers' states; the figure printed is their total.
 import os from "node:os";
 import { readFileSync } from "node:fs";
@@ -33,6 +37,7 @@ const env = (name, fallback) => {
 const ACCOUNTS = env("REPLAY_ACCOUNTS", 1_000_000);
 const EVENTS = env("REPLAY_EVENTS", 10_000_000);
 const BATCH = Math.max(1, env("REPLAY_BATCH", 100_000));
+const COLUMNS = process.env.REPLAY_INPUT === "columns";
 const AS_OF = "2026-11-22T00:00:00Z";
 const START_S = 1_763_769_600; // 2025-11-22T00:00:00Z
 const SPAN_S = 365 * 86_400; // to 2026-11-22T00:00:00Z
@@ -245,7 +250,47 @@ async function poolState(pool) {
   };
 }
 if (WORKERS > 0) console.log(`(through a ReplayPool of ${WORKERS} worker threads)`);
-let generating = 0, replaying = 0, parsing = 0;
+let generating = 0, replaying = 0, parsing = 0, columning = 0;
+
+/** A batch's events (parsed objects) as columns: strings dictionary-coded, numbers typed. */
+function toColumns(events) {
+  const n = events.length;
+  const columns = { length: n };
+  const text = (key) => {
+    const index = new Map();
+    const values = [];
+    const codes = new Uint32Array(n);
+    let any = false;
+    for (let k = 0; k < n; k++) {
+      let v = events[k][key];
+      if (v === undefined || v === null) { codes[k] = 0xffffffff; continue; }
+      any = true;
+      if (typeof v === "object") v = JSON.stringify(v);
+      let code = index.get(v);
+      if (code === undefined) { code = values.length; values.push(v); index.set(v, code); }
+      codes[k] = code;
+    }
+    if (any) columns[key] = { codes, values };
+  };
+  const numbers = (key) => {
+    const column = new Float64Array(n);
+    let any = false;
+    for (let k = 0; k < n; k++) {
+      const v = events[k][key];
+      column[k] = typeof v === "number" ? v : NaN;
+      any ||= typeof v === "number";
+    }
+    if (any) columns[key] = column;
+  };
+  for (const key of ["account", "type", "id", "topic", "contact", "reason", "stage", "by", "firmographics", "facts"]) text(key);
+  for (const key of ["strength", "value", "amount"]) numbers(key);
+  const at = new Float64Array(n);
+  for (let k = 0; k < n; k++) at[k] = Date.parse(events[k].at);
+  columns.at = at;
+  return columns;
+}
+if (COLUMNS && WORKERS > 0) throw new Error("REPLAY_INPUT=columns takes one state, not a pool");
+if (COLUMNS) console.log("(events as columns: state.applyColumns)");
 let hash = 0x811c9dc5;
 let rssBefore = NaN, wasmBefore = NaN, rssPeak = 0;
 let batches = 0, done = 0, applied = 0, refused = 0;
@@ -260,11 +305,20 @@ while (done < EVENTS) {
   generating += performance.now() - t;
   // Issue 6's yardstick: the time Node needs merely to JSON.parse the events.
   t = performance.now();
-  for (let k = 0; k < n; k++) JSON.parse(lines[k]);
+  const parsed = COLUMNS ? new Array(n) : null;
+  if (COLUMNS) for (let k = 0; k < n; k++) parsed[k] = JSON.parse(lines[k]);
+  else for (let k = 0; k < n; k++) JSON.parse(lines[k]);
   parsing += performance.now() - t;
+  let columns = null;
+  if (COLUMNS) {
+    t = performance.now();
+    columns = toColumns(parsed);
+    columning += performance.now() - t;
+  }
   if (Number.isNaN(rssBefore)) { rssBefore = process.memoryUsage().rss / 1048576; wasmBefore = wasmMb(); }
   t = performance.now();
-  const out = await state.apply(text, { asOf: AS_OF });
+  const out = COLUMNS ? state.applyColumns(columns, { asOf: AS_OF }) : await state.apply(text, { asOf: AS_OF });
+  columns = null;
   const end = performance.now();
   const ms = end - t;
   replaying += ms;
@@ -336,9 +390,10 @@ const hex = (h) => h.toString(16).padStart(8, "0");
 console.log(`input: ${EVENTS} events (${TYPES.map((t, k) => [t, mix[k]]).filter(([, n]) => n > 0).map(([t, n]) => `${t} ${pct(n)}`).join(", ")}); FNV-1a of the JSON Lines ${hex(hash)}`);
 console.log(`events ${EVENTS}, accounts ${seen} (of ${ACCOUNTS} generated ids), batches ${batches}`);
 console.log(`generation: ${(generating / 1e3).toFixed(2)} s (excluded from the replay rate)`);
-console.log(`replay (state.apply, all batches): ${(replaying / 1e3).toFixed(2)} s = ${Math.round(EVENTS / replaying * 1e3)} events/s (${gcIn(windows.replay)})`);
+console.log(`replay (${COLUMNS ? "state.applyColumns" : "state.apply"}, all batches): ${(replaying / 1e3).toFixed(2)} s = ${Math.round(EVENTS / replaying * 1e3)} events/s (${gcIn(windows.replay)})`);
 console.log(`result (state.result): ${(resultMs / 1e3).toFixed(2)} s (${gcIn(windows.result)}; wasm memory ${mb(wasmResult)} after it)`);
 console.log(`reports (state.reports, every report): ${(reportsMs / 1e3).toFixed(2)} s (VmHWM ${mb(hwmReports)} after them); ` +
+  (COLUMNS ? `building the columns from the parsed events (not timed as replay): ${(columning / 1e3).toFixed(2)} s; ` : "") +
   `JSON.parse of the events: ${(parsing / 1e3).toFixed(2)} s; replay + reports = ${((replaying + reportsMs) / 1e3).toFixed(2)} s = ` +
   `${((replaying + reportsMs) / parsing).toFixed(1)}× the parse (issue 6: at most 1.5×)`);
 console.log(`applied ${counts.applied} + refused ${counts.refused} = received ${counts.received}; refused by reason ${JSON.stringify(counts.refusedByReason)} (the stream has ${mix[TYPES.length - 1]} duplicate copies)`);

@@ -65,6 +65,8 @@ enum Takes {
 pub struct EventColumns {
     length: usize,
     fields: Vec<(&'static str, Column)>,
+    /// Per field of [`FIELDS`], the place of its column in `fields` (`u8::MAX`: none).
+    slots: [u8; FIELDS.len()],
 }
 
 impl EventColumns {
@@ -142,7 +144,19 @@ impl EventColumns {
             }
             fields.push((field, column));
         }
-        Ok(EventColumns { length, fields })
+        let mut slots = [u8::MAX; FIELDS.len()];
+        for (place, (field, _)) in fields.iter().enumerate() {
+            if let Some(slot) = FIELDS.iter().position(|(f, _)| f == field)
+                && let Some(s) = slots.get_mut(slot)
+            {
+                *s = place as u8;
+            }
+        }
+        Ok(EventColumns {
+            length,
+            fields,
+            slots,
+        })
     }
 
     /// The number of rows.
@@ -162,7 +176,14 @@ impl EventColumns {
     }
 
     fn event(&self, row: usize) -> Result<Event, Unreadable> {
-        let path = format!("/{row}");
+        // Read first without a path (no text built per row); a refusal is read again with it.
+        if let Ok(event) = self.event_at(row, "") {
+            return Ok(event);
+        }
+        self.event_at(row, &format!("/{row}"))
+    }
+
+    fn event_at(&self, row: usize, path: &str) -> Result<Event, Unreadable> {
         let mut view = Row {
             columns: self,
             row,
@@ -180,7 +201,7 @@ impl EventColumns {
         {
             let error = Error::new(
                 Code::InvalidValue,
-                pointer_push(&path, "at"),
+                pointer_push(path, "at"),
                 format!(
                     "\"at\" must be whole milliseconds from 0000-01-01 to 9999-12-31, found {}",
                     crate::expr::data::number_exact(ms)
@@ -200,21 +221,20 @@ impl EventColumns {
                 Err(d) => {
                     let error = Error::new(
                         d.code,
-                        pointer_push(&path, field),
+                        pointer_push(path, field),
                         format!("\"{field}\" is not a JSON object's text: {}", d.message),
                     );
                     return Err(refuse(&view, error));
                 }
             }
         }
-        read_members(&view, &path).map_err(|error| refuse(&view, error))
+        read_members(&view, path).map_err(|error| refuse(&view, error))
     }
 
     fn column(&self, field: &str) -> Option<&Column> {
-        self.fields
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, c)| c)
+        let slot = FIELDS.iter().position(|(f, _)| *f == field)?;
+        let at = *self.slots.get(slot)?;
+        self.fields.get(usize::from(at)).map(|(_, c)| c)
     }
 }
 
