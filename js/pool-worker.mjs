@@ -25,6 +25,7 @@ const ops = {
     state = ReplayState.fromBytes(journey, bytes);
   },
   apply: ({ events, asOf, lines }) => state.apply(events, { asOf, lines }),
+  applyColumns: ({ columns, asOf }) => state.applyColumns(columns, { asOf }),
   reports: (options) => {
     const partial = state.reports({ ...options, partial: true });
     return { value: partial, transfer: [partial.buffer] };

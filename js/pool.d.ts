@@ -3,6 +3,7 @@
 import type {
   AccountTimeline,
   DefinitionInput,
+  EventColumns,
   ReplayBatch,
   ReplayEvent,
   ReplayResult,
@@ -27,6 +28,11 @@ export declare class ReplayPool {
    * batch. Calls may overlap: each worker takes batches in call order.
    */
   apply(events: ReplayEvent[] | string, options: { asOf: string }): Promise<ReplayBatch>;
+  /**
+   * Applies a batch of events as columns, as `ReplayState.applyColumns`: each worker gets its
+   * accounts' rows; refused events carry their rows in the whole batch.
+   */
+  applyColumns(columns: EventColumns, options: { asOf: string }): Promise<ReplayBatch>;
   /** Every report (merged from each worker's partial), or with `partial: true` the merged partial. */
   reports(options: ReportOptions & { partial: true }): Promise<Uint8Array>;
   reports(options: ReportOptions & { partial?: false }): Promise<Reports>;

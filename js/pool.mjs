@@ -367,6 +367,88 @@ export class ReplayPool {
   }
 
   /**
+   * Applies a batch of events given as columns (`EventColumns`), as
+   * `ReplayState.applyColumns` does: each worker gets its accounts' rows (by the `account`
+   * column; rows without one go to the first worker), and refused events carry their rows in
+   * the whole batch.
+   */
+  async applyColumns(columns, options) {
+    if (columns === null || typeof columns !== "object") {
+      throw journeyError("invalid-argument", "the columns must be { length, account, type, at, … }");
+    }
+    const length = columns.length;
+    if (!Number.isInteger(length) || length < 0 || length > 0xffffffff) {
+      throw journeyError("invalid-argument", "columns.length must be the number of events");
+    }
+    const shards = this.#workers.length;
+    // Each row's account: from { codes, values } (one hash per distinct code) or an array.
+    const accounts = columns.account;
+    const rowsOf = Array.from({ length: shards }, () => []);
+    const shardOfRow = (row) => {
+      if (accounts?.codes instanceof Uint32Array && Array.isArray(accounts.values)) {
+        const id = accounts.values[accounts.codes[row]];
+        return typeof id === "string" ? shardOf(id, shards) : 0;
+      }
+      const id = Array.isArray(accounts) ? accounts[row] : undefined;
+      return typeof id === "string" ? shardOf(id, shards) : 0;
+    };
+    const coded = accounts?.codes instanceof Uint32Array && Array.isArray(accounts?.values);
+    const byCode = coded ? new Map() : null;
+    const lengthOk = (c) => (c?.codes instanceof Uint32Array ? c.codes.length : c?.length) === length;
+    // A column of another length (or not a column) makes the batch one state refuses whole:
+    // the first worker gets it as it is, to refuse it with the same error.
+    const whole = Object.keys(columns).some((key) => key !== "length" && !lengthOk(columns[key]));
+    if (!whole) {
+      for (let row = 0; row < length; row++) {
+        let shard;
+        if (coded) {
+          const code = accounts.codes[row];
+          shard = byCode.get(code);
+          if (shard === undefined) byCode.set(code, (shard = shardOfRow(row)));
+        } else {
+          shard = shardOfRow(row);
+        }
+        rowsOf[shard].push(row);
+      }
+    }
+    // A column's rows for one worker: typed arrays gathered, { codes } gathered with the same
+    // values, arrays picked (every column has `length` rows here).
+    const pick = (column, rows) => {
+      if (ArrayBuffer.isView(column) && !(column instanceof DataView)) {
+        const out = new column.constructor(rows.length);
+        for (let k = 0; k < rows.length; k++) out[k] = column[rows[k]];
+        return out;
+      }
+      if (Array.isArray(column)) return rows.map((row) => column[row]);
+      if (column?.codes instanceof Uint32Array) {
+        const codes = new Uint32Array(rows.length);
+        for (let k = 0; k < rows.length; k++) codes[k] = column.codes[rows[k]];
+        return { codes, values: column.values };
+      }
+      return column;
+    };
+    const parts = rowsOf.map((rows, i) => {
+      if (whole) return { columns: i === 0 ? columns : { length: 0 }, rows: [] };
+      const part = { length: rows.length };
+      for (const key of Object.keys(columns)) if (key !== "length") part[key] = pick(columns[key], rows);
+      return { columns: part, rows };
+    });
+    const batches = await this.#all((i) => ({ op: "applyColumns", args: { columns: parts[i].columns, asOf: options?.asOf } }));
+    let counts = NO_EVENTS;
+    const refused = [];
+    batches.forEach((batch, i) => {
+      counts = addCounts(counts, batch.events);
+      for (const r of batch.refused) {
+        const index = parts[i].rows[r.index];
+        const message = r.message.replace(new RegExp(`^([a-z0-9-]+ at )/${r.index}(?=[/:])`), `$1/${index}`);
+        refused.push({ ...r, index, message });
+      }
+    });
+    refused.sort((a, b) => a.index - b.index);
+    return { events: counts, refused };
+  }
+
+  /**
    * Every report, as `ReplayState.reports(options)` gives them (with `partial: true`, the
    * merged partial): each worker's partial, merged.
    */

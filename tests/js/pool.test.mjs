@@ -100,6 +100,57 @@ test("events given as an array are split and answered the same way", async () =>
   }
 });
 
+/** Events (objects) as columns: strings dictionary-coded or as arrays, numbers typed. */
+function toColumns(events) {
+  const columns = { length: events.length };
+  const keys = new Set(events.flatMap((e) => Object.keys(e ?? {})));
+  for (const key of keys) {
+    const cells = events.map((e) => e?.[key] ?? null);
+    if (["strength", "value", "amount"].includes(key)) {
+      columns[key] = new Float64Array(cells.map((v) => (typeof v === "number" ? v : NaN)));
+    } else if (key === "account") {
+      const values = [...new Set(cells.filter((v) => typeof v === "string"))];
+      columns[key] = { codes: new Uint32Array(cells.map((v) => (typeof v === "string" ? values.indexOf(v) : 0xffffffff))), values };
+    } else {
+      columns[key] = cells;
+    }
+  }
+  return columns;
+}
+
+test("events as columns are split by account and answered as one state answers them", async () => {
+  const events = lines.slice(0, 3000).map((l) => JSON.parse(l));
+  // Rows refused alone: no account, a bad time, an unknown field, a duplicate.
+  events.splice(7, 0, { at: "2026-01-01", type: "page_view" },
+    { account: "acme", at: "2026-13-01", type: "page_view" },
+    { account: "acme", at: "2026-01-02", type: "churn", topic: "x" });
+  events.push(events[100]);
+  const [first, second] = [toColumns(events.slice(0, 1500)), toColumns(events.slice(1500))];
+  const state = Journey.default().replayState();
+  const expected = [state.applyColumns(first, { asOf: AS_OF }), state.applyColumns(second, { asOf: AS_OF })];
+  assert.ok(expected[0].refused.length >= 3, JSON.stringify(expected[0].refused));
+  assert.ok(expected[0].refused.some((r) => r.index === 8 && r.message.includes("/8/at")), JSON.stringify(expected[0].refused));
+  for (const workers of [1, 3]) {
+    const pool = await ReplayPool.create(null, { workers });
+    try {
+      assert.deepEqual(await pool.applyColumns(first, { asOf: AS_OF }), expected[0], `${workers} workers`);
+      assert.deepEqual(await pool.applyColumns(second, { asOf: AS_OF }), expected[1], `${workers} workers`);
+      assert.deepEqual(await pool.result({ asOf: AS_OF }), state.result({ asOf: AS_OF }));
+      // A batch one state refuses whole is refused whole, with the same error.
+      for (const bad of [{ length: 2, account: ["a"] }, { length: 1, acount: ["a"] }, { length: 1, strength: ["x"] }, 7]) {
+        let single, pooled;
+        try { Journey.default().replayState().applyColumns(bad, { asOf: AS_OF }); } catch (e) { single = e; }
+        try { await pool.applyColumns(bad, { asOf: AS_OF }); } catch (e) { pooled = e; }
+        assert.ok(single && pooled, JSON.stringify(bad));
+        assert.deepEqual([pooled.name, pooled.code, pooled.path, pooled.message], [single.name, single.code, single.path, single.message]);
+      }
+      assert.equal(await pool.accounts(), state.accounts);
+    } finally {
+      await pool.close();
+    }
+  }
+});
+
 test("a pool's saved shards read back and go on as one saved state does", async () => {
   const { state } = single();
   const pool = await ReplayPool.create(null, { workers: 2 });
