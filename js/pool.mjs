@@ -201,6 +201,27 @@ function addCounts(a, b) {
 }
 
 const NO_EVENTS = { received: 0, applied: 0, refused: 0, refusedByReason: {} };
+
+/**
+ * The workers' batch outcomes as one: counts added, each refused event under its position in
+ * the whole batch (`positions[worker][index]`), in batch order.
+ */
+function joinBatches(batches, positions) {
+  let counts = NO_EVENTS;
+  const refused = [];
+  batches.forEach((batch, i) => {
+    counts = addCounts(counts, batch.events);
+    for (const r of batch.refused) {
+      const index = positions[i][r.index];
+      // An unreadable event's message names its JSON pointer ("json-syntax at /3: …"): the
+      // worker's position there too becomes the batch's.
+      const message = r.message.replace(new RegExp(`^([a-z0-9-]+ at )/${r.index}(?=[/:])`), `$1/${index}`);
+      refused.push({ ...r, index, message });
+    }
+  });
+  refused.sort((a, b) => a.index - b.index);
+  return { events: counts, refused };
+}
 // One state's result refuses more accounts than this at once (it would not fit wasm memory).
 const UNPAGED_LIMIT = 50_000;
 
@@ -350,20 +371,7 @@ export class ReplayPool {
     // Lines are read as lines by every worker (one whose first line starts with "[" too).
     const lines = !asArray;
     const batches = await this.#all((i) => ({ op: "apply", args: { events: parts[i].items, asOf: options?.asOf, lines } }));
-    let counts = NO_EVENTS;
-    const refused = [];
-    batches.forEach((batch, i) => {
-      counts = addCounts(counts, batch.events);
-      for (const r of batch.refused) {
-        const index = parts[i].positions[r.index];
-        // An unreadable event's message names its JSON pointer ("json-syntax at /3: …"):
-        // the worker's position there too becomes the batch's.
-        const message = r.message.replace(new RegExp(`^([a-z0-9-]+ at )/${r.index}(?=[/:])`), `$1/${index}`);
-        refused.push({ ...r, index, message });
-      }
-    });
-    refused.sort((a, b) => a.index - b.index);
-    return { events: counts, refused };
+    return joinBatches(batches, parts.map((part) => part.positions));
   }
 
   /**
@@ -434,18 +442,7 @@ export class ReplayPool {
       return { columns: part, rows };
     });
     const batches = await this.#all((i) => ({ op: "applyColumns", args: { columns: parts[i].columns, asOf: options?.asOf } }));
-    let counts = NO_EVENTS;
-    const refused = [];
-    batches.forEach((batch, i) => {
-      counts = addCounts(counts, batch.events);
-      for (const r of batch.refused) {
-        const index = parts[i].rows[r.index];
-        const message = r.message.replace(new RegExp(`^([a-z0-9-]+ at )/${r.index}(?=[/:])`), `$1/${index}`);
-        refused.push({ ...r, index, message });
-      }
-    });
-    refused.sort((a, b) => a.index - b.index);
-    return { events: counts, refused };
+    return joinBatches(batches, parts.map((part) => part.rows));
   }
 
   /**
