@@ -351,6 +351,13 @@ impl Error {
         &self.inner.diagnostics
     }
 
+    /// The error with `prefix` put before its path (an error found in one item of a batch,
+    /// placed in the batch).
+    pub(crate) fn prefixed(mut self, prefix: &str) -> Self {
+        self.inner.path.insert_str(0, prefix);
+        self
+    }
+
     /// Drops every span (the error's and its diagnostics'), for inputs whose source text the
     /// caller never saw.
     pub fn without_spans(mut self) -> Self {

@@ -2310,57 +2310,188 @@ fn read_columns(
 }
 
 /// Reads `{ length, account, type, at, … }` (see `EventColumns` in the .d.ts) into core
-/// columns: a Float64Array is numbers, an array or `{ codes, values }` strings (objects
-/// written as their JSON text).
+/// columns: a Float64Array is numbers, an array or `{ codes, values }` strings. Every read goes
+/// through `Reflect`, so a getter that throws is an `invalid-argument` error rather than an
+/// exception through the state; a cell that is not a string (an object outside the nested
+/// fields, a number, a lone surrogate) throws, naming it, rather than being read as absent.
 fn event_columns(value: &JsValue) -> Result<crate::replay::EventColumns, Error> {
     use crate::batch::Column;
-    let bad = |message: String| Error::new(Code::InvalidArgument, "", message);
+    let bad = |path: String, message: String| Error::new(Code::InvalidArgument, path, message);
     if !value.is_object() {
         return Err(bad(
-            "the columns must be { length, account, type, at, … }".into()
+            String::new(),
+            "the columns must be { length, account, type, at, … }".into(),
         ));
     }
-    let get = |key: &str| Reflect::get(value, &JsValue::from_str(key)).ok();
-    let len = get("length")
-        .and_then(|v| v.as_f64())
+    let threw = |path: &str| bad(path.to_string(), "reading the columns threw".into());
+    let len = Reflect::get(value, &JsValue::from_str("length"))
+        .map_err(|_| threw("/length"))?
+        .as_f64()
         .filter(|n| n.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(n))
-        .ok_or_else(|| bad("columns.length must be the number of events".into()))?
-        as usize;
-    let mut given = Vec::new();
-    let keys = js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>());
+        .ok_or_else(|| {
+            bad(
+                "/length".into(),
+                "columns.length must be the number of events".into(),
+            )
+        })? as usize;
+    let keys = Reflect::own_keys(value).map_err(|_| threw(""))?;
+    let mut raw = Vec::new();
     for key in keys.iter() {
-        let name = key.as_string().unwrap_or_default();
-        if name == "length" {
+        let Some(name) = key.as_string().filter(|k| k != "length") else {
             continue;
-        }
-        let column = get(&name).unwrap_or(JsValue::UNDEFINED);
-        let read = if let Some(a) = column.dyn_ref::<js_sys::Float64Array>() {
-            Some(Column::Numbers(a.to_vec()))
-        } else if let Some(a) = column.dyn_ref::<js_sys::Array>() {
-            let texts: js_sys::Array = a
-                .iter()
-                .map(|v| {
-                    if v.is_object() {
-                        js_sys::JSON::stringify(&v).map_or(JsValue::NULL, JsValue::from)
-                    } else {
-                        v
-                    }
-                })
-                .collect();
-            let (codes, values) = dictionary(&texts);
-            Some(Column::Strings { codes, values })
-        } else {
-            encoded(&column).map(|(codes, values)| Column::Strings { codes, values })
         };
-        let column = read.ok_or_else(|| {
-            bad(format!(
-                "columns[\"{name}\"] must be a Float64Array (NaN: absent), an array of strings \
-                 or nulls, or {{ codes: Uint32Array, values: string[] }}"
-            ))
-        })?;
-        given.push((name, column));
+        let column = Reflect::get(value, &key).map_err(|_| threw(&format!("/{name}")))?;
+        if !column.is_undefined() {
+            raw.push((name, column));
+        }
+    }
+    // The types first: a `contact` cell may be an object on a `contact` event's row only.
+    raw.sort_by_key(|(name, _)| name != "type");
+    let mut given: Vec<(String, Column)> = Vec::with_capacity(raw.len());
+    for (name, column) in raw {
+        let path = format!("/{name}");
+        let read = if let Some(a) = column.dyn_ref::<js_sys::Float64Array>() {
+            Column::Numbers(a.to_vec())
+        } else {
+            let types = given.iter().find_map(|(n, c)| match c {
+                Column::Strings { codes, values } if n == "type" => Some((codes, values)),
+                _ => None,
+            });
+            let objects = |row: u32| match name.as_str() {
+                "firmographics" | "facts" => true,
+                "contact" => types.is_some_and(|(codes, values)| {
+                    codes
+                        .get(row as usize)
+                        .and_then(|&c| values.get(c as usize))
+                        .is_some_and(|t| t == "contact")
+                }),
+                _ => false,
+            };
+            let (codes, cells) = if js_sys::Array::is_array(&column) {
+                (None, column.clone())
+            } else {
+                let codes = Reflect::get(&column, &JsValue::from_str("codes")).ok();
+                let values = Reflect::get(&column, &JsValue::from_str("values")).ok();
+                match (codes, values) {
+                    (Some(c), Some(v)) if js_sys::Array::is_array(&v) => {
+                        match c.dyn_ref::<js_sys::Uint32Array>() {
+                            Some(c) => (Some(c.to_vec()), v),
+                            None => (None, JsValue::NULL),
+                        }
+                    }
+                    _ => (None, JsValue::NULL),
+                }
+            };
+            if cells.is_null() {
+                return Err(bad(
+                    path,
+                    format!(
+                        "columns[\"{name}\"] must be a Float64Array (NaN: absent), an array of \
+                         strings or nulls, or {{ codes: Uint32Array, values: string[] }}"
+                    ),
+                ));
+            }
+            let nested = matches!(name.as_str(), "firmographics" | "facts" | "contact");
+            let (cell_codes, values) = match &codes {
+                Some(_) => texts(&cells, &path, &|_| nested)?,
+                None => texts(&cells, &path, &objects)?,
+            };
+            let mut index_codes = cell_codes;
+            if let Some(codes) = codes {
+                // Codes into the values given: a code past them is absent, as is a null value.
+                let given_codes = std::mem::take(&mut index_codes);
+                for (row, &c) in codes.iter().enumerate() {
+                    let code = given_codes.get(c as usize).copied().unwrap_or(u32::MAX);
+                    if values.get(code as usize).is_some_and(|(_, object)| *object)
+                        && !objects(row as u32)
+                    {
+                        return Err(bad(
+                            format!("{path}/{row}"),
+                            "a cell must be a string or null, found an object".into(),
+                        ));
+                    }
+                    index_codes.push(code);
+                }
+            }
+            let values = values.into_iter().map(|(text, _)| text).collect();
+            Column::Strings {
+                codes: index_codes,
+                values,
+            }
+        };
+        given.push((name, read));
     }
     crate::replay::EventColumns::new(len, given)
+}
+
+/// Per cell its value's place (`u32::MAX`: absent), and the values with whether each was
+/// written from an object.
+type Texts = (Vec<u32>, Vec<(String, bool)>);
+
+/// An array's cells as texts, dictionary-coded (null, undefined: absent): strings as they
+/// are, a `Date` as its ISO text, and where `objects(i)` allows an object its JSON text.
+/// Anything else is an `invalid-argument` error at `path/i`.
+fn texts(array: &JsValue, path: &str, objects: &dyn Fn(u32) -> bool) -> Result<Texts, Error> {
+    let at =
+        |i: u32, message: String| Error::new(Code::InvalidArgument, format!("{path}/{i}"), message);
+    let n = Reflect::get(array, &JsValue::from_str("length"))
+        .ok()
+        .and_then(|n| n.as_f64())
+        .unwrap_or(0.0) as u32;
+    // Strings and objects' texts apart: an object and a string of the same text are two
+    // values (two maps of the type `dictionary` uses: no new map code in the .wasm).
+    let mut index: [std::collections::BTreeMap<String, u32>; 2] = Default::default();
+    let mut values: Vec<(String, bool)> = Vec::new();
+    let mut codes = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        let cell =
+            Reflect::get_u32(array, i).map_err(|_| at(i, "reading this cell threw".into()))?;
+        let mut object = false;
+        let text = if cell.is_null() || cell.is_undefined() {
+            codes.push(u32::MAX);
+            continue;
+        } else if let Some(s) = cell.dyn_ref::<js_sys::JsString>() {
+            if !s.is_valid_utf16() {
+                return Err(at(
+                    i,
+                    "the text is not well-formed UTF-16 (a lone surrogate)".into(),
+                ));
+            }
+            String::from(s)
+        } else if let Some(date) = cell
+            .dyn_ref::<js_sys::Date>()
+            .filter(|d| !d.get_time().is_nan())
+        {
+            String::from(date.to_iso_string())
+        } else if cell.is_object() && !js_sys::Array::is_array(&cell) && objects(i) {
+            object = true;
+            js_sys::JSON::stringify(&cell)
+                .ok()
+                .and_then(|t| JsValue::from(t).as_string())
+                .ok_or_else(|| at(i, "the object could not be written as JSON".into()))?
+        } else {
+            let kind = if js_sys::Array::is_array(&cell) {
+                "an array".to_string()
+            } else {
+                format!(
+                    "a value of type {}",
+                    cell.js_typeof().as_string().unwrap_or_default()
+                )
+            };
+            return Err(at(
+                i,
+                format!("a cell must be a string or null, found {kind}"),
+            ));
+        };
+        let [strings, objects_seen] = &mut index;
+        let map = if object { objects_seen } else { strings };
+        let code = *map.entry(text).or_insert_with_key(|text| {
+            values.push((text.clone(), object));
+            (values.len() - 1) as u32
+        });
+        codes.push(code);
+    }
+    Ok((codes, values))
 }
 
 /// `{ codes: Uint32Array, values: string[] }`.

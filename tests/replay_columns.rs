@@ -62,12 +62,13 @@ fn number() -> impl Strategy<Value = Cell> {
     prop::sample::select(vec![0.0, 40.5, 80.0, 100.0, 101.0, -1.0, 20_000.0]).prop_map(Cell::Number)
 }
 
-/// One row: its type, its time and a random choice of other fields (each given or not).
-fn row() -> impl Strategy<Value = (usize, Vec<Option<Cell>>)> {
+/// One row: its type, its time and a random choice of other fields — those its type takes
+/// often, the others rarely; `account` and `at` sometimes absent or bad; nested cells
+/// sometimes not objects, or with escapes.
+fn row() -> impl Strategy<Value = Vec<Option<Cell>>> {
     let kind = prop::sample::select(vec![
         "page_view",
         "webinar",
-        "intent_surge",
         "firmographics",
         "account",
         "contact",
@@ -78,6 +79,7 @@ fn row() -> impl Strategy<Value = (usize, Vec<Option<Cell>>)> {
         "opportunity_lost",
         "churn",
         "renewal",
+        "expansion",
         "stage_override",
         "",
     ]);
@@ -85,51 +87,81 @@ fn row() -> impl Strategy<Value = (usize, Vec<Option<Cell>>)> {
         json!({"industry": "software", "employees": 900, "techStack": ["salesforce"]}),
         json!({"resolved": true, "country": "DE"}),
         json!({"segment": "enterprise", "target": true}),
+        json!({"segment": "a\"b\\c\u{e9}"}),
         json!({"id": "c1", "role": "champion"}),
+        json!({"id": "c2"}),
+        json!({"id": "acme2"}),
         json!({"employees": -5}),
+        json!({"employees": 1e300}),
         json!({"nope": 1}),
+        json!(null),
+        json!(5),
+        json!("x"),
+        json!([1]),
+        json!({}),
     ]);
     (
-        0..3usize,
-        prop::option::weighted(0.95, kind),
-        0..(60 * 24i64),
+        0..4usize,
+        prop::option::weighted(0.97, kind),
+        prop::option::weighted(0.97, 0..(60 * 24i64)),
+        prop::sample::select(vec!["", "nope", "2026-02-01", "2026-02-01T10:00:00+02:00"]),
+        prop::bool::weighted(0.1),
         prop::collection::vec(
-            (
-                prop::bool::weighted(0.3),
-                text(),
-                number(),
-                nested.prop_map(Cell::Object),
-            ),
+            (0.0..1.0f64, text(), number(), nested.prop_map(Cell::Object)),
             11,
         ),
     )
-        .prop_map(|(account, kind, hour, others)| {
+        .prop_map(|(account, kind, hour, bad_at, use_bad_at, others)| {
+            let k = kind.unwrap_or("");
+            let takes: &[&str] = match k {
+                "firmographics" => &["firmographics"],
+                "account" => &["facts"],
+                "contact" => &["contact"],
+                "sales_accepted" | "churn" => &[],
+                "sales_rejected" | "opportunity_lost" => &["reason"],
+                "opportunity_created" => &["amount", "stage"],
+                "opportunity_won" => &["amount"],
+                "stage_override" => &["stage", "by", "reason"],
+                "renewal" | "expansion" => &["contact", "topic", "amount"],
+                _ => &["contact", "topic", "strength", "value"],
+            };
             let mut cells: Vec<Option<Cell>> = vec![
-                Some(Cell::Text(["acme", "globex", "initech"][account].into())),
+                (account < 3).then(|| Cell::Text(["acme", "globex", "initech"][account].into())),
                 kind.map(|k| Cell::Text(k.into())),
-                Some(Cell::Number((START_MS + hour * 3_600_000) as f64)),
+                if use_bad_at {
+                    Some(Cell::Text(bad_at.into()))
+                } else {
+                    hour.map(|h| Cell::Number((START_MS + h * 3_600_000) as f64))
+                },
             ];
-            for (i, (given, t, n, o)) in others.into_iter().enumerate() {
+            for (i, (p, t, n, o)) in others.into_iter().enumerate() {
                 let field = FIELDS[i + 3];
                 let cell = match field {
                     "strength" | "value" | "amount" => n,
                     "firmographics" | "facts" => o,
-                    "contact" if matches!(&cells[1], Some(Cell::Text(k)) if k == "contact") => o,
+                    "contact" if k == "contact" => o,
                     _ => t,
                 };
-                // Fields the row's type needs are given more often.
-                cells.push(given.then_some(cell));
+                let weight = if field == "id" {
+                    0.5
+                } else if takes.contains(&field) {
+                    0.8
+                } else {
+                    0.03
+                };
+                cells.push((p < weight).then_some(cell));
             }
-            (account, cells)
+            cells
         })
 }
 
-/// The rows as JSON Lines, with `at` as RFC 3339 text.
-fn lines(rows: &[Vec<Option<Cell>>]) -> String {
+/// The rows as JSON Lines, with `at` as RFC 3339 text, each object's keys in `order` (the
+/// columns' order: an event with two fields its type does not take is refused for the first).
+fn lines(rows: &[Vec<Option<Cell>>], order: &[usize]) -> String {
     let mut out = String::new();
     for row in rows {
         let mut object = Map::new();
-        for (field, cell) in FIELDS.iter().zip(row) {
+        for (field, cell) in order.iter().map(|&i| (&FIELDS[i], &row[i])) {
             let value = match cell {
                 None => continue,
                 Some(Cell::Number(ms)) if *field == "at" => {
@@ -147,10 +179,10 @@ fn lines(rows: &[Vec<Option<Cell>>]) -> String {
     out
 }
 
-/// The rows as columns; with `text_times`, `at` as RFC 3339 strings.
-fn columns(rows: &[Vec<Option<Cell>>], text_times: bool) -> EventColumns {
+/// The rows as columns in `order`; with `text_times`, `at` as RFC 3339 strings.
+fn columns(rows: &[Vec<Option<Cell>>], text_times: bool, order: &[usize]) -> EventColumns {
     let mut given = Vec::new();
-    for (i, field) in FIELDS.iter().enumerate() {
+    for (i, field) in order.iter().map(|&i| (i, &FIELDS[i])) {
         let cells: Vec<Option<&Cell>> = rows.iter().map(|r| r[i].as_ref()).collect();
         if cells.iter().all(Option::is_none) {
             continue;
@@ -201,19 +233,16 @@ proptest! {
     fn columns_are_read_as_the_same_events_in_json(
         rows in prop::collection::vec(row(), 1..40),
         text_times in any::<bool>(),
+        order in Just((0..FIELDS.len()).collect::<Vec<usize>>()).prop_shuffle(),
     ) {
-        let mut rows: Vec<(usize, Vec<Option<Cell>>)> = rows;
-        rows.sort_by_key(|(_, cells)| match &cells[2] {
-            Some(Cell::Number(ms)) => *ms as i64,
-            _ => 0,
-        });
-        let rows: Vec<Vec<Option<Cell>>> = rows.into_iter().map(|(_, r)| r).collect();
+        // A bad time written as text needs a column of text.
+        let text_times = text_times || rows.iter().any(|r| matches!(r[2], Some(Cell::Text(_))));
         let journey = Journey::embedded_default().unwrap();
         let mut by_lines = ReplayState::new(&journey);
-        let from_lines = by_lines.apply_lines(&journey, &lines(&rows), AS_OF).unwrap();
+        let from_lines = by_lines.apply_lines(&journey, &lines(&rows, &order), AS_OF).unwrap();
         let mut by_columns = ReplayState::new(&journey);
         let from_columns = by_columns
-            .apply_columns(&journey, &columns(&rows, text_times), AS_OF)
+            .apply_columns(&journey, &columns(&rows, text_times, &order), AS_OF)
             .unwrap();
         prop_assert_eq!(&from_columns, &from_lines);
         prop_assert_eq!(
@@ -262,6 +291,18 @@ fn a_batch_that_is_not_columns_of_events_is_refused_whole() {
         ("by", strings(&["a", "b"])),
     ]);
     assert_eq!(e.message(), "the column \"by\" is given twice");
+    // Rows without any column: nothing bounds them by the input's size.
+    let e = EventColumns::new(usize::MAX, Vec::new()).unwrap_err();
+    assert_eq!(
+        (e.code().as_str(), e.path()),
+        ("invalid-argument", "/length")
+    );
+    assert!(
+        EventColumns::new(0, Vec::new())
+            .unwrap()
+            .events()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -326,4 +367,52 @@ fn rows_that_are_not_events_are_refused_alone() {
     assert_eq!(times(f64::INFINITY).path(), "/0/at");
     assert_eq!(times(f64::NEG_INFINITY).code().as_str(), "invalid-value");
     assert_eq!(times(f64::NAN).code().as_str(), "missing-field");
+}
+
+#[test]
+fn nested_texts_shared_by_rows_are_read_for_each_row() {
+    // One dictionary entry for three rows of two types: each row reads it as its own field.
+    let text = "{\"industry\": \"software\", \"id\": \"c9\"}".to_string();
+    let columns = EventColumns::new(
+        3,
+        vec![
+            ("account".into(), strings(&["a", "b", "c"])),
+            (
+                "type".into(),
+                strings(&["firmographics", "page_view", "firmographics"]),
+            ),
+            ("at".into(), Column::Numbers(vec![START_MS as f64; 3])),
+            (
+                "firmographics".into(),
+                Column::Strings {
+                    codes: vec![0, u32::MAX, 0],
+                    values: vec![text],
+                },
+            ),
+        ],
+    )
+    .unwrap();
+    let events = columns.events();
+    // "id" is not a firmographics field: both rows refused the same way, each at its row.
+    let error = |r: usize| events[r].as_ref().unwrap_err().error.clone();
+    assert_eq!(error(0).path(), "/0/firmographics/id");
+    assert_eq!(error(2).path(), "/2/firmographics/id");
+    assert_eq!(error(0).message(), error(2).message());
+    assert!(events[1].is_ok());
+    // Infinity, which JSON cannot write, is refused as a value of no JSON type.
+    let columns = EventColumns::new(
+        1,
+        vec![
+            ("account".into(), strings(&["a"])),
+            ("type".into(), strings(&["page_view"])),
+            ("at".into(), Column::Numbers(vec![START_MS as f64])),
+            ("value".into(), Column::Numbers(vec![f64::INFINITY])),
+        ],
+    )
+    .unwrap();
+    let error = columns.events().remove(0).unwrap_err().error;
+    assert_eq!(
+        error.message(),
+        "\"value\" must be a number, found infinity"
+    );
 }

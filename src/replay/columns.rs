@@ -98,6 +98,15 @@ impl EventColumns {
         let bad = |name: &str, message: String| {
             Error::new(Code::InvalidArgument, pointer_push("", name), message)
         };
+        // Without columns, nothing bounds the rows by the input's size.
+        if given.is_empty() && length > 0 {
+            return Err(bad(
+                "length",
+                format!(
+                    "{length} events with no column: give at least the account, type and at columns"
+                ),
+            ));
+        }
         let mut fields: Vec<(&'static str, Column)> = Vec::with_capacity(given.len());
         for (name, column) in given {
             let Some(&(field, takes)) = FIELDS.iter().find(|(f, _)| *f == name) else {
@@ -170,21 +179,28 @@ impl EventColumns {
     }
 
     /// Each row's event, or the error refusing it (`/r` is its row), as the same event written
-    /// as JSON would be read.
+    /// as JSON would be read. A nested object's text is parsed once however many rows share
+    /// it (strings are dictionary-coded).
     pub fn events(&self) -> Vec<Result<Event, Unreadable>> {
-        (0..self.length).map(|row| self.event(row)).collect()
+        let mut parsed: [Vec<Option<Parsed>>; NESTED.len()] = Default::default();
+        (0..self.length)
+            .map(|row| {
+                self.event(row, &mut parsed).map_err(|mut refusal| {
+                    refusal.error = refusal.error.prefixed(&format!("/{row}"));
+                    refusal
+                })
+            })
+            .collect()
     }
 
-    fn event(&self, row: usize) -> Result<Event, Unreadable> {
-        // Read first without a path (no text built per row); a refusal is read again with it.
-        if let Ok(event) = self.event_at(row, "") {
-            return Ok(event);
-        }
-        self.event_at(row, &format!("/{row}"))
-    }
-
-    fn event_at(&self, row: usize, path: &str) -> Result<Event, Unreadable> {
-        let mut view = Row {
+    /// Row `row`'s event; a refusal's path is within the row (`/at`). `parsed` holds the
+    /// nested objects parsed so far, per nested field by their place among its column's texts.
+    fn event(
+        &self,
+        row: usize,
+        parsed: &mut [Vec<Option<Parsed>>; NESTED.len()],
+    ) -> Result<Event, Unreadable> {
+        let view = Row {
             columns: self,
             row,
             node: None,
@@ -201,7 +217,7 @@ impl EventColumns {
         {
             let error = Error::new(
                 Code::InvalidValue,
-                pointer_push(path, "at"),
+                "/at",
                 format!(
                     "\"at\" must be whole milliseconds from 0000-01-01 to 9999-12-31, found {}",
                     crate::expr::data::number_exact(ms)
@@ -211,24 +227,49 @@ impl EventColumns {
         }
         let nested = view
             .text("type")
-            .and_then(|kind| NESTED.iter().find(|(k, _)| *k == kind))
-            .map(|&(_, field)| field);
-        if let Some(field) = nested
-            && let Some(text) = view.text(field)
-        {
-            match crate::json::parse(text) {
-                Ok(node) => view.node = Some((field, node)),
-                Err(d) => {
-                    let error = Error::new(
-                        d.code,
-                        pointer_push(path, field),
-                        format!("\"{field}\" is not a JSON object's text: {}", d.message),
-                    );
-                    return Err(refuse(&view, error));
-                }
+            .and_then(|kind| NESTED.iter().position(|(k, _)| *k == kind));
+        let Some((field, parsed)) =
+            nested.and_then(|i| Some((NESTED.get(i)?.1, parsed.get_mut(i)?)))
+        else {
+            return read_members(&view, "").map_err(|error| refuse(&view, error));
+        };
+        let Some(Column::Strings { codes, values }) = self.column(field) else {
+            return read_members(&view, "").map_err(|error| refuse(&view, error));
+        };
+        let Some((code, text)) = codes
+            .get(row)
+            .and_then(|&code| Some((code as usize, values.get(code as usize)?)))
+        else {
+            return read_members(&view, "").map_err(|error| refuse(&view, error));
+        };
+        if parsed.len() < values.len() {
+            parsed.resize_with(values.len(), || None);
+        }
+        let slot = parsed.get_mut(code).ok_or_else(|| {
+            refuse(
+                &view,
+                Error::new(Code::Internal, "", "a nested value has no slot"),
+            )
+        })?;
+        let node =
+            slot.get_or_insert_with(|| crate::json::parse(text).map_err(|d| (d.code, d.message)));
+        match node {
+            Ok(tree) => {
+                let view = Row {
+                    node: Some((field, tree)),
+                    ..view
+                };
+                read_members(&view, "").map_err(|error| refuse(&view, error))
+            }
+            Err((code, message)) => {
+                let error = Error::new(
+                    *code,
+                    pointer_push("", field),
+                    format!("\"{field}\" is not a JSON object's text: {message}"),
+                );
+                Err(refuse(&view, error))
             }
         }
-        read_members(&view, path).map_err(|error| refuse(&view, error))
     }
 
     fn column(&self, field: &str) -> Option<&Column> {
@@ -248,8 +289,11 @@ struct Row<'a> {
     columns: &'a EventColumns,
     row: usize,
     /// The nested object the row's event type carries, parsed, with its field.
-    node: Option<(&'static str, Node)>,
+    node: Option<(&'static str, &'a Node)>,
 }
+
+/// A nested object's text parsed, or why it could not be.
+type Parsed = Result<Node, (Code, String)>;
 
 impl Row<'_> {
     /// The row's value of `field`'s column: `at` in milliseconds is a time.
@@ -258,6 +302,9 @@ impl Row<'_> {
             Column::Numbers(v) => v.get(self.row).filter(|n| !n.is_nan()).map(|&n| {
                 if field == "at" {
                     Scalar::Time(n as i64)
+                } else if n.is_infinite() {
+                    // JSON cannot write it: refused as a value of no JSON type.
+                    Scalar::Other("infinity")
                 } else {
                     Scalar::Number(n)
                 }
@@ -285,7 +332,6 @@ impl Members for Row<'_> {
 
     fn node(&self, key: &str) -> Option<&Node> {
         self.node
-            .as_ref()
             .filter(|(field, _)| *field == key)
             .map(|(_, node)| node)
     }

@@ -184,7 +184,8 @@ impl ReplayState {
     /// applied or refused as the same event written as JSON would be.
     ///
     /// # Errors
-    /// As [`ReplayState::apply_lines`].
+    /// `invalid-argument` for an `as_of` that is not a timestamp or state built by another
+    /// journey.
     pub fn apply_columns(
         &mut self,
         journey: &Journey,

@@ -571,6 +571,23 @@ test("ReplayState.applyColumns reads each row as the same event in JSON", () => 
   wrong(42);
   assertJourneyError(() => state.applyColumns({ length: 0 }, {}), "invalid-argument");
   assert.equal(state.applyColumns({ length: 0 }, { asOf: "2026-04-01" }).events.received, 0);
+  // Rows need columns: a length alone cannot make the engine allocate for billions of rows.
+  assert.equal(wrong({ length: 4e9 }).path, "/length");
+  // A cell of another type is named, not read as absent; lone surrogates are refused.
+  const row = (account) => ({ length: 1, account, type: ["page_view"], at: ["2026-03-02"] });
+  assert.equal(wrong(row([42])).path, "/account/0");
+  assert.equal(wrong(row([{ x: 1 }])).path, "/account/0");
+  assert.equal(wrong(row(["a\ud800"])).path, "/account/0");
+  assert.equal(wrong({ ...row(["a"]), contact: [{ id: "c1" }] }).path, "/contact/0");
+  // A getter that throws is an error; the state is not left half-borrowed.
+  const hostile = { length: 1, get account() { throw new Error("boom"); } };
+  assert.equal(wrong(hostile).path, "/account");
+  const proxy = new Proxy(["a"], { get: (t, k) => { if (k === "0") throw new Error("boom"); return t[k]; } });
+  assert.equal(wrong(row(proxy)).path, "/account/0");
+  // Dates are their ISO text; an undefined column is no column.
+  const dated = state.applyColumns({ ...row(["dated"]), at: [new Date("2026-03-02T10:00:00Z")], topic: undefined }, { asOf: "2026-04-01" });
+  assert.equal(dated.events.applied, 1);
+  assert.equal(state.result({ asOf: "2026-04-01" }).accounts[0].account, "dated");
   assertStillWorks();
 });
 
